@@ -1,0 +1,75 @@
+//! The one error type of the generator: every variant says where in the spec and what to do.
+
+use std::fmt;
+
+/// A place in a spec: the file, the JSON pointer of the node, and the line where the parser knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub pointer: String,
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        write!(f, " at #{pointer}")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{location}: the file is not valid YAML: {message}")]
+    Yaml { location: Location, message: String },
+
+    #[error("{location}: not a valid OpenAPI 3.0 document: {message}")]
+    Schema { location: Location, message: String },
+
+    #[error(
+        "{location}: OpenAPI version `{found}` is not supported; this generator reads OpenAPI 3.0.x (set `openapi: 3.0.3`)"
+    )]
+    Version { location: Location, found: String },
+
+    #[error("{location}: `$ref: {reference}` does not resolve: {reason}")]
+    Reference { location: Location, reference: String, reason: String },
+
+    #[error("{location}: {construct} is not supported: {hint}")]
+    Unsupported { location: Location, construct: String, hint: String },
+
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+
+    #[error(
+        "the generated code for `{file}` does not parse as Rust ({message}); this is a generator bug, please report it with the spec"
+    )]
+    Format { file: String, message: String },
+}
+
+/// A JSON pointer builder: escapes `~` and `/` in each segment as RFC 6901 says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pointer(String);
+
+impl Pointer {
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    pub fn join(&self, segment: impl fmt::Display) -> Self {
+        let escaped = segment.to_string().replace('~', "~0").replace('/', "~1");
+        Self(format!("{}/{escaped}", self.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

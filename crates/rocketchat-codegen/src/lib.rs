@@ -1,0 +1,91 @@
+//! Turns an OpenAPI 3.0 description of Rocket.Chat's REST API into the source of a typed Rust
+//! client crate.
+//!
+//! The pipeline has one module per stage, with plain data between them:
+//! [`load`] (YAML to `openapiv3`), [`model`] (resolved references and decided names),
+//! [`emit`] (token streams), [`format`] (source text). This crate does no I/O: it takes the
+//! spec's text and returns the files' contents; `xtask` reads and writes them.
+
+pub mod emit;
+mod error;
+pub mod format;
+pub mod load;
+pub mod model;
+mod naming;
+
+pub use error::{Error, Location};
+
+/// What to generate, beyond the spec itself.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// The spec as the `@generated` header names it (a path relative to the workspace).
+    pub spec_name: String,
+    /// The command the header tells readers to run.
+    pub command: String,
+    /// The `path` of the `rocketchat-runtime` dependency, as written into `Cargo.toml`.
+    pub runtime_path: String,
+    /// Whether the crate is a workspace of its own (for output outside this workspace).
+    pub standalone: bool,
+}
+
+/// One generated file: its path relative to the crate root, and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: &'static str,
+    pub contents: String,
+}
+
+/// Generates the whole client crate from the spec's text.
+pub fn generate(spec_text: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let spec = load::load(spec_text, &options.spec_name)?;
+    let api = model::build(&spec, &options.spec_name)?;
+    render(&api, options)
+}
+
+/// Stages 3 and 4 for a built model.
+pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let rust_header = format::header(&options.command, &options.spec_name, "//");
+    let rust = |path: &'static str, tokens| {
+        Ok::<_, Error>(GeneratedFile { path, contents: format::rust_file(tokens, path, &rust_header)? })
+    };
+    Ok(vec![
+        GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) },
+        rust("src/lib.rs", emit::lib_module(api))?,
+        rust("src/client.rs", emit::client_module(api))?,
+        rust("src/operations.rs", emit::operations_module(api))?,
+        rust("src/types.rs", emit::types_module(api))?,
+    ])
+}
+
+fn cargo_toml(api: &model::Api, options: &Options) -> String {
+    let header = format::header(&options.command, &options.spec_name, "#");
+    let description = format!("A typed client for the {}, generated from its OpenAPI spec.", api.title);
+    let workspace = if options.standalone { "\n# Not a member of any enclosing workspace.\n[workspace]\n" } else { "" };
+    format!(
+        r#"{header}
+[package]
+name = {name}
+version = "0.1.0"
+description = {description}
+edition = "2024"
+rust-version = "1.85"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[dependencies]
+rocketchat-runtime = {{ path = {runtime} }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+{workspace}"#,
+        name = toml_string(&options.crate_name),
+        description = toml_string(&description),
+        runtime = toml_string(&options.runtime_path),
+    )
+}
+
+/// A TOML basic string; JSON's escaping is a subset TOML accepts.
+fn toml_string(value: &str) -> String {
+    serde_json::Value::String(value.to_owned()).to_string()
+}

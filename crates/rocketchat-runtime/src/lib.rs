@@ -1,0 +1,22 @@
+//! Hand-written support for the generated Rocket.Chat client: configuration, authentication,
+//! sending requests and turning responses into values or typed errors.
+//!
+//! The generated crate (`rocketchat`) re-exports what users need; this crate holds the parts
+//! that are the same for every operation. The request-building and response-decoding core
+//! ([`Transport::build_request`], [`decode_response`]) are plain functions that never touch the
+//! network, so they can be tested, and reused, without a server.
+
+mod credentials;
+mod error;
+mod operation;
+mod rate_limit;
+mod transport;
+
+pub use credentials::Credentials;
+pub use error::{ApiError, Error, ErrorType};
+pub use operation::{NoContent, Operation, OperationVisitor};
+pub use rate_limit::RateLimit;
+pub use transport::{Transport, TransportBuilder, decode_response};
+
+/// The `http` crate, whose types ([`http::Method`], [`http::Request`]) appear in this API.
+pub use http;

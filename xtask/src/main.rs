@@ -1,0 +1,145 @@
+//! `cargo xtask codegen`: regenerate the client crate from the spec. See `usage()`.
+
+mod write;
+
+use rocketchat_codegen::Options;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [--spec FILE --out DIR [--name NAME]]
+
+  (no options)     regenerate crates/rocketchat from specs/rocketchat.yaml
+  --check          write nothing; exit 1 if the generated files are not current
+  --spec FILE      generate from FILE instead (requires --out)
+  --out DIR        write a complete, standalone crate into DIR
+  --name NAME      the crate's package name (default: derived from DIR)
+
+exit codes: 0 success, 1 spec or check error, 2 bad usage";
+
+const COMMAND: &str = "cargo xtask codegen";
+
+struct Args {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(&args) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match codegen(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut rest = args.iter();
+    match rest.next().map(String::as_str) {
+        Some("codegen") => {}
+        Some("--help" | "-h" | "help") | None => return Err("a task is required".into()),
+        Some(other) => return Err(format!("unknown task `{other}`")),
+    }
+    let mut parsed = Args { check: false, spec: None, out: None, name: None };
+    while let Some(arg) = rest.next() {
+        let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("`{flag}` needs a value"));
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => parsed.spec = Some(value("--spec")?.into()),
+            "--out" => parsed.out = Some(value("--out")?.into()),
+            "--name" => parsed.name = Some(value("--name")?),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    if parsed.spec.is_some() != parsed.out.is_some() {
+        return Err("`--spec` and `--out` go together".into());
+    }
+    if parsed.name.is_some() && parsed.out.is_none() {
+        return Err("`--name` goes with `--spec` and `--out`".into());
+    }
+    Ok(parsed)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn codegen(args: &Args) -> Result<(), String> {
+    let root = workspace_root();
+    let (spec_path, spec_name, out_dir, options) = match (&args.spec, &args.out) {
+        (Some(spec), Some(out)) => {
+            let runtime = root.join("crates/rocketchat-runtime");
+            let runtime = runtime.canonicalize().unwrap_or(runtime);
+            let name = match &args.name {
+                Some(name) => name.clone(),
+                None => crate_name_from_dir(out)?,
+            };
+            let options = Options {
+                crate_name: name,
+                spec_name: spec.display().to_string(),
+                command: COMMAND.into(),
+                runtime_path: runtime.display().to_string(),
+                standalone: true,
+            };
+            (spec.clone(), spec.display().to_string(), out.clone(), options)
+        }
+        _ => {
+            let options = Options {
+                crate_name: "rocketchat".into(),
+                spec_name: "specs/rocketchat.yaml".into(),
+                command: COMMAND.into(),
+                runtime_path: "../rocketchat-runtime".into(),
+                standalone: false,
+            };
+            (root.join("specs/rocketchat.yaml"), options.spec_name.clone(), root.join("crates/rocketchat"), options)
+        }
+    };
+    let bytes = std::fs::read(&spec_path).map_err(|error| format!("cannot read {spec_name}: {error}"))?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        format!(
+            "{spec_name}: the file is not valid UTF-8 (first bad byte at offset {})",
+            error.utf8_error().valid_up_to()
+        )
+    })?;
+    let files = rocketchat_codegen::generate(&text, &options).map_err(|error| error.to_string())?;
+    if args.check {
+        let stale = write::stale_files(&out_dir, &files);
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<String> = stale.iter().map(|path| format!("  {}", path.display())).collect();
+        let fix =
+            if args.spec.is_some() { "run the same command without --check" } else { "run `cargo xtask codegen`" };
+        return Err(format!("the generated files are out of date:\n{}\nto update them, {fix}", list.join("\n")));
+    }
+    let written = write::write_changed(&out_dir, &files).map_err(|error| error.to_string())?;
+    for path in written {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// A package name from the output directory's name: `out/my-client` -> `my-client`.
+fn crate_name_from_dir(dir: &Path) -> Result<String, String> {
+    let base = dir.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    let name: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let name = name.trim_matches('-').to_owned();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("cannot derive a crate name from {}; give one with --name", dir.display()));
+    }
+    Ok(name)
+}
