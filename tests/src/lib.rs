@@ -1,1 +1,156 @@
-//! Helpers shared by the workspace tests.
+//! Helpers shared by the workspace tests: a small HTTP/1.1 server on 127.0.0.1 that records
+//! each request exactly as it arrived and answers with canned responses.
+//!
+//! It is deliberately raw (a TCP listener, not a mock framework): the tests assert the bytes
+//! the client puts on the wire, and later tests need a server that misbehaves on purpose.
+
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A canned response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        Self::raw(status, "application/json", body.to_string().into_bytes())
+    }
+
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Self { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// The request target: path and query.
+    pub target: String,
+    /// Header names lower-cased, in the order they arrived.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The value of the one header called `name`; panics (failing the test) on none or several.
+    pub fn header(&self, name: &str) -> &str {
+        let values: Vec<&str> =
+            self.headers.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect();
+        assert_eq!(values.len(), 1, "expected exactly one `{name}` header in {:?}", self.headers);
+        values[0]
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("the request body is JSON")
+    }
+}
+
+pub struct Server {
+    address: std::net::SocketAddr,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    /// Starts a server that answers the n-th request with `replies[n]`, and any later one
+    /// with the last reply.
+    pub async fn start(replies: Vec<Reply>) -> Self {
+        assert!(!replies.is_empty(), "a server needs at least one reply");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let address = listener.local_addr().expect("local address");
+        let recorded = Arc::new(Mutex::new(Vec::new()));
+        let log = recorded.clone();
+        tokio::spawn(async move {
+            let mut served = 0;
+            while let Ok((stream, _)) = listener.accept().await {
+                let reply = replies[served.min(replies.len() - 1)].clone();
+                served += 1;
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let mut stream = stream;
+                    // Logged before replying, so a test that has its response sees the request.
+                    if let Some(request) = read_request(&mut stream).await {
+                        log.lock().expect("log lock").push(request);
+                        write_reply(&mut stream, &reply).await;
+                    }
+                });
+            }
+        });
+        Self { address, recorded }
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.recorded.lock().expect("log lock").clone()
+    }
+
+    /// The one request the server received.
+    pub fn only_request(&self) -> Recorded {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
+        requests[0].clone()
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+    let mut buffer = Vec::new();
+    let head_end = loop {
+        if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+            break end;
+        }
+        let mut chunk = [0; 4096];
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let (method, target) = (request_line.next()?.to_owned(), request_line.next()?.to_owned());
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let length = headers.iter().find(|(name, _)| name == "content-length").and_then(|(_, value)| value.parse().ok());
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length.unwrap_or(0) {
+        let mut chunk = [0; 4096];
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..read]);
+    }
+    Some(Recorded { method, target, headers, body })
+}
+
+/// Writes `reply` and closes the connection.
+async fn write_reply(stream: &mut TcpStream, reply: &Reply) {
+    let mut response =
+        format!("HTTP/1.1 {} Canned\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    for (name, value) in &reply.headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
+    }
+    response.push_str("\r\n");
+    let mut bytes = response.into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    // A client that hung up early is the test's business, not the server's.
+    let _ = stream.write_all(&bytes).await;
+    let _ = stream.shutdown().await;
+}

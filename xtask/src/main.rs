@@ -95,14 +95,9 @@ fn codegen(args: &Args) -> Result<(), String> {
             (spec.clone(), spec.display().to_string(), out.clone(), options)
         }
         _ => {
-            let options = Options {
-                crate_name: "rocketchat".into(),
-                spec_name: "specs/rocketchat.yaml".into(),
-                command: COMMAND.into(),
-                runtime_path: "../rocketchat-runtime".into(),
-                standalone: false,
-            };
-            (root.join("specs/rocketchat.yaml"), options.spec_name.clone(), root.join("crates/rocketchat"), options)
+            let options = Options::workspace_client();
+            let spec = root.join(rocketchat_codegen::WORKSPACE_SPEC);
+            (spec, options.spec_name.clone(), root.join(rocketchat_codegen::WORKSPACE_CLIENT), options)
         }
     };
     let bytes = std::fs::read(&spec_path).map_err(|error| format!("cannot read {spec_name}: {error}"))?;

@@ -155,15 +155,19 @@ fn struct_def(doc: TokenStream, name: &Ident, fields: &[Field], additional: Opti
 fn field(field: &Field) -> TokenStream {
     let doc = doc_opt(field.doc.as_deref());
     let name = ident(&field.name);
-    let ty = type_tokens(&field.ty);
-    let rename = field.wire.as_ref().filter(|wire| **wire != field.name).map(|wire| quote!(#[serde(rename = #wire)]));
-    let flatten = field.wire.is_none().then(|| quote!(#[serde(flatten)]));
-    let (optional, ty) = if field.optional {
-        (Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])), quote!(Option<#ty>))
-    } else {
-        (None, ty)
-    };
-    quote! { #doc #rename #flatten #optional pub #name: #ty, }
+    let mut ty = type_tokens(&field.ty);
+    let mut serde = Vec::new();
+    match &field.wire {
+        Some(wire) if *wire != field.name => serde.push(quote!(rename = #wire)),
+        Some(_) => {}
+        None => serde.push(quote!(flatten)),
+    }
+    if field.optional {
+        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        ty = quote!(Option<#ty>);
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! { #doc #serde pub #name: #ty, }
 }
 
 fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[KeyVariant]) -> TokenStream {

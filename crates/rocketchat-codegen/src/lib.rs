@@ -3,7 +3,7 @@
 //!
 //! The pipeline has one module per stage, with plain data between them:
 //! [`load`] (YAML to `openapiv3`), [`model`] (resolved references and decided names),
-//! [`emit`] (token streams), [`format`] (source text). This crate does no I/O: it takes the
+//! [`emit`] (token streams), [`format`](mod@format) (source text). This crate does no I/O: it takes the
 //! spec's text and returns the files' contents; `xtask` reads and writes them.
 
 pub mod emit;
@@ -88,4 +88,22 @@ serde_json = "1"
 /// A TOML basic string; JSON's escaping is a subset TOML accepts.
 fn toml_string(value: &str) -> String {
     serde_json::Value::String(value.to_owned()).to_string()
+}
+
+/// The spec of this workspace, relative to its root.
+pub const WORKSPACE_SPEC: &str = "specs/rocketchat.yaml";
+/// The generated client crate of this workspace, relative to its root.
+pub const WORKSPACE_CLIENT: &str = "crates/rocketchat";
+
+impl Options {
+    /// What `cargo xtask codegen` uses to generate [`WORKSPACE_CLIENT`] from [`WORKSPACE_SPEC`].
+    pub fn workspace_client() -> Self {
+        Self {
+            crate_name: "rocketchat".into(),
+            spec_name: WORKSPACE_SPEC.into(),
+            command: "cargo xtask codegen".into(),
+            runtime_path: "../rocketchat-runtime".into(),
+            standalone: false,
+        }
+    }
 }

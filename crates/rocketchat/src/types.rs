@@ -24,8 +24,7 @@ pub struct Group {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msgs: Option<i64>,
     /// The number of members.
-    #[serde(rename = "usersCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "usersCount", default, skip_serializing_if = "Option::is_none")]
     pub users_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<UserSummary>,
@@ -36,19 +35,16 @@ pub struct Group {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<bool>,
     /// Whether system messages are shown.
-    #[serde(rename = "sysMes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sysMes", default, skip_serializing_if = "Option::is_none")]
     pub sys_mes: Option<bool>,
     /// Whether new users join the room automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The team the room belongs to.
-    #[serde(rename = "teamId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     /// Whether the room is its team's main room.
-    #[serde(rename = "teamMain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "teamMain", default, skip_serializing_if = "Option::is_none")]
     pub team_main: Option<bool>,
     /// Whether the room is archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,8 +53,7 @@ pub struct Group {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// When the room last changed (ISO 8601).
-    #[serde(rename = "_updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Keys the spec does not name, kept as the server sent them.
     #[serde(flatten)]

@@ -1,0 +1,251 @@
+//! The four endpoints over real HTTP on 127.0.0.1: the exact request each call sends, the
+//! decoding of each documented response, and each error status mapped to its variant.
+
+use rocketchat::types::{
+    GroupChanged, GroupsKickRequest, GroupsLeaveRequest, GroupsRemoveLeaderRequest, Room, RoomType, Success, Team,
+    TeamsLeaveRequest, User,
+};
+use rocketchat::{Client, Credentials, Error, ErrorType};
+use serde_json::json;
+use std::time::{Duration, UNIX_EPOCH};
+use workspace_tests::{Recorded, Reply, Server};
+
+const USER_ID: &str = "rbAXPnMktTFbNpwtJ";
+const TOKEN: &str = "RScctEHSmLGZGywfIhWyRpyofhKOiMoUIpimhvheU3f";
+
+fn client(base_url: &str) -> Client {
+    Client::new(base_url, Credentials::new(USER_ID, TOKEN)).expect("a valid base URL")
+}
+
+fn ok() -> Reply {
+    Reply::json(200, &json!({"success": true}))
+}
+
+/// What every call sends: the method, the path, both auth headers and a JSON body.
+fn assert_request(request: &Recorded, path: &str, body: serde_json::Value) {
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, path);
+    assert_eq!(request.header("x-user-id"), USER_ID);
+    assert_eq!(request.header("x-auth-token"), TOKEN);
+    assert_eq!(request.header("content-type"), "application/json");
+    assert_eq!(request.header("content-length"), request.body.len().to_string());
+    assert_eq!(request.json(), body, "request body of {path}");
+}
+
+#[tokio::test]
+async fn teams_leave_sends_exactly_one_team_key_and_leaves_out_absent_rooms() {
+    let server = Server::start(vec![ok()]).await;
+    let request = TeamsLeaveRequest { team: Team::Name("team1".into()), rooms: None };
+    let success = client(&server.url()).teams_leave(&request).await.unwrap();
+    assert_eq!(success, Success { success: true });
+    assert_request(&server.only_request(), "/api/v1/teams.leave", json!({"teamName": "team1"}));
+}
+
+#[tokio::test]
+async fn teams_leave_sends_rooms_when_given() {
+    let server = Server::start(vec![ok()]).await;
+    let request = TeamsLeaveRequest { team: Team::Id("T1".into()), rooms: Some(vec!["8dugqGhuRvCBLdZft".into()]) };
+    client(&server.url()).teams_leave(&request).await.unwrap();
+    assert_request(
+        &server.only_request(),
+        "/api/v1/teams.leave",
+        json!({"teamId": "T1", "rooms": ["8dugqGhuRvCBLdZft"]}),
+    );
+}
+
+#[tokio::test]
+async fn groups_leave_by_id_and_by_name() {
+    let server = Server::start(vec![ok()]).await;
+    let client = client(&server.url());
+    client.groups_leave(&GroupsLeaveRequest { room: Room::Id("ByehQjC44FwMeiLbX".into()) }).await.unwrap();
+    client.groups_leave(&GroupsLeaveRequest { room: Room::Name("invite-me".into()) }).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_request(&requests[0], "/api/v1/groups.leave", json!({"roomId": "ByehQjC44FwMeiLbX"}));
+    assert_request(&requests[1], "/api/v1/groups.leave", json!({"roomName": "invite-me"}));
+}
+
+#[tokio::test]
+async fn groups_remove_leader_sends_room_and_user() {
+    let server = Server::start(vec![ok()]).await;
+    let request =
+        GroupsRemoveLeaderRequest { room: Room::Name("invite-me".into()), user: User::Username("testing2".into()) };
+    let success = client(&server.url()).groups_remove_leader(&request).await.unwrap();
+    assert!(success.success);
+    assert_request(
+        &server.only_request(),
+        "/api/v1/groups.removeLeader",
+        json!({"roomName": "invite-me", "username": "testing2"}),
+    );
+}
+
+#[tokio::test]
+async fn groups_kick_sends_room_and_user() {
+    let server = Server::start(vec![ok()]).await;
+    let request =
+        GroupsKickRequest { room: Room::Id("ByehQjC44FwMeiLbX".into()), user: User::Id("nSYqWzZ4GsKTX4dyK".into()) };
+    let changed = client(&server.url()).groups_kick(&request).await.unwrap();
+    assert_eq!(changed, GroupChanged { success: true, group: None });
+    assert_request(
+        &server.only_request(),
+        "/api/v1/groups.kick",
+        json!({"roomId": "ByehQjC44FwMeiLbX", "userId": "nSYqWzZ4GsKTX4dyK"}),
+    );
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_sub_path_keeps_it_with_or_without_trailing_slash() {
+    for suffix in ["/chat", "/chat/"] {
+        let server = Server::start(vec![ok()]).await;
+        let client = client(&format!("{}{suffix}", server.url()));
+        client.groups_leave(&GroupsLeaveRequest { room: Room::Id("R1".into()) }).await.unwrap();
+        assert_request(&server.only_request(), "/chat/api/v1/groups.leave", json!({"roomId": "R1"}));
+    }
+}
+
+#[tokio::test]
+async fn the_documented_group_body_decodes_with_unknown_fields_kept() {
+    let body = json!({
+        "success": true,
+        "group": {
+            "_id": "ByehQjC44FwMeiLbX", "name": "invite-me", "t": "p", "usernames": ["testing2"], "msgs": 0,
+            "u": {"_id": "aobEdbYhXfu5hkeqG", "username": "testing1"},
+            "ts": "2016-12-09T15:08:58.042Z", "ro": false, "sysMes": true,
+            "_updatedAt": "2016-12-09T15:22:40.656Z", "lastMessage": {"msg": "hi"}, "t2": "new"
+        }
+    });
+    let server = Server::start(vec![Reply::json(200, &body)]).await;
+    let request = GroupsKickRequest { room: Room::Id("ByehQjC44FwMeiLbX".into()), user: User::Id("U".into()) };
+    let changed = client(&server.url()).groups_kick(&request).await.unwrap();
+    let group = changed.group.expect("the group object");
+    assert_eq!(group.id, "ByehQjC44FwMeiLbX");
+    assert_eq!(group.t, Some(RoomType::P));
+    assert_eq!(group.u.expect("owner").username.as_deref(), Some("testing1"));
+    assert_eq!(group.additional_properties["lastMessage"], json!({"msg": "hi"}));
+    assert_eq!(group.additional_properties["t2"], json!("new"));
+}
+
+async fn error_for(reply: Reply) -> Error {
+    let server = Server::start(vec![reply]).await;
+    let request = GroupsLeaveRequest { room: Room::Id("R1".into()) };
+    client(&server.url()).groups_leave(&request).await.expect_err("the call fails")
+}
+
+#[tokio::test]
+async fn a_400_is_an_api_error_with_type_and_details() {
+    let error = error_for(Reply::json(
+        400,
+        &json!({"success": false, "error": "You are the last owner. Please set new owner before leaving the room. [error-you-are-last-owner]",
+                "errorType": "error-you-are-last-owner", "details": {"method": "leaveRoom"}}),
+    ))
+    .await;
+    let Error::Api(api) = &error else { panic!("expected Error::Api, got {error:?}") };
+    assert_eq!(api.status, 400);
+    assert_eq!(api.error_type, Some(ErrorType::YouAreLastOwner));
+    assert_eq!(api.details, Some(json!({"method": "leaveRoom"})));
+    assert!(error.message().unwrap().starts_with("You are the last owner."));
+}
+
+#[tokio::test]
+async fn a_400_without_error_type_keeps_the_text_and_an_unknown_type_is_kept() {
+    let error = error_for(Reply::json(400, &json!({"success": false, "error": "Invalid user"}))).await;
+    assert!(matches!(&error, Error::Api(api) if api.error_type.is_none() && api.details.is_none()));
+    assert_eq!(error.message(), Some("Invalid user"));
+
+    let error =
+        error_for(Reply::json(400, &json!({"success": false, "error": "x", "errorType": "error-from-9"}))).await;
+    assert_eq!(error.error_type(), Some(&ErrorType::Unknown("error-from-9".into())));
+}
+
+#[tokio::test]
+async fn a_401_in_either_shape_is_unauthorized() {
+    let documented = json!({"status": "error", "message": "You must be logged in to do this."});
+    let current = json!({"success": false, "error": "You must be logged in to do this.", "status": "error", "message": "You must be logged in to do this."});
+    for body in [documented, current] {
+        let error = error_for(Reply::json(401, &body)).await;
+        assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
+        assert_eq!(error.message(), Some("You must be logged in to do this."));
+    }
+}
+
+#[tokio::test]
+async fn a_403_in_either_shape_is_forbidden() {
+    let long = "User does not have the permissions required for this action [error-unauthorized]";
+    for (text, code) in [(long, ErrorType::Unauthorized), ("unauthorized", ErrorType::UnauthorizedShort)] {
+        let error = error_for(Reply::json(403, &json!({"success": false, "error": text}))).await;
+        assert!(matches!(error, Error::Forbidden(_)), "{error:?}");
+        assert_eq!(error.error_type(), Some(&code));
+    }
+}
+
+#[tokio::test]
+async fn a_429_is_rate_limited_with_the_header_values() {
+    let body = json!({"success": false, "error": "Error, too many requests. Please slow down. You must wait 10 seconds before trying this endpoint again. [error-too-many-requests]"});
+    let reply = Reply::json(429, &body)
+        .header("X-RateLimit-Limit", "10")
+        .header("X-RateLimit-Remaining", "0")
+        .header("X-RateLimit-Reset", "1764072000123");
+    let error = error_for(reply).await;
+    assert!(matches!(error, Error::RateLimited(_)), "{error:?}");
+    assert_eq!(error.error_type(), Some(&ErrorType::TooManyRequests));
+    let rate_limit = error.rate_limit().expect("rate-limit headers");
+    assert_eq!((rate_limit.limit, rate_limit.remaining), (Some(10), Some(0)));
+    assert_eq!(rate_limit.reset, Some(UNIX_EPOCH + Duration::from_millis(1_764_072_000_123)));
+}
+
+#[tokio::test]
+async fn other_statuses_keep_their_raw_body() {
+    let error = error_for(Reply::raw(404, "text/plain", "404 Not Found")).await;
+    let Error::Status(api) = &error else { panic!("expected Error::Status, got {error:?}") };
+    assert_eq!((api.status.as_u16(), api.body.as_str()), (404, "404 Not Found"));
+
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    let error = error_for(Reply::raw(502, "text/html", html)).await;
+    assert!(matches!(&error, Error::Status(api) if api.body == html), "{error:?}");
+
+    let error = error_for(Reply::raw(503, "application/json", "")).await;
+    assert!(matches!(&error, Error::Status(api) if api.body.is_empty()), "{error:?}");
+
+    let error = error_for(Reply::json(500, &json!({"success": false, "error": "Internal error"}))).await;
+    assert!(matches!(&error, Error::Api(api) if api.status == 500), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_undecodable_success_body_reports_status_and_body_start() {
+    let error = error_for(Reply::raw(200, "application/json", "{\"success\": tru")).await;
+    let Error::Decode { status, body_start, .. } = &error else { panic!("expected Error::Decode, got {error:?}") };
+    assert_eq!((status.as_u16(), body_start.as_str()), (200, "{\"success\": tru"));
+
+    let error = error_for(Reply::json(200, &json!({"success": "yes"}))).await;
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let error = client(&url).groups_leave(&GroupsLeaveRequest { room: Room::Id("R1".into()) }).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}
+
+#[test]
+fn an_invalid_base_url_fails_when_the_client_is_built() {
+    for url in ["chat.example.com", "ftp://example.com", "https://example.com/?q=1"] {
+        let error = Client::new(url, Credentials::new(USER_ID, TOKEN)).unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{url}: {error:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_token_appears_in_no_debug_or_display_output() {
+    let error = Client::new("https://bob:hunter2@example.com", Credentials::new(USER_ID, TOKEN)).unwrap_err();
+    let text = format!("{error:?} {error}");
+    assert!(matches!(error, Error::Config(_)) && !text.contains("hunter2"), "{text}");
+    let server = Server::start(vec![Reply::json(401, &json!({"status": "error", "message": "no"}))]).await;
+    let client = self::client(&server.url());
+    let error = client.groups_leave(&GroupsLeaveRequest { room: Room::Id("R1".into()) }).await.unwrap_err();
+    for text in [format!("{client:?}"), format!("{error:?}"), error.to_string()] {
+        assert!(!text.contains(TOKEN), "the token leaked into {text}");
+    }
+}
