@@ -154,3 +154,8 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) {
     let _ = stream.write_all(&bytes).await;
     let _ = stream.shutdown().await;
 }
+
+/// The README's code blocks, compiled (and run where not marked `no_run`) as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
