@@ -62,6 +62,9 @@ fn yaml_error(error: &serde_yaml::Error, file: &str) -> Error {
 }
 
 fn yaml_scalar(value: &serde_yaml::Value) -> String {
+    if let serde_yaml::Value::String(text) = value {
+        return text.clone();
+    }
     serde_yaml::to_string(value).map(|text| text.trim().to_owned()).unwrap_or_else(|_| "?".into())
 }
 

@@ -1,0 +1,107 @@
+//! The `cargo xtask codegen` contract: exit codes, `--check`, `--out`, and that a failed run
+//! writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("run xtask")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn workspace_spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocketchat.yaml")
+}
+
+#[test]
+fn check_passes_on_the_checked_in_client() {
+    let output = xtask(&["codegen", "--check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn bad_usage_exits_2_with_the_usage() {
+    for args in [&[][..], &["codegen", "--frobnicate"], &["codegen", "--spec", "x.yaml"], &["build"]] {
+        let output = xtask(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains("usage: cargo xtask codegen"), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn out_writes_a_crate_and_check_finds_a_stale_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("my-client");
+    let spec = workspace_spec();
+    let args = ["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-client\"") && manifest.contains("[workspace]"), "{manifest}");
+
+    let mut check = args.to_vec();
+    check.push("--check");
+    assert_eq!(xtask(&check).status.code(), Some(0));
+
+    std::fs::write(out.join("src/types.rs"), "// edited by hand\n").unwrap();
+    let output = xtask(&check);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("src/types.rs"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("without --check"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_broken_spec_exits_1_with_a_location_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let cases = [
+        ("not: [valid", "not valid YAML"),
+        ("swagger: '2.0'\n", "swagger 2.0"),
+        ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "3.1.0"),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/x: {post: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Gone'}}}}}}}}\n",
+            "#/components/schemas/Gone",
+        ),
+        ("openapi: 3.0.3\ninfo: {title: 5, version: '1'}\npaths: []\n", "#/paths"),
+    ];
+    for (index, (text, expected)) in cases.iter().enumerate() {
+        let spec = dir.path().join(format!("spec{index}.yaml"));
+        std::fs::write(&spec, text).unwrap();
+        let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{text}: {message}");
+        assert!(message.contains(spec.file_name().unwrap().to_str().unwrap()), "names the file: {message}");
+        assert!(message.contains(expected), "{text}: {message}");
+        assert!(!out.exists(), "a failed run wrote {}", out.display());
+    }
+}
+
+#[test]
+fn a_missing_spec_file_exits_1() {
+    let output = xtask(&["codegen", "--spec", "/nonexistent/spec.yaml", "--out", "/nonexistent/out"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cannot read /nonexistent/spec.yaml"), "{}", stderr(&output));
+}
+
+/// The `--out` crate builds on its own, outside this workspace. It gets a target directory of
+/// its own: this test runs while cargo holds the workspace's.
+#[test]
+fn an_out_crate_builds_outside_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("standalone-client");
+    let spec = workspace_spec();
+    let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("standalone-target");
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("run cargo");
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+}
