@@ -14,6 +14,10 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Bytes written instead of a well-formed response (to break the protocol on purpose).
+    pub raw: Option<Vec<u8>>,
+    /// Never answer; hold the connection open.
+    pub stall: bool,
 }
 
 impl Reply {
@@ -22,7 +26,18 @@ impl Reply {
     }
 
     pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
+        let headers = vec![("Content-Type".into(), content_type.into())];
+        Self { status, headers, body: body.into(), raw: None, stall: false }
+    }
+
+    /// These bytes and nothing else, then the connection closes.
+    pub fn wire(bytes: impl Into<Vec<u8>>) -> Self {
+        Self { raw: Some(bytes.into()), ..Self::raw(200, "application/json", "") }
+    }
+
+    /// No answer at all: the server reads the request and waits forever.
+    pub fn stall() -> Self {
+        Self { stall: true, ..Self::raw(200, "application/json", "") }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -142,6 +157,14 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
 
 /// Writes `reply` and closes the connection.
 async fn write_reply(stream: &mut TcpStream, reply: &Reply) {
+    if reply.stall {
+        std::future::pending::<()>().await;
+    }
+    if let Some(raw) = &reply.raw {
+        let _ = stream.write_all(raw).await;
+        let _ = stream.shutdown().await;
+        return;
+    }
     let mut response =
         format!("HTTP/1.1 {} Canned\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
     for (name, value) in &reply.headers {

@@ -136,7 +136,7 @@ pub struct EnumVariant {
 }
 
 /// Names the client itself uses, which no operation method may take.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "from_transport", "transport"];
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "from_transport", "transport", "with_two_factor"];
 
 /// The name of the catch-all variant of string enums.
 pub const UNKNOWN_VARIANT: &str = "Unknown";

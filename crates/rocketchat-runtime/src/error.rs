@@ -43,7 +43,7 @@ pub enum Error {
     Timeout,
     /// The request could not be sent or the response not read (connection refused, TLS,
     /// connection closed early, ...).
-    #[error("transport error: {0}")]
+    #[error("transport error: {}", with_causes(.0))]
     Transport(#[source] reqwest::Error),
     /// The request body could not be encoded as JSON.
     #[error("could not encode the request body: {0}")]
@@ -128,6 +128,19 @@ impl fmt::Display for ApiError {
             (None, _) => write!(f, ": {:?}", truncate(self.body.trim(), DISPLAY_BODY)),
         }
     }
+}
+
+/// reqwest's own message ("error sending request") hides the cause ("connection refused");
+/// the causes are what a person can act on.
+fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.

@@ -7,16 +7,20 @@
 //! network, so they can be tested, and reused, without a server.
 
 mod credentials;
+mod env;
 mod error;
 mod operation;
 mod rate_limit;
+mod retry;
 mod transport;
 
 pub use credentials::Credentials;
+pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor};
 pub use rate_limit::RateLimit;
-pub use transport::{Transport, TransportBuilder, decode_response};
+pub use retry::RetryPolicy;
+pub use transport::{Response, Transport, TransportBuilder, TwoFactor, decode_response};
 
 /// The `http` crate, whose types ([`http::Method`], [`http::Request`]) appear in this API.
 pub use http;

@@ -1,12 +1,14 @@
 use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
-use crate::{Credentials, Operation, RateLimit};
+use crate::retry::wait_in_message;
+use crate::{Credentials, Operation, RateLimit, RetryPolicy};
 use http::StatusCode;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
 
 const DEFAULT_USER_AGENT: &str = concat!("rocketchat-rust/", env!("CARGO_PKG_VERSION"));
 /// How much of a failing response is kept: enough for any real error body, not enough for a
@@ -20,6 +22,44 @@ const BODY_START: usize = 256;
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
+    /// Set only on the copies [`Transport::with_two_factor`] makes.
+    two_factor: Option<Arc<TwoFactor>>,
+}
+
+/// A second factor for calls that the server protects with two-factor authentication,
+/// sent as the `x-2fa-code` and `x-2fa-method` headers. The code never appears in output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TwoFactor {
+    code: String,
+    method: String,
+}
+
+impl TwoFactor {
+    /// A code of the given method, such as `totp`, `email` or `password`.
+    pub fn new(code: impl Into<String>, method: impl Into<String>) -> Self {
+        Self { code: code.into(), method: method.into() }
+    }
+
+    /// A code from an authenticator app.
+    pub fn totp(code: impl Into<String>) -> Self {
+        Self::new(code, "totp")
+    }
+}
+
+impl fmt::Debug for TwoFactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TwoFactor").field("code", &"<redacted>").field("method", &self.method).finish()
+    }
+}
+
+/// A decoded success, with what the response said besides its body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Response<T> {
+    pub value: T,
+    pub status: StatusCode,
+    /// The rate-limit headers, where the server sent them.
+    pub rate_limit: Option<RateLimit>,
 }
 
 struct Inner {
@@ -30,6 +70,7 @@ struct Inner {
     http: reqwest::Client,
     max_body: usize,
     max_error_body: usize,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for Transport {
@@ -40,6 +81,8 @@ impl fmt::Debug for Transport {
             .field("user_agent", &self.inner.user_agent)
             .field("max_body", &self.inner.max_body)
             .field("max_error_body", &self.inner.max_error_body)
+            .field("retry", &self.inner.retry)
+            .field("two_factor", &self.two_factor)
             .finish_non_exhaustive()
     }
 }
@@ -56,7 +99,13 @@ impl Transport {
             http: None,
             max_body: DEFAULT_MAX_BODY,
             max_error_body: DEFAULT_MAX_ERROR_BODY,
+            retry: None,
         }
+    }
+
+    /// A copy that sends `two_factor` with every call; the original is unchanged.
+    pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
+        Self { inner: self.inner.clone(), two_factor: Some(Arc::new(two_factor)) }
     }
 
     /// The server's base URL, without a trailing slash.
@@ -77,6 +126,10 @@ impl Transport {
         headers.insert("x-user-id", header_value(self.inner.credentials.user_id(), "user id")?);
         headers.insert("x-auth-token", sensitive(header_value(self.inner.credentials.auth_token(), "auth token")?));
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        if let Some(two_factor) = &self.two_factor {
+            headers.insert("x-2fa-code", sensitive(header_value(&two_factor.code, "two-factor code")?));
+            headers.insert("x-2fa-method", header_value(&two_factor.method, "two-factor method")?);
+        }
         let bytes = match body {
             Some(body) => {
                 // The server reads a body without this header as text and fails confusingly.
@@ -90,13 +143,81 @@ impl Transport {
 
     /// Calls operation `O` and decodes its result.
     pub async fn execute<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<O::Output, Error> {
+        self.send::<O, B>(body).await.map(|response| response.value)
+    }
+
+    /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
+    ///
+    /// With a [`RetryPolicy`] set, a 429 is retried after the wait the server asks for, within
+    /// the policy's bounds. Each call is traced as a `rocketchat.call` span (operation, status,
+    /// duration, attempts, rate limit remaining); credentials are never recorded.
+    pub async fn send<O: Operation, B: Serialize + ?Sized>(
+        &self,
+        body: Option<&B>,
+    ) -> Result<Response<O::Output>, Error> {
+        let span = tracing::info_span!(
+            "rocketchat.call",
+            operation = O::ID,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            rate_limit_remaining = tracing::field::Empty,
+        );
+        let call = async {
+            let started = Instant::now();
+            let mut waited = Duration::ZERO;
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let result = self.attempt::<O, B>(body).await;
+                let span = tracing::Span::current();
+                span.record("attempts", attempt);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                let (status, rate_limit) = match &result {
+                    Ok(response) => (Some(response.status), response.rate_limit),
+                    Err(error) => (error.status(), error.rate_limit().copied()),
+                };
+                if let Some(status) = status {
+                    span.record("status", status.as_u16());
+                }
+                if let Some(remaining) = rate_limit.and_then(|rate_limit| rate_limit.remaining) {
+                    span.record("rate_limit_remaining", remaining);
+                }
+                let Err(Error::RateLimited(limited)) = &result else { return result };
+                let Some(wait) = self.retry_wait(limited, attempt, waited) else { return result };
+                tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
+                tokio::time::sleep(wait).await;
+                waited += wait;
+            }
+        };
+        call.instrument(span).await
+    }
+
+    /// How long to wait before retrying a 429, or `None` to give up.
+    fn retry_wait(&self, limited: &ApiError, attempt: u32, waited: Duration) -> Option<Duration> {
+        let policy = self.inner.retry?;
+        if attempt > policy.max_retries {
+            return None;
+        }
+        let wait = match limited.rate_limit.and_then(|rate_limit| rate_limit.wait_from(SystemTime::now())) {
+            Some(wait) => wait,
+            None => limited.message.as_deref().and_then(wait_in_message)?,
+        };
+        (waited + wait <= policy.max_total_wait).then_some(wait)
+    }
+
+    async fn attempt<O: Operation, B: Serialize + ?Sized>(
+        &self,
+        body: Option<&B>,
+    ) -> Result<Response<O::Output>, Error> {
         let request = self.build_request::<O, B>(body)?;
         let request = reqwest::Request::try_from(request).map_err(transport_error)?;
         let mut response = self.inner.http.execute(request).await.map_err(transport_error)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = self.read_body(response, status).await?;
-        decode_response(status, &headers, &body)
+        let value = decode_response(status, &headers, &body)?;
+        Ok(Response { value, status, rate_limit: RateLimit::from_headers(&headers) })
     }
 
     /// Reads the body up to the limit: a success body over the limit is an error, a failure
@@ -191,9 +312,16 @@ pub struct TransportBuilder {
     http: Option<reqwest::Client>,
     max_body: usize,
     max_error_body: usize,
+    retry: Option<RetryPolicy>,
 }
 
 impl TransportBuilder {
+    /// Retries calls answered with 429 (rate limited) as `policy` says. Off by default.
+    pub fn retry_on_rate_limit(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// The `User-Agent` header; defaults to `rocketchat-rust/<version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -258,7 +386,9 @@ impl TransportBuilder {
                 http,
                 max_body: self.max_body,
                 max_error_body: self.max_error_body,
+                retry: self.retry,
             }),
+            two_factor: None,
         })
     }
 }

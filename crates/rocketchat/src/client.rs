@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 use crate::operations;
-use rocketchat_runtime::{Credentials, Error, Transport};
+use rocketchat_runtime::{Credentials, Error, Transport, TwoFactor};
 
 /// A client for the Rocket.Chat REST API.
 ///
@@ -27,14 +27,35 @@ impl Client {
         Transport::builder(base_url, credentials).build().map(Self::from_transport)
     }
 
-    /// A client over a transport configured with [`Transport::builder`].
+    /// A client for the server in `ROCKETCHAT_URL`, as the user in
+    /// `ROCKETCHAT_USER_ID` with the token in `ROCKETCHAT_AUTH_TOKEN`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming each variable that is unset or empty, or if the URL is
+    /// not valid.
+    pub fn from_env() -> Result<Self, Error> {
+        Transport::builder_from_env()?.build().map(Self::from_transport)
+    }
+
+    /// A client over a transport configured with [`Transport::builder`] (timeouts,
+    /// retries on 429, body limits, user agent, your own `reqwest::Client`).
     pub fn from_transport(transport: Transport) -> Self {
         Self { transport }
     }
 
-    /// The transport this client sends requests through.
+    /// The transport this client sends requests through. Its
+    /// [`send`](Transport::send) returns the status and rate-limit headers too.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    /// A copy of this client that sends a two-factor code with every call, for calls
+    /// the server protects with 2FA.
+    pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
+        Self {
+            transport: self.transport.with_two_factor(two_factor),
+        }
     }
 
     /// Leave a team

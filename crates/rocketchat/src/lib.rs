@@ -32,5 +32,8 @@ pub use rocketchat_runtime::Error;
 pub use rocketchat_runtime::ErrorType;
 pub use rocketchat_runtime::NoContent;
 pub use rocketchat_runtime::RateLimit;
+pub use rocketchat_runtime::Response;
+pub use rocketchat_runtime::RetryPolicy;
 pub use rocketchat_runtime::Transport;
 pub use rocketchat_runtime::TransportBuilder;
+pub use rocketchat_runtime::TwoFactor;
