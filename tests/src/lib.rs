@@ -71,6 +71,7 @@ impl Recorded {
     }
 }
 
+#[derive(Clone)]
 pub struct Server {
     address: std::net::SocketAddr,
     recorded: Arc<Mutex<Vec<Recorded>>>,
@@ -102,6 +103,20 @@ impl Server {
             }
         });
         Self { address, recorded }
+    }
+
+    /// Like [`Server::start`], for tests without an async runtime: the server runs on a thread
+    /// of its own until the test process ends.
+    pub fn start_on_thread(replies: Vec<Reply>) -> Self {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            runtime.block_on(async move {
+                sender.send(Server::start(replies).await).expect("the test waits for the server");
+                std::future::pending::<()>().await;
+            });
+        });
+        receiver.recv().expect("the server starts")
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.

@@ -179,3 +179,18 @@ fn every_spec_example_round_trips_through_the_generated_types() {
     assert_eq!(walker.checked, all_examples);
     assert!(all_examples >= 25, "the spec has {all_examples} examples");
 }
+
+#[test]
+fn the_runtime_knows_every_error_type_the_spec_lists() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocketchat.yaml");
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let codes = spec.pointer("/components/schemas/Failure/properties/errorType/enum").and_then(Value::as_array);
+    let codes = codes.expect("the spec lists the error types");
+    assert!(codes.len() >= 12);
+    for code in codes {
+        let code = code.as_str().unwrap();
+        let known = rocketchat::ErrorType::from(code);
+        assert!(!matches!(known, rocketchat::ErrorType::Unknown(_)), "ErrorType does not know {code}");
+        assert_eq!(known.as_str(), code);
+    }
+}

@@ -27,14 +27,16 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args = match parse_args(&args) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|arg| arg.into_string()).collect();
+    let args =
+        match args.map_err(|arg| format!("the argument {arg:?} is not valid UTF-8")).and_then(|args| parse_args(&args))
+        {
+            Ok(args) => args,
+            Err(message) => {
+                eprintln!("error: {message}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
     match codegen(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -79,17 +81,19 @@ fn codegen(args: &Args) -> Result<(), String> {
     let root = workspace_root();
     let (spec_path, spec_name, out_dir, options) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => {
-            let runtime = root.join("crates/rocketchat-runtime");
-            let runtime = runtime.canonicalize().unwrap_or(runtime);
             let name = match &args.name {
-                Some(name) => name.clone(),
+                Some(name) => valid_crate_name(name)?,
                 None => crate_name_from_dir(out)?,
             };
+            let mut command = format!("{COMMAND} --spec {} --out {}", spec.display(), out.display());
+            if let Some(name) = &args.name {
+                command.push_str(&format!(" --name {name}"));
+            }
             let options = Options {
                 crate_name: name,
                 spec_name: spec.display().to_string(),
-                command: COMMAND.into(),
-                runtime_path: runtime.display().to_string(),
+                command,
+                runtime_path: runtime_path_from(out, &root.join("crates/rocketchat-runtime")),
                 standalone: true,
             };
             (spec.clone(), spec.display().to_string(), out.clone(), options)
@@ -123,6 +127,33 @@ fn codegen(args: &Args) -> Result<(), String> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// The runtime dependency's path as seen from `out`: relative where both are on one tree, so
+/// the output does not depend on where this checkout lives.
+fn runtime_path_from(out: &Path, runtime: &Path) -> String {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let (out, runtime) = (absolute(out), absolute(runtime));
+    let out_parts: Vec<_> = out.components().collect();
+    let runtime_parts: Vec<_> = runtime.components().collect();
+    let common = out_parts.iter().zip(&runtime_parts).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return runtime.display().to_string();
+    }
+    let mut relative = PathBuf::new();
+    out_parts[common..].iter().for_each(|_| relative.push(".."));
+    runtime_parts[common..].iter().for_each(|part| relative.push(part));
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+fn valid_crate_name(name: &str) -> Result<String, String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(format!("`{name}` is not a valid package name (letters, digits, `-`, `_`; a letter first)"))
+    }
 }
 
 /// A package name from the output directory's name: `out/my-client` -> `my-client`.

@@ -41,6 +41,7 @@ fn out_writes_a_crate_and_check_finds_a_stale_file() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-client\"") && manifest.contains("[workspace]"), "{manifest}");
+    assert!(manifest.contains("--spec") && manifest.contains("--out"), "the header names the command: {manifest}");
 
     let mut check = args.to_vec();
     check.push("--check");
@@ -77,6 +78,18 @@ fn a_broken_spec_exits_1_with_a_location_and_writes_nothing() {
         assert!(message.contains(expected), "{text}: {message}");
         assert!(!out.exists(), "a failed run wrote {}", out.display());
     }
+}
+
+#[test]
+fn an_invalid_name_is_bad_usage_of_a_kind_reported_with_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = workspace_spec();
+    let out = dir.path().join("x");
+    let output =
+        xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "9 lives"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("not a valid package name"), "{}", stderr(&output));
+    assert!(!out.exists());
 }
 
 #[test]

@@ -51,6 +51,9 @@ pub fn rustdoc_markdown(text: &str) -> String {
             out.push_str("\\[");
         } else if c == ']' && chars.get(index + 1) != Some(&'(') {
             out.push_str("\\]");
+        } else if c == '<' && !is_url_at(&chars, index + 1) {
+            // `<name>` would be read as an HTML tag; `<https://...>` is an autolink.
+            out.push_str("&lt;");
         } else if starts_bare_url(&chars, index) {
             let end = chars[index..]
                 .iter()
@@ -74,18 +77,39 @@ pub fn rustdoc_markdown(text: &str) -> String {
     out
 }
 
+/// Spec text for a place that takes one line, such as a summary after a list marker.
+fn one_line(text: &str) -> String {
+    rustdoc_markdown(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn is_markdown_link(chars: &[char]) -> bool {
     let Some(close) = chars.iter().position(|c| *c == ']') else { return false };
     chars.get(close + 1) == Some(&'(')
 }
 
 fn starts_bare_url(chars: &[char], index: usize) -> bool {
-    let preceded_by_link = index > 0 && matches!(chars[index - 1], '(' | '<');
-    let rest: String = chars[index..chars.len().min(index + 8)].iter().collect();
-    !preceded_by_link && (rest.starts_with("https://") || rest.starts_with("http://"))
+    let previous = |back: usize| index.checked_sub(back).map(|at| chars[at]);
+    let preceded_by_link = previous(1) == Some('<') || (previous(1) == Some('(') && previous(2) == Some(']'));
+    !preceded_by_link && is_url_at(chars, index)
 }
 
+fn is_url_at(chars: &[char], index: usize) -> bool {
+    let rest: String = chars.iter().skip(index).take(8).collect();
+    rest.starts_with("https://") || rest.starts_with("http://")
+}
+
+/// A type as the `types` module itself writes it.
 pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, false)
+}
+
+/// A type as other modules write it: generated types by their full path, so that no name in
+/// the spec can be shadowed by an item of the module (a marker type, `Client`, ...).
+fn qualified_type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, true)
+}
+
+fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
     match ty {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
@@ -95,16 +119,16 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(values) => {
-            let values = type_tokens(values);
+            let values = type_tokens_in(values, qualified);
             quote!(std::collections::BTreeMap<String, #values>)
         }
         TypeRef::Vec(item) => {
-            let item = type_tokens(item);
+            let item = type_tokens_in(item, qualified);
             quote!(Vec<#item>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);
-            quote!(#name)
+            if qualified { quote!(crate::types::#name) } else { quote!(#name) }
         }
     }
 }
@@ -257,12 +281,12 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
 fn body_argument(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Vec(item) => {
-            let item = type_tokens(item);
+            let item = qualified_type_tokens(item);
             quote!(&[#item])
         }
         TypeRef::String => quote!(&str),
         other => {
-            let ty = type_tokens(other);
+            let ty = qualified_type_tokens(other);
             quote!(&#ty)
         }
     }
@@ -270,7 +294,7 @@ fn body_argument(ty: &TypeRef) -> TokenStream {
 
 fn output_type(output: &Output) -> TokenStream {
     match output {
-        Output::Json(ty) => type_tokens(ty),
+        Output::Json(ty) => qualified_type_tokens(ty),
         Output::Empty => quote!(rocketchat_runtime::NoContent),
     }
 }
@@ -283,12 +307,16 @@ pub fn operations_module(api: &Api) -> TokenStream {
         let path = &operation.path;
         let method = format_ident!("{}", operation.http_method);
         let body = match &operation.body {
-            Some(body) => type_tokens(&body.ty),
+            Some(body) => qualified_type_tokens(&body.ty),
             None => quote!(()),
         };
         let output = output_type(&operation.output);
-        let summary =
-            format!(" `{} {}`: {}", operation.http_method, operation.path, operation.summary.as_deref().unwrap_or(id));
+        let summary = format!(
+            " `{} {}`: {}",
+            operation.http_method,
+            operation.path,
+            one_line(operation.summary.as_deref().unwrap_or(id))
+        );
         let method_link =
             format!(" Called by [`Client::{}`](crate::Client::{}).", operation.method_name, operation.method_name);
         quote! {
@@ -314,9 +342,6 @@ pub fn operations_module(api: &Api) -> TokenStream {
     quote! {
         //! One marker type per operation of the spec, for code that handles operations
         //! generically (tests, metrics, middleware).
-        #[allow(unused_imports)]
-        use crate::types::*;
-
         #( #markers )*
 
         /// Calls `visitor.visit::<O>()` for every operation, in the order of the spec.
@@ -331,8 +356,6 @@ pub fn client_module(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(client_method);
     quote! {
         //! The client: one async method per operation of the spec.
-        #[allow(unused_imports)]
-        use crate::types::*;
         use crate::operations;
         use rocketchat_runtime::{Credentials, Error, Transport, TwoFactor};
 
@@ -452,9 +475,95 @@ fn method_doc(operation: &Operation) -> String {
     sections.join("\n\n")
 }
 
+/// `src/blocking.rs`: the same methods, blocking the calling thread (feature `blocking`).
+pub fn blocking_module(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(|operation| {
+        let name = ident(&operation.method_name);
+        let marker = ident(&operation.marker_name);
+        let output = output_type(&operation.output);
+        let summary = format!(" {}", one_line(operation.summary.as_deref().unwrap_or(&operation.id)));
+        let see = format!(
+            " `{} {}`. Blocks until the call completes; see [`crate::Client::{}`] for the permissions and failures.",
+            operation.http_method, operation.path, operation.method_name
+        );
+        let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+        let (argument, body) = match &operation.body {
+            Some(body) => {
+                let argument = body_argument(&body.ty);
+                (quote!(, body: #argument), quote!(Some(body)))
+            }
+            None => (quote!(), quote!(None::<&()>)),
+        };
+        quote! {
+            #[doc = #summary]
+            ///
+            #[doc = #see]
+            #deprecated
+            pub fn #name(&self #argument) -> Result<#output, Error> {
+                self.transport.execute::<operations::#marker, _>(#body)
+            }
+        }
+    });
+    quote! {
+        //! A blocking client, for scripts and command-line tools: one method per operation,
+        //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
+
+        use crate::operations;
+        use rocketchat_runtime::blocking::Transport;
+        use rocketchat_runtime::{Credentials, Error, TwoFactor};
+
+        /// A blocking client for the Rocket.Chat REST API. Create and use it outside any async
+        /// runtime. Cheap to clone.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: Transport,
+        }
+
+        impl Client {
+            /// A client for the server at `base_url`, with default settings.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or
+            /// when called inside an async runtime.
+            pub fn new(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
+                rocketchat_runtime::Transport::builder(base_url, credentials).build_blocking().map(Self::from_transport)
+            }
+
+            /// A client configured from `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
+            /// `ROCKETCHAT_AUTH_TOKEN`.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`] naming each variable that is unset or empty.
+            pub fn from_env() -> Result<Self, Error> {
+                rocketchat_runtime::Transport::builder_from_env()?.build_blocking().map(Self::from_transport)
+            }
+
+            /// A client over a transport from
+            /// [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).
+            pub fn from_transport(transport: Transport) -> Self {
+                Self { transport }
+            }
+
+            /// The transport this client sends requests through.
+            pub fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            /// A copy of this client that sends a two-factor code with every call.
+            pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
+                Self { transport: self.transport.with_two_factor(two_factor) }
+            }
+
+            #( #methods )*
+        }
+    }
+}
+
 /// `src/lib.rs`: the crate root.
 pub fn lib_module(api: &Api) -> TokenStream {
-    let title = format!(" A typed client for the {} (version {}).", api.title, api.version);
+    let title = format!(" A typed client for the {} (version {}).", one_line(&api.title), one_line(&api.version));
     let description = api.description.as_deref().map(inner_doc).unwrap_or_default();
     let operations: Vec<String> = api
         .operations
@@ -465,7 +574,7 @@ pub fn lib_module(api: &Api) -> TokenStream {
                 operation.method_name,
                 operation.http_method,
                 operation.path,
-                operation.summary.as_deref().map(|s| format!(" — {}", rustdoc_markdown(s))).unwrap_or_default()
+                operation.summary.as_deref().map(|s| format!(" — {}", one_line(s))).unwrap_or_default()
             )
         })
         .collect();
@@ -484,6 +593,9 @@ pub fn lib_module(api: &Api) -> TokenStream {
 
         // prettyplease formats the generated modules and `--check` compares its bytes, so
         // rustfmt must leave them alone. (This file is written to be rustfmt-stable.)
+        #[cfg(feature = "blocking")]
+        #[rustfmt::skip]
+        pub mod blocking;
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
@@ -516,5 +628,8 @@ mod tests {
         assert_eq!(rustdoc_markdown("see [docs](https://x.y) now"), "see [docs](https://x.y) now");
         assert_eq!(rustdoc_markdown("at https://x.y/z."), "at <https://x.y/z>.");
         assert_eq!(rustdoc_markdown("`[kept]` as code"), "`[kept]` as code");
+        assert_eq!(rustdoc_markdown("a <name> tag"), "a &lt;name> tag");
+        assert_eq!(rustdoc_markdown("see <https://x.y>"), "see <https://x.y>");
+        assert_eq!(rustdoc_markdown("(https://x.y)"), "(<https://x.y>)");
     }
 }

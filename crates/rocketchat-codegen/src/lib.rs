@@ -56,6 +56,7 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
         rust("src/client.rs", emit::client_module(api))?,
         rust("src/operations.rs", emit::operations_module(api))?,
         rust("src/types.rs", emit::types_module(api))?,
+        rust("src/blocking.rs", emit::blocking_module(api))?,
     ])
 }
 
@@ -78,6 +79,10 @@ publish = false
 rocketchat-runtime = {{ path = {runtime} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+
+[features]
+# A blocking client (`blocking::Client`), for scripts and command-line tools.
+blocking = ["rocketchat-runtime/blocking"]
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),

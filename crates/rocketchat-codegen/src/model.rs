@@ -138,6 +138,9 @@ pub struct EnumVariant {
 /// Names the client itself uses, which no operation method may take.
 const CLIENT_METHODS: &[&str] = &["new", "from_env", "from_transport", "transport", "with_two_factor"];
 
+/// Names the generated `types` module uses unqualified.
+const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "None", "Ok", "Err"];
+
 /// The name of the catch-all variant of string enums.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 
@@ -168,6 +171,8 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(spec: &'a OpenAPI, file: &'a str) -> Self {
         let mut type_names = Scope::default();
+        // The generated code names these unqualified; a type called `String` would shadow them.
+        PRELUDE_TYPES.iter().for_each(|name| type_names.reserve(name));
         let mut component_names = BTreeMap::new();
         if let Some(components) = &spec.components {
             for key in components.schemas.keys() {
@@ -462,6 +467,15 @@ impl<'a> Builder<'a> {
         self.component(key, pointer)
     }
 
+    /// The description of the schema a `$ref` names, to document a field that has none.
+    fn referenced_description(&self, reference: &str) -> Option<String> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        match self.spec.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
     fn insert_type(&mut self, def: TypeDef) {
         self.types.insert(def.name.clone(), def);
     }
@@ -571,10 +585,10 @@ impl<'a> Builder<'a> {
         }
         let mut fields = Vec::new();
         let mut names = Scope::default();
-        self.object_fields(object, name, pointer, &mut names, &mut fields)?;
         if additional.is_some() {
             names.reserve("additional_properties");
         }
+        self.object_fields(object, name, pointer, &mut names, &mut fields)?;
         let additional = additional.map(|values| match values {
             TypeRef::Json => TypeRef::JsonObject,
             values => TypeRef::Map(Box::new(values)),
@@ -614,7 +628,7 @@ impl<'a> Builder<'a> {
             let ty = self.boxed_type_of(property, &format!("{name}{}", naming::camel(wire)), &property_pointer)?;
             let (doc, nullable) = match property {
                 ReferenceOr::Item(schema) => (schema.schema_data.description.clone(), schema.schema_data.nullable),
-                ReferenceOr::Reference { .. } => (None, false),
+                ReferenceOr::Reference { reference } => (self.referenced_description(reference), false),
             };
             let optional = nullable || !object.required.contains(wire);
             fields.push(Field { name: names.unique(naming::snake(wire)), wire: Some(wire.clone()), ty, optional, doc });
@@ -693,7 +707,8 @@ impl<'a> Builder<'a> {
                         _ => "part".to_owned(),
                     };
                     let field_name = names.unique(part_name);
-                    fields.push(Field { name: field_name, wire: None, ty, optional: false, doc: None });
+                    let doc = self.referenced_description(reference);
+                    fields.push(Field { name: field_name, wire: None, ty, optional: false, doc });
                 }
                 ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(object)), .. }) => {
                     if self.additional_properties(object, name, &part_pointer)?.is_some() {

@@ -13,10 +13,11 @@ const KEYWORDS: &[&str] = &[
     "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
 ];
 
-/// Keeps only characters that can appear in an identifier, so heck sees word boundaries at
-/// punctuation (`x-rate.limit` -> `x rate limit`).
+/// Keeps only ASCII letters and digits, so heck sees word boundaries at punctuation
+/// (`x-rate.limit` -> `x rate limit`) and every name is a valid identifier; the wire name,
+/// whatever its characters, is kept for serde.
 fn words(wire: &str) -> String {
-    wire.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// A snake_case name for a field, parameter or method: never empty, never a bare keyword.

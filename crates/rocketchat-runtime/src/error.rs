@@ -45,6 +45,9 @@ pub enum Error {
     /// connection closed early, ...).
     #[error("transport error: {}", with_causes(.0))]
     Transport(#[source] reqwest::Error),
+    /// The response body could not be read (the blocking transport reports this apart).
+    #[error("could not read the response body: {0}")]
+    BodyRead(#[source] std::io::Error),
     /// The request body could not be encoded as JSON.
     #[error("could not encode the request body: {0}")]
     Encode(#[source] serde_json::Error),

@@ -4,8 +4,13 @@
 //! The generated crate (`rocketchat`) re-exports what users need; this crate holds the parts
 //! that are the same for every operation. The request-building and response-decoding core
 //! ([`Transport::build_request`], [`decode_response`]) are plain functions that never touch the
-//! network, so they can be tested, and reused, without a server.
+//! network, so they can be tested without a server; the async [`Transport`] and, with the
+//! `blocking` feature, `blocking::Transport` share them.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod builder;
+mod core;
 mod credentials;
 mod env;
 mod error;
@@ -14,13 +19,15 @@ mod rate_limit;
 mod retry;
 mod transport;
 
+pub use builder::TransportBuilder;
+pub use core::{Response, TwoFactor, decode_response};
 pub use credentials::Credentials;
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
-pub use transport::{Response, Transport, TransportBuilder, TwoFactor, decode_response};
+pub use transport::Transport;
 
 /// The `http` crate, whose types ([`http::Method`], [`http::Request`]) appear in this API.
 pub use http;

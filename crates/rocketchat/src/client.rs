@@ -2,8 +2,6 @@
 
 //! The client: one async method per operation of the spec.
 
-#[allow(unused_imports)]
-use crate::types::*;
 use crate::operations;
 use rocketchat_runtime::{Credentials, Error, Transport, TwoFactor};
 
@@ -68,11 +66,13 @@ impl Client {
     ///
     /// The documentation page marks `rooms` as required and lists only `teamId`; the server
     /// takes exactly one of `teamId` or `teamName` (sending both is rejected), and `rooms` is
-    /// optional.
+    /// optional. The page gives no version; teams, and this endpoint, came with 3.13.0.
     ///
     /// # Permissions
     ///
     /// None required.
+    ///
+    /// Added in Rocket.Chat 3.13.0.
     ///
     /// # Errors
     ///
@@ -80,7 +80,10 @@ impl Client {
     ///
     /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the user is its last owner (`last-owner-can-not-be-removed`) or not a member (`member-does-not-exist`), or the body is invalid (`invalid-params`). The handler's errors carry no `errorType`.
     /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    pub async fn teams_leave(&self, body: &TeamsLeaveRequest) -> Result<Success, Error> {
+    pub async fn teams_leave(
+        &self,
+        body: &crate::types::TeamsLeaveRequest,
+    ) -> Result<crate::types::Success, Error> {
         self.transport.execute::<operations::TeamsLeave, _>(Some(body)).await
     }
 
@@ -109,8 +112,8 @@ impl Client {
     /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub async fn groups_leave(
         &self,
-        body: &GroupsLeaveRequest,
-    ) -> Result<GroupChanged, Error> {
+        body: &crate::types::GroupsLeaveRequest,
+    ) -> Result<crate::types::GroupChanged, Error> {
         self.transport.execute::<operations::GroupsLeave, _>(Some(body)).await
     }
 
@@ -139,8 +142,8 @@ impl Client {
     /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub async fn groups_remove_leader(
         &self,
-        body: &GroupsRemoveLeaderRequest,
-    ) -> Result<Success, Error> {
+        body: &crate::types::GroupsRemoveLeaderRequest,
+    ) -> Result<crate::types::Success, Error> {
         self.transport.execute::<operations::GroupsRemoveLeader, _>(Some(body)).await
     }
 
@@ -150,8 +153,8 @@ impl Client {
     ///
     /// Remove a user from a private room (group). The group's last owner cannot be removed.
     ///
-    /// The caller needs `remove-user` in the room; the global `kick-user-from-any-p-room`
-    /// lifts the membership checks.
+    /// The caller needs `remove-user` in the room; holders of the global
+    /// `kick-user-from-any-p-room` may remove users from any private room.
     ///
     /// The documentation page names only `kick-user-from-any-p-room` and lists
     /// only `roomId` and `userId`; the server also takes the room as `roomName` and the user as
@@ -160,7 +163,7 @@ impl Client {
     ///
     /// # Permissions
     ///
-    /// `remove-user`, `kick-user-from-any-p-room`
+    /// `remove-user`
     ///
     /// Added in Rocket.Chat 0.48.0.
     ///
@@ -172,8 +175,8 @@ impl Client {
     /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub async fn groups_kick(
         &self,
-        body: &GroupsKickRequest,
-    ) -> Result<GroupChanged, Error> {
+        body: &crate::types::GroupsKickRequest,
+    ) -> Result<crate::types::GroupChanged, Error> {
         self.transport.execute::<operations::GroupsKick, _>(Some(body)).await
     }
 }

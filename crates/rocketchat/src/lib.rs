@@ -17,6 +17,10 @@
 //! the code.
 
 #![forbid(unsafe_code)]
+#[cfg(feature = "blocking")]
+#[rustfmt::skip]
+pub mod blocking;
+
 #[rustfmt::skip]
 mod client;
 

@@ -3,9 +3,6 @@
 //! One marker type per operation of the spec, for code that handles operations
 //! generically (tests, metrics, middleware).
 
-#[allow(unused_imports)]
-use crate::types::*;
-
 /// `POST /api/v1/teams.leave`: Leave a team
 ///
 /// Called by [`Client::teams_leave`](crate::Client::teams_leave).
@@ -16,8 +13,8 @@ impl rocketchat_runtime::Operation for TeamsLeave {
     const ID: &'static str = "teams.leave";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.leave";
-    type Body = TeamsLeaveRequest;
-    type Output = Success;
+    type Body = crate::types::TeamsLeaveRequest;
+    type Output = crate::types::Success;
 }
 
 /// `POST /api/v1/groups.leave`: Leave a private group
@@ -30,8 +27,8 @@ impl rocketchat_runtime::Operation for GroupsLeave {
     const ID: &'static str = "groups.leave";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.leave";
-    type Body = GroupsLeaveRequest;
-    type Output = GroupChanged;
+    type Body = crate::types::GroupsLeaveRequest;
+    type Output = crate::types::GroupChanged;
 }
 
 /// `POST /api/v1/groups.removeLeader`: Remove the leader role from a user in a private group
@@ -44,8 +41,8 @@ impl rocketchat_runtime::Operation for GroupsRemoveLeader {
     const ID: &'static str = "groups.removeLeader";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.removeLeader";
-    type Body = GroupsRemoveLeaderRequest;
-    type Output = Success;
+    type Body = crate::types::GroupsRemoveLeaderRequest;
+    type Output = crate::types::Success;
 }
 
 /// `POST /api/v1/groups.kick`: Remove a user from a private group
@@ -58,8 +55,8 @@ impl rocketchat_runtime::Operation for GroupsKick {
     const ID: &'static str = "groups.kick";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.kick";
-    type Body = GroupsKickRequest;
-    type Output = GroupChanged;
+    type Body = crate::types::GroupsKickRequest;
+    type Output = crate::types::GroupChanged;
 }
 
 /// Calls `visitor.visit::<O>()` for every operation, in the order of the spec.

@@ -15,6 +15,7 @@ pub struct Group {
     /// The display name of the room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fname: Option<String>,
+    /// The kind of room: `c` public channel, `p` private group, `d` direct message, `l` livechat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<RoomType>,
     /// Usernames of the members (only old servers send it).
@@ -26,6 +27,7 @@ pub struct Group {
     /// The number of members.
     #[serde(rename = "usersCount", default, skip_serializing_if = "Option::is_none")]
     pub users_count: Option<i64>,
+    /// A user as rooms refer to them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<UserSummary>,
     /// When the room was created (ISO 8601).
@@ -67,6 +69,8 @@ pub struct Group {
 pub struct GroupChanged {
     /// Always `true` on success.
     pub success: bool,
+    /// A private room (group). Real servers send many more fields than the documentation pages
+    /// show; those this spec does not name are kept in `additional_properties`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Group>,
 }
@@ -74,8 +78,10 @@ pub struct GroupChanged {
 /// The body of `groups.kick`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupsKickRequest {
+    /// A room, by id or by name.
     #[serde(flatten)]
     pub room: Room,
+    /// A user, by id or by username.
     #[serde(flatten)]
     pub user: User,
 }
@@ -83,6 +89,7 @@ pub struct GroupsKickRequest {
 /// The body of `groups.leave`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupsLeaveRequest {
+    /// A room, by id or by name.
     #[serde(flatten)]
     pub room: Room,
 }
@@ -90,8 +97,10 @@ pub struct GroupsLeaveRequest {
 /// The body of `groups.removeLeader`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupsRemoveLeaderRequest {
+    /// A room, by id or by name.
     #[serde(flatten)]
     pub room: Room,
+    /// A user, by id or by username.
     #[serde(flatten)]
     pub user: User,
 }
@@ -208,6 +217,7 @@ pub enum Team {
 /// The body of `teams.leave`. The server rejects keys it does not know.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamsLeaveRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
     #[serde(flatten)]
     pub team: Team,
     /// Rooms of the team to leave as well. Optional (the documentation page says

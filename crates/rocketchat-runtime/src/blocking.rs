@@ -1,0 +1,95 @@
+//! A blocking transport, for scripts and CLIs: the same requests, decoding, limits, retries
+//! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
+
+use crate::core::{Config, Response, TwoFactor, cap_body};
+use crate::transport::{call_span, record_attempt, transport_error};
+use crate::{Error, Operation};
+use serde::Serialize;
+use std::fmt;
+use std::io::Read;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Sends requests to one Rocket.Chat server as one user, blocking the calling thread.
+/// Build it with [`TransportBuilder::build_blocking`](crate::TransportBuilder::build_blocking),
+/// outside any async runtime. Cheap to clone.
+#[derive(Clone)]
+pub struct Transport {
+    config: Arc<Config>,
+    http: reqwest::blocking::Client,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Transport").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    pub(crate) fn from_parts(config: Config, http: reqwest::blocking::Client) -> Self {
+        Self { config: Arc::new(config), http }
+    }
+
+    /// A copy that sends `two_factor` with every call; the original is unchanged.
+    pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
+        let config = Config { two_factor: Some(Arc::new(two_factor)), ..(*self.config).clone() };
+        Self { config: Arc::new(config), http: self.http.clone() }
+    }
+
+    /// The server's base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    /// Calls operation `O` and decodes its result.
+    pub fn execute<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<O::Output, Error> {
+        self.send::<O, B>(body).map(|response| response.value)
+    }
+
+    /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
+    pub fn send<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
+        let _span = call_span(O::ID).entered();
+        let started = Instant::now();
+        let mut waited = Duration::ZERO;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.attempt::<O, B>(body);
+            record_attempt(&result, attempt, started);
+            let Err(error) = &result else { return result };
+            let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
+            tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
+            std::thread::sleep(wait);
+            waited += wait;
+        }
+    }
+
+    fn attempt<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
+        let request = self.config.build_request::<O, B>(body)?;
+        let request = reqwest::blocking::Request::try_from(request).map_err(transport_error)?;
+        let mut response = self.http.execute(request).map_err(transport_error)?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = self.config.body_limit(status);
+        let mut body = Vec::new();
+        let mut chunk = vec![0; 64 * 1024];
+        loop {
+            let read = response.read(&mut chunk).map_err(read_error)?;
+            if read == 0 || !cap_body(&mut body, &chunk[..read], status, limit)? {
+                break;
+            }
+        }
+        crate::decode_response(status, &headers, &body)
+    }
+}
+
+/// `reqwest::blocking` reports body errors as `io::Error`, usually around a `reqwest::Error`.
+fn read_error(error: std::io::Error) -> Error {
+    if error.get_ref().is_some_and(|inner| inner.is::<reqwest::Error>()) {
+        if let Some(Ok(inner)) = error.into_inner().map(|inner| inner.downcast::<reqwest::Error>()) {
+            return transport_error(*inner);
+        }
+        unreachable!("checked to be a reqwest::Error above")
+    }
+    Error::BodyRead(error)
+}

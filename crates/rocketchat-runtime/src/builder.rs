@@ -1,0 +1,141 @@
+use crate::core::{Config, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY, DEFAULT_USER_AGENT, validate_base_url};
+use crate::{Credentials, Error, RetryPolicy, Transport};
+use http::HeaderValue;
+use std::time::Duration;
+
+/// Configures a [`Transport`]; see [`Transport::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct TransportBuilder {
+    base_url: String,
+    credentials: Credentials,
+    user_agent: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    http: Option<reqwest::Client>,
+    max_body: usize,
+    max_error_body: usize,
+    retry: Option<RetryPolicy>,
+}
+
+impl TransportBuilder {
+    pub(crate) fn new(base_url: String, credentials: Credentials) -> Self {
+        Self {
+            base_url,
+            credentials,
+            user_agent: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            http: None,
+            max_body: DEFAULT_MAX_BODY,
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
+            retry: None,
+        }
+    }
+
+    /// Retries calls answered with 429 (rate limited) as `policy` says. Off by default.
+    pub fn retry_on_rate_limit(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The `User-Agent` header; defaults to `rocketchat-rust/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// How long to wait for a connection; defaults to 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a whole call may take, body included; defaults to 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends requests through this `reqwest::Client` (its own timeouts then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The largest success body accepted, in bytes; defaults to 16 MiB.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// How much of a failing response's body is kept, in bytes; defaults to 64 KiB.
+    pub fn max_error_body_size(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
+        self
+    }
+
+    /// Checks the configuration and builds the transport.
+    ///
+    /// Redirects are not followed: reqwest would send the auth token to the new location and
+    /// turn the POST into a GET; a 3xx becomes [`Error::Status`] instead.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the base URL is not an absolute `http`/`https` URL without
+    /// credentials, query or fragment, or if the user agent is not a valid header value;
+    /// [`Error::Transport`] if the HTTP client cannot be created.
+    pub fn build(self) -> Result<Transport, Error> {
+        let config = self.config()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(Error::Transport)?,
+        };
+        Ok(Transport::from_parts(config, http))
+    }
+
+    /// Like [`TransportBuilder::build`], for the blocking transport. A `reqwest::Client` set
+    /// with [`TransportBuilder::http_client`] is not used by it.
+    ///
+    /// # Errors
+    ///
+    /// As [`TransportBuilder::build`], and [`Error::Config`] when called inside an async
+    /// runtime, where a blocking client must not be created.
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::Transport, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Config(
+                "the blocking transport cannot be created inside an async runtime; use the async one".into(),
+            ));
+        }
+        let config = self.config()?;
+        let http = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(Error::Transport)?;
+        Ok(crate::blocking::Transport::from_parts(config, http))
+    }
+
+    fn config(&self) -> Result<Config, Error> {
+        let base_url = validate_base_url(&self.base_url)?;
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| Error::Config(format!("the user agent {user_agent:?} is not a valid header value")))?;
+        Ok(Config {
+            base_url,
+            credentials: self.credentials.clone(),
+            user_agent,
+            max_body: self.max_body,
+            max_error_body: self.max_error_body,
+            retry: self.retry,
+            two_factor: None,
+        })
+    }
+}

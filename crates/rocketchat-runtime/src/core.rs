@@ -1,0 +1,327 @@
+//! The part of a call that touches no network, shared by the async and blocking transports:
+//! request values to an `http::Request`, and status + headers + bytes to a result.
+
+use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
+use crate::retry::wait_in_message;
+use crate::{Credentials, Operation, RateLimit, RetryPolicy};
+use http::StatusCode;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+pub(crate) const DEFAULT_USER_AGENT: &str = concat!("rocketchat-rust/", env!("CARGO_PKG_VERSION"));
+/// How much of a failing response is kept: enough for any real error body, not enough for a
+/// hostile server to exhaust memory.
+pub(crate) const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
+pub(crate) const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
+/// How much of an undecodable body an error quotes.
+const BODY_START: usize = 256;
+
+/// Everything about a call but the HTTP client that sends it.
+#[derive(Clone)]
+pub(crate) struct Config {
+    /// Without a trailing slash, so that appending `/api/v1/...` keeps any sub-path.
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub user_agent: HeaderValue,
+    pub max_body: usize,
+    pub max_error_body: usize,
+    pub retry: Option<RetryPolicy>,
+    pub two_factor: Option<Arc<TwoFactor>>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("user_agent", &self.user_agent)
+            .field("max_body", &self.max_body)
+            .field("max_error_body", &self.max_error_body)
+            .field("retry", &self.retry)
+            .field("two_factor", &self.two_factor)
+            .finish()
+    }
+}
+
+impl Config {
+    /// The HTTP request for operation `O`: its method and path under the base URL, the
+    /// credentials, and `body` as JSON.
+    pub fn build_request<O: Operation, B: Serialize + ?Sized>(
+        &self,
+        body: Option<&B>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let path = O::PATH.strip_prefix('/').unwrap_or(O::PATH);
+        let url = format!("{}/{path}", self.base_url);
+        let mut request = http::Request::builder().method(O::METHOD).uri(url).header(ACCEPT, "application/json");
+        let headers = request.headers_mut().ok_or_else(|| Error::Config(format!("invalid URL for {}", O::ID)))?;
+        headers.insert("x-user-id", header_value(self.credentials.user_id(), "user id")?);
+        headers.insert("x-auth-token", sensitive(header_value(self.credentials.auth_token(), "auth token")?));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(two_factor) = &self.two_factor {
+            headers.insert("x-2fa-code", sensitive(header_value(&two_factor.code, "two-factor code")?));
+            headers.insert("x-2fa-method", header_value(&two_factor.method, "two-factor method")?);
+        }
+        let bytes = match body {
+            Some(body) => {
+                // The server reads a body without this header as text and fails confusingly.
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                serde_json::to_vec(body).map_err(Error::Encode)?
+            }
+            None => Vec::new(),
+        };
+        request.body(bytes).map_err(|error| Error::Config(format!("cannot build the request for {}: {error}", O::ID)))
+    }
+
+    /// How many body bytes to read: a success body over the limit is an error, a failure body
+    /// is cut at its (smaller) limit, since only its start is useful.
+    pub fn body_limit(&self, status: StatusCode) -> usize {
+        if status.is_success() { self.max_body } else { self.max_error_body }
+    }
+
+    /// How long to wait before retrying a 429, or `None` to give up. `attempt` counts from 1;
+    /// `waited` is the time already spent waiting in this call.
+    pub fn retry_wait(&self, error: &Error, attempt: u32, waited: Duration) -> Option<Duration> {
+        let Error::RateLimited(limited) = error else { return None };
+        let policy = self.retry?;
+        if attempt > policy.max_retries {
+            return None;
+        }
+        let wait = match limited.rate_limit.and_then(|rate_limit| rate_limit.wait_from(SystemTime::now())) {
+            Some(wait) => wait,
+            None => limited.message.as_deref().and_then(wait_in_message)?,
+        };
+        // A hostile message ("wait 18446744073709551615 seconds") must not overflow.
+        waited.checked_add(wait).filter(|total| *total <= policy.max_total_wait).map(|_| wait)
+    }
+}
+
+/// Keeps at most `limit` bytes of `body`, or fails for a success body over the limit.
+pub(crate) fn cap_body(body: &mut Vec<u8>, chunk: &[u8], status: StatusCode, limit: usize) -> Result<bool, Error> {
+    if body.len() + chunk.len() <= limit {
+        body.extend_from_slice(chunk);
+        return Ok(true);
+    }
+    if status.is_success() {
+        return Err(Error::BodyTooLarge { status, limit });
+    }
+    body.extend_from_slice(&chunk[..limit - body.len()]);
+    Ok(false)
+}
+
+fn header_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    // The value itself is left out of the message: it may be the token.
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("the {what} contains characters not allowed in an HTTP header")))
+}
+
+fn sensitive(mut value: HeaderValue) -> HeaderValue {
+    value.set_sensitive(true);
+    value
+}
+
+/// A second factor for calls that the server protects with two-factor authentication,
+/// sent as the `x-2fa-code` and `x-2fa-method` headers. The code never appears in output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TwoFactor {
+    code: String,
+    method: String,
+}
+
+impl TwoFactor {
+    /// A code of the given method, such as `totp`, `email` or `password`.
+    pub fn new(code: impl Into<String>, method: impl Into<String>) -> Self {
+        Self { code: code.into(), method: method.into() }
+    }
+
+    /// A code from an authenticator app.
+    pub fn totp(code: impl Into<String>) -> Self {
+        Self::new(code, "totp")
+    }
+}
+
+impl fmt::Debug for TwoFactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TwoFactor").field("code", &"<redacted>").field("method", &self.method).finish()
+    }
+}
+
+/// A decoded success, with what the response said besides its body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Response<T> {
+    pub value: T,
+    pub status: StatusCode,
+    /// The rate-limit headers, where the server sent them.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// Turns a response into the operation's output or a typed error. Touches no network.
+///
+/// A success status decodes the body as `T` (an empty body as JSON `null`); a failing status
+/// becomes the [`Error`] variant for its class, with the server's message and code.
+pub fn decode_response<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response<T>, Error> {
+    let rate_limit = RateLimit::from_headers(headers);
+    if status.is_success() {
+        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+        return match serde_json::from_slice(json) {
+            Ok(value) => Ok(Response { value, status, rate_limit }),
+            Err(source) => Err(Error::Decode {
+                status,
+                body_start: truncate(&String::from_utf8_lossy(body), BODY_START).to_owned(),
+                source,
+            }),
+        };
+    }
+    let mut error = ApiError::new(status, String::from_utf8_lossy(body).into_owned());
+    error.rate_limit = rate_limit;
+    let failure = serde_json::from_slice::<FailureBody>(body).ok();
+    let has_failure_body = failure.as_ref().is_some_and(|failure| failure.error.is_some() || failure.message.is_some());
+    if let Some(failure) = failure {
+        error.message = failure.error.or(failure.message);
+        error.error_type = failure
+            .error_type
+            .map(ErrorType::from)
+            .or_else(|| error.message.as_deref().and_then(code_in_message).map(ErrorType::from));
+        error.details = failure.details;
+    }
+    let error = Box::new(error);
+    Err(match status.as_u16() {
+        401 => Error::Unauthorized(error),
+        403 => Error::Forbidden(error),
+        429 => Error::RateLimited(error),
+        _ if has_failure_body => Error::Api(error),
+        _ => Error::Status(error),
+    })
+}
+
+/// Every failure shape Rocket.Chat sends: `{success, error, errorType, details}` and the
+/// older `{status, message}` of 401s. Fields of the wrong type count as absent.
+#[derive(serde::Deserialize)]
+struct FailureBody {
+    #[serde(default, deserialize_with = "lenient")]
+    error: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    message: Option<String>,
+    #[serde(default, rename = "errorType", deserialize_with = "lenient")]
+    error_type: Option<String>,
+    details: Option<serde_json::Value>,
+}
+
+fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(value.as_str().map(str::to_owned))
+}
+
+pub(crate) fn validate_base_url(base_url: &str) -> Result<String, Error> {
+    // A URL with `@` may carry a password: such a URL is never quoted back.
+    let shown =
+        if base_url.contains('@') { "(not shown: it contains `@`)".to_owned() } else { format!("{base_url:?}") };
+    let invalid = |why: &str| Error::Config(format!("the base URL {shown} {why}"));
+    let url =
+        reqwest::Url::parse(base_url.trim()).map_err(|error| invalid(&format!("is not a valid URL ({error})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("must start with http:// or https://"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // The URL is left out of this message: it holds a password.
+        return Err(Error::Config(
+            "the base URL must not contain a user name or password; pass them as Credentials".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::Method;
+    use serde_json::json;
+
+    struct Kick;
+    impl Operation for Kick {
+        const ID: &'static str = "groups.kick";
+        const METHOD: Method = Method::POST;
+        const PATH: &'static str = "/api/v1/groups.kick";
+        type Body = serde_json::Value;
+        type Output = serde_json::Value;
+    }
+
+    fn config(base_url: &str) -> Config {
+        Config {
+            base_url: validate_base_url(base_url).unwrap(),
+            credentials: Credentials::new("user-1", "token-1"),
+            user_agent: HeaderValue::from_static("agent/1"),
+            max_body: 100,
+            max_error_body: 10,
+            retry: None,
+            two_factor: None,
+        }
+    }
+
+    #[test]
+    fn requests_carry_method_path_credentials_and_json() {
+        let request =
+            config("https://example.com/chat/").build_request::<Kick, _>(Some(&json!({"roomId": "R"}))).unwrap();
+        assert_eq!(request.method(), Method::POST);
+        assert_eq!(request.uri(), "https://example.com/chat/api/v1/groups.kick");
+        let headers = request.headers();
+        assert_eq!(headers["x-user-id"], "user-1");
+        assert_eq!(headers["x-auth-token"], "token-1");
+        assert!(headers["x-auth-token"].is_sensitive());
+        assert_eq!(headers["content-type"], "application/json");
+        assert_eq!(headers["user-agent"], "agent/1");
+        assert_eq!(request.body(), br#"{"roomId":"R"}"#);
+        assert!(!headers.contains_key("x-2fa-code"));
+    }
+
+    #[test]
+    fn a_token_that_is_not_a_header_value_is_a_config_error_without_the_token() {
+        let mut config = config("https://example.com");
+        config.credentials = Credentials::new("u", "bad\ntoken");
+        let error = config.build_request::<Kick, ()>(None).unwrap_err();
+        assert!(matches!(&error, Error::Config(message) if !message.contains("bad")), "{error:?}");
+    }
+
+    #[test]
+    fn responses_decode_without_a_network() {
+        let ok =
+            decode_response::<serde_json::Value>(StatusCode::OK, &HeaderMap::new(), b"{\"success\":true}").unwrap();
+        assert_eq!(ok.value, json!({"success": true}));
+        let empty = decode_response::<crate::NoContent>(StatusCode::NO_CONTENT, &HeaderMap::new(), b"").unwrap();
+        assert_eq!(empty.status, StatusCode::NO_CONTENT);
+        let error =
+            decode_response::<serde_json::Value>(StatusCode::BAD_REQUEST, &HeaderMap::new(), br#"{"error": 5}"#)
+                .unwrap_err();
+        assert!(matches!(error, Error::Status(_)), "{error:?}");
+    }
+
+    #[test]
+    fn bodies_are_capped_by_status() {
+        let mut body = Vec::new();
+        assert!(!cap_body(&mut body, &[b'x'; 20], StatusCode::BAD_GATEWAY, 10).unwrap());
+        assert_eq!(body.len(), 10);
+        let error = cap_body(&mut Vec::new(), &[b'x'; 20], StatusCode::OK, 10).unwrap_err();
+        assert!(matches!(error, Error::BodyTooLarge { limit: 10, .. }));
+    }
+
+    #[test]
+    fn base_urls_keep_sub_paths_and_drop_trailing_slashes() {
+        assert_eq!(validate_base_url("https://chat.example.com").unwrap(), "https://chat.example.com");
+        assert_eq!(validate_base_url("https://example.com/chat/").unwrap(), "https://example.com/chat");
+        assert!(validate_base_url("chat.example.com").is_err());
+        assert!(validate_base_url("ftp://example.com").is_err());
+        assert!(validate_base_url("https://bob:secret@example.com").is_err());
+        assert!(validate_base_url("https://example.com/?x=1").is_err());
+    }
+}
