@@ -58,6 +58,42 @@ async fn a_success_body_over_the_limit_is_refused() {
 }
 
 #[tokio::test]
+async fn server_errors_and_old_404s_keep_their_message() {
+    let body = json!({"success": false, "error": "Service unavailable", "errorType": "error-maintenance"});
+    let (result, _server) = call(vec![Reply::json(503, &body)], |b| b).await;
+    let error = result.unwrap_err();
+    assert!(matches!(&error, Error::Api(api) if api.status == 503), "{error:?}");
+    assert_eq!(error.error_type().map(|t| t.as_str()), Some("error-maintenance"));
+
+    let old = json!({"status": "error", "message": "API endpoint does not exist"});
+    let (result, _server) = call(vec![Reply::json(404, &old)], |b| b).await;
+    let error = result.unwrap_err();
+    assert!(matches!(&error, Error::Api(api) if api.status == 404), "{error:?}");
+    assert_eq!(error.message(), Some("API endpoint does not exist"));
+}
+
+#[tokio::test]
+async fn a_429_says_how_long_to_wait() {
+    let (result, _server) = call(vec![rate_limited(Duration::from_secs(30))], |b| b).await;
+    let wait = result.unwrap_err().retry_after().expect("a retry hint");
+    assert!(wait > Duration::from_secs(20) && wait <= Duration::from_secs(30), "{wait:?}");
+    // Without the reset header, the seconds in the message.
+    let body = json!({"success": false, "error": "You must wait 7 seconds before trying this endpoint again. [error-too-many-requests]"});
+    let (result, _server) = call(vec![Reply::json(429, &body)], |b| b).await;
+    assert_eq!(result.unwrap_err().retry_after(), Some(Duration::from_secs(7)));
+    let (result, _server) = call(vec![Reply::json(500, &json!({"success": false, "error": "x"}))], |b| b).await;
+    assert_eq!(result.unwrap_err().retry_after(), None);
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let reply = Reply::raw(302, "text/plain", "moved").header("Location", "http://127.0.0.1:1/elsewhere");
+    let (result, server) = call(vec![reply], |b| b).await;
+    assert!(matches!(&result, Err(Error::Status(api)) if api.status == 302), "{result:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn wrong_types_and_non_json_success_bodies_are_decode_errors() {
     for body in
         ["[1, 2]", "{\"success\": \"true\"}", "<html>oops</html>", "{\"group\": {\"_id\": 5}, \"success\": true}"]
@@ -161,6 +197,8 @@ async fn no_output_of_client_config_or_any_error_contains_a_secret() {
     ] {
         errors.push(call(vec![reply], |b| b.timeout(Duration::from_millis(300))).await.0.unwrap_err());
     }
+    let big = Reply::json(200, &json!({"success": true, "pad": "y".repeat(100)}));
+    errors.push(call(vec![big], |b| b.max_body_size(10)).await.0.unwrap_err());
     errors.push(Client::new("not a url", Credentials::new("u", TOKEN)).unwrap_err());
     errors.push(Credentials::from_lookup(|_| None).unwrap_err());
     for error in &errors {

@@ -48,14 +48,15 @@ impl Transport {
 
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
     pub fn send<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
-        let _span = call_span(O::ID).entered();
+        let span = call_span(O::ID);
+        let _entered = span.enter();
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = self.attempt::<O, B>(body);
-            record_attempt(&result, attempt, started);
+            record_attempt(&span, &result, attempt, started);
             let Err(error) = &result else { return result };
             let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
             tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");

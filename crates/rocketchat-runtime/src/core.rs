@@ -2,7 +2,6 @@
 //! request values to an `http::Request`, and status + headers + bytes to a result.
 
 use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
-use crate::retry::wait_in_message;
 use crate::{Credentials, Operation, RateLimit, RetryPolicy};
 use http::StatusCode;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -10,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 pub(crate) const DEFAULT_USER_AGENT: &str = concat!("rocketchat-rust/", env!("CARGO_PKG_VERSION"));
 /// How much of a failing response is kept: enough for any real error body, not enough for a
@@ -85,15 +84,11 @@ impl Config {
     /// How long to wait before retrying a 429, or `None` to give up. `attempt` counts from 1;
     /// `waited` is the time already spent waiting in this call.
     pub fn retry_wait(&self, error: &Error, attempt: u32, waited: Duration) -> Option<Duration> {
-        let Error::RateLimited(limited) = error else { return None };
         let policy = self.retry?;
         if attempt > policy.max_retries {
             return None;
         }
-        let wait = match limited.rate_limit.and_then(|rate_limit| rate_limit.wait_from(SystemTime::now())) {
-            Some(wait) => wait,
-            None => limited.message.as_deref().and_then(wait_in_message)?,
-        };
+        let wait = error.retry_after()?;
         // A hostile message ("wait 18446744073709551615 seconds") must not overflow.
         waited.checked_add(wait).filter(|total| *total <= policy.max_total_wait).map(|_| wait)
     }

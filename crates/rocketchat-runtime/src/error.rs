@@ -92,6 +92,17 @@ impl Error {
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         self.api_error()?.rate_limit.as_ref()
     }
+
+    /// For a 429, how long the server asks to wait before calling again: until
+    /// `X-RateLimit-Reset`, or the seconds its message names. `None` for other errors, which
+    /// are not safe to retry blindly (the call may have taken effect).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        let Self::RateLimited(limited) = self else { return None };
+        match limited.rate_limit.and_then(|rate_limit| rate_limit.wait_from(std::time::SystemTime::now())) {
+            Some(wait) => Some(wait),
+            None => limited.message.as_deref().and_then(crate::retry::wait_in_message),
+        }
+    }
 }
 
 /// A failing response, as the server sent it.

@@ -67,14 +67,16 @@ impl Transport {
         body: Option<&B>,
     ) -> Result<Response<O::Output>, Error> {
         let span = call_span(O::ID);
-        let call = async {
+        let recorder = span.clone();
+        let call = async move {
+            let span = recorder;
             let started = Instant::now();
             let mut waited = Duration::ZERO;
             let mut attempt = 0;
             loop {
                 attempt += 1;
                 let result = self.attempt::<O, B>(body).await;
-                record_attempt(&result, attempt, started);
+                record_attempt(&span, &result, attempt, started);
                 let Err(error) = &result else { return result };
                 let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
                 tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
@@ -117,8 +119,12 @@ pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
     )
 }
 
-pub(crate) fn record_attempt<T>(result: &Result<Response<T>, Error>, attempt: u32, started: Instant) {
-    let span = tracing::Span::current();
+pub(crate) fn record_attempt<T>(
+    span: &tracing::Span,
+    result: &Result<Response<T>, Error>,
+    attempt: u32,
+    started: Instant,
+) {
     span.record("attempts", attempt);
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     let (status, rate_limit) = match result {
