@@ -184,7 +184,12 @@ async fn no_output_of_client_config_or_any_error_contains_a_secret() {
     let server = Server::start(vec![Reply::json(401, &json!({"status": "error", "message": "no"}))]).await;
     let client = Client::from_transport(builder(&server).retry_on_rate_limit(RetryPolicy::default()).build().unwrap())
         .with_two_factor(TwoFactor::totp("998877"));
-    let mut texts = vec![format!("{client:?}"), format!("{:?}", Credentials::new("u", TOKEN))];
+    let mut texts = vec![
+        format!("{client:?}"),
+        format!("{:?}", Credentials::new("u", TOKEN)),
+        format!("{:?}", builder(&server).retry_on_rate_limit(RetryPolicy::default())),
+        format!("{:?}", TwoFactor::totp("998877")),
+    ];
     let mut errors = vec![leave(&client).await.unwrap_err()];
     for reply in [
         Reply::json(400, &json!({"success": false, "error": "x", "errorType": "error-not-allowed"})),
@@ -208,4 +213,21 @@ async fn no_output_of_client_config_or_any_error_contains_a_secret() {
     for text in &texts {
         assert!(!text.contains(TOKEN) && !text.contains("998877"), "a secret leaked into {text}");
     }
+}
+
+#[tokio::test]
+async fn a_caller_supplied_reqwest_client_is_used() {
+    let server = Server::start(vec![Reply::json(200, &json!({"success": true}))]).await;
+    let http = reqwest::Client::builder().user_agent("ignored-by-the-builder").build().unwrap();
+    let transport = builder(&server).http_client(http).user_agent("mine/2").build().unwrap();
+    leave(&Client::from_transport(transport)).await.unwrap();
+    // The transport's own User-Agent header wins over the client's default.
+    assert_eq!(server.only_request().header("user-agent"), "mine/2");
+}
+
+#[tokio::test]
+async fn the_default_user_agent_names_the_crate_version() {
+    let server = Server::start(vec![Reply::json(200, &json!({"success": true}))]).await;
+    leave(&Client::from_transport(builder(&server).build().unwrap())).await.unwrap();
+    assert!(server.only_request().header("user-agent").starts_with("rocketchat-rust/0."));
 }
