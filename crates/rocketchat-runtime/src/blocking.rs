@@ -1,7 +1,8 @@
 //! A blocking transport, for scripts and CLIs: the same requests, decoding, limits, retries
 //! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
 
-use crate::core::{Config, Response, TwoFactor, cap_body};
+use crate::core::{Config, Response, TwoFactor, cap_body, classify_response, operation_request};
+use crate::request::{RawResponse, Request};
 use crate::transport::{call_span, record_attempt, transport_error};
 use crate::{Error, Operation};
 use serde::Serialize;
@@ -48,14 +49,21 @@ impl Transport {
 
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
     pub fn send<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
-        let span = call_span(O::ID);
+        let raw = self.send_request(operation_request::<O, B>(body)?)?;
+        Ok(Response { value: raw.json()?, status: raw.status, rate_limit: raw.rate_limit() })
+    }
+
+    /// Sends any request and returns its success response undecoded, or the error; retries
+    /// and tracing as in the async transport.
+    pub fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
+        let span = call_span(request.operation);
         let _entered = span.enter();
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.attempt::<O, B>(body);
+            let result = self.attempt(request.clone());
             record_attempt(&span, &result, attempt, started);
             let Err(error) = &result else { return result };
             let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
@@ -65,8 +73,8 @@ impl Transport {
         }
     }
 
-    fn attempt<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
-        let request = self.config.build_request::<O, B>(body)?;
+    fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
+        let request = self.config.build_request(request)?;
         let request = reqwest::blocking::Request::try_from(request).map_err(transport_error)?;
         let mut response = self.http.execute(request).map_err(transport_error)?;
         let status = response.status();
@@ -80,7 +88,7 @@ impl Transport {
                 break;
             }
         }
-        crate::decode_response(status, &headers, &body)
+        classify_response(status, headers, body)
     }
 }
 

@@ -2,6 +2,7 @@
 //! request values to an `http::Request`, and status + headers + bytes to a result.
 
 use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
+use crate::request::{RawResponse, Request};
 use crate::{Credentials, Operation, RateLimit, RetryPolicy};
 use http::StatusCode;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -47,16 +48,27 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
-    /// The HTTP request for operation `O`: its method and path under the base URL, the
-    /// credentials, and `body` as JSON.
-    pub fn build_request<O: Operation, B: Serialize + ?Sized>(
+    /// The HTTP request for operation `O` with `body` as JSON.
+    pub fn build_operation_request<O: Operation, B: Serialize + ?Sized>(
         &self,
         body: Option<&B>,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        let path = O::PATH.strip_prefix('/').unwrap_or(O::PATH);
-        let url = format!("{}/{path}", self.base_url);
-        let mut request = http::Request::builder().method(O::METHOD).uri(url).header(ACCEPT, "application/json");
-        let headers = request.headers_mut().ok_or_else(|| Error::Config(format!("invalid URL for {}", O::ID)))?;
+        self.build_request(operation_request::<O, B>(body)?)
+    }
+
+    /// The HTTP request: the path under the base URL, the query, the credentials, the
+    /// request's own headers and its body.
+    pub fn build_request(&self, request: Request) -> Result<http::Request<Vec<u8>>, Error> {
+        let path = request.path.strip_prefix('/').unwrap_or(&request.path);
+        let mut url = format!("{}/{path}", self.base_url);
+        if !request.query.is_empty() {
+            let query = serde_urlencoded::to_string(&request.query).map_err(|error| Error::Encode(Box::new(error)))?;
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&query);
+        }
+        let operation = request.operation;
+        let mut builder = http::Request::builder().method(request.method).uri(url).header(ACCEPT, "application/json");
+        let headers = builder.headers_mut().ok_or_else(|| Error::Config(format!("invalid URL for {operation}")))?;
         headers.insert("x-user-id", header_value(self.credentials.user_id(), "user id")?);
         headers.insert("x-auth-token", sensitive(header_value(self.credentials.auth_token(), "auth token")?));
         headers.insert(USER_AGENT, self.user_agent.clone());
@@ -64,15 +76,18 @@ impl Config {
             headers.insert("x-2fa-code", sensitive(header_value(&two_factor.code, "two-factor code")?));
             headers.insert("x-2fa-method", header_value(&two_factor.method, "two-factor method")?);
         }
-        let bytes = match body {
-            Some(body) => {
-                // The server reads a body without this header as text and fails confusingly.
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                serde_json::to_vec(body).map_err(Error::Encode)?
+        for (name, value) in request.headers {
+            headers.insert(name, value);
+        }
+        let bytes = match request.body {
+            Some((content_type, bytes)) => {
+                // The server reads a JSON body without this header as text and fails confusingly.
+                headers.insert(CONTENT_TYPE, content_type);
+                bytes
             }
             None => Vec::new(),
         };
-        request.body(bytes).map_err(|error| Error::Config(format!("cannot build the request for {}: {error}", O::ID)))
+        builder.body(bytes).map_err(|error| Error::Config(format!("cannot build the request for {operation}: {error}")))
     }
 
     /// How many body bytes to read: a success body over the limit is an error, a failure body
@@ -91,6 +106,15 @@ impl Config {
         let wait = error.retry_after()?;
         // A hostile message ("wait 18446744073709551615 seconds") must not overflow.
         waited.checked_add(wait).filter(|total| *total <= policy.max_total_wait).map(|_| wait)
+    }
+}
+
+/// The request of an operation without parameters: its path, and `body` as JSON.
+pub(crate) fn operation_request<O: Operation, B: Serialize + ?Sized>(body: Option<&B>) -> Result<Request, Error> {
+    let request = Request::new(O::ID, O::METHOD, O::PATH);
+    match body {
+        Some(body) => request.json(body),
+        None => Ok(request),
     }
 }
 
@@ -163,21 +187,19 @@ pub fn decode_response<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
-    let rate_limit = RateLimit::from_headers(headers);
+    let raw = classify_response(status, headers.clone(), body.to_vec())?;
+    Ok(Response { value: raw.json()?, status, rate_limit: raw.rate_limit() })
+}
+
+/// A success status gives the response back for decoding; a failing one becomes the
+/// [`Error`] variant for its class, with the server's message and code. Touches no network.
+pub fn classify_response(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Result<RawResponse, Error> {
     if status.is_success() {
-        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
-        return match serde_json::from_slice(json) {
-            Ok(value) => Ok(Response { value, status, rate_limit }),
-            Err(source) => Err(Error::Decode {
-                status,
-                body_start: truncate(&String::from_utf8_lossy(body), BODY_START).to_owned(),
-                source,
-            }),
-        };
+        return Ok(RawResponse { status, headers, body });
     }
-    let mut error = ApiError::new(status, String::from_utf8_lossy(body).into_owned());
-    error.rate_limit = rate_limit;
-    let failure = serde_json::from_slice::<FailureBody>(body).ok();
+    let mut error = ApiError::new(status, String::from_utf8_lossy(&body).into_owned());
+    error.rate_limit = RateLimit::from_headers(&headers);
+    let failure = serde_json::from_slice::<FailureBody>(&body).ok();
     let has_failure_body = failure.as_ref().is_some_and(|failure| failure.error.is_some() || failure.message.is_some());
     if let Some(failure) = failure {
         error.message = failure.error.or(failure.message);
@@ -194,6 +216,16 @@ pub fn decode_response<T: DeserializeOwned>(
         429 => Error::RateLimited(error),
         _ if has_failure_body => Error::Api(error),
         _ => Error::Status(error),
+    })
+}
+
+/// A success body as JSON of type `T`; an empty body is read as `null`.
+pub(crate) fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    serde_json::from_slice(json).map_err(|source| Error::Decode {
+        status,
+        body_start: truncate(&String::from_utf8_lossy(body), BODY_START).to_owned(),
+        source,
     })
 }
 
@@ -266,8 +298,9 @@ mod tests {
 
     #[test]
     fn requests_carry_method_path_credentials_and_json() {
-        let request =
-            config("https://example.com/chat/").build_request::<Kick, _>(Some(&json!({"roomId": "R"}))).unwrap();
+        let request = config("https://example.com/chat/")
+            .build_operation_request::<Kick, _>(Some(&json!({"roomId": "R"})))
+            .unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.uri(), "https://example.com/chat/api/v1/groups.kick");
         let headers = request.headers();
@@ -284,7 +317,7 @@ mod tests {
     fn a_token_that_is_not_a_header_value_is_a_config_error_without_the_token() {
         let mut config = config("https://example.com");
         config.credentials = Credentials::new("u", "bad\ntoken");
-        let error = config.build_request::<Kick, ()>(None).unwrap_err();
+        let error = config.build_operation_request::<Kick, ()>(None).unwrap_err();
         assert!(matches!(&error, Error::Config(message) if !message.contains("bad")), "{error:?}");
     }
 

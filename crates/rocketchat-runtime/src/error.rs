@@ -50,7 +50,7 @@ pub enum Error {
     BodyRead(#[source] std::io::Error),
     /// The request body could not be encoded as JSON.
     #[error("could not encode the request body: {0}")]
-    Encode(#[source] serde_json::Error),
+    Encode(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The client was configured wrongly, such as with a base URL that is not absolute.
     #[error("invalid configuration: {0}")]
     Config(String),

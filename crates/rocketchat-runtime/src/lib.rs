@@ -16,16 +16,18 @@ mod env;
 mod error;
 mod operation;
 mod rate_limit;
+mod request;
 mod retry;
 mod transport;
 
 pub use builder::TransportBuilder;
-pub use core::{Response, TwoFactor, decode_response};
+pub use core::{Response, TwoFactor, classify_response, decode_response};
 pub use credentials::Credentials;
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor};
 pub use rate_limit::RateLimit;
+pub use request::{File, Multipart, RawResponse, Request, path_segment};
 pub use retry::RetryPolicy;
 pub use transport::Transport;
 

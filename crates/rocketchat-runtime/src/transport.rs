@@ -1,5 +1,6 @@
-use crate::core::{Config, Response, TwoFactor, cap_body};
+use crate::core::{Config, Response, TwoFactor, cap_body, classify_response, operation_request};
 use crate::error::Error;
+use crate::request::{RawResponse, Request};
 use crate::{Credentials, Operation, TransportBuilder};
 use serde::Serialize;
 use std::fmt;
@@ -48,7 +49,7 @@ impl Transport {
         &self,
         body: Option<&B>,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.config.build_request::<O, B>(body)
+        self.config.build_operation_request::<O, B>(body)
     }
 
     /// Calls operation `O` and decodes its result.
@@ -57,16 +58,22 @@ impl Transport {
     }
 
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
+    pub async fn send<O: Operation, B: Serialize + ?Sized>(
+        &self,
+        body: Option<&B>,
+    ) -> Result<Response<O::Output>, Error> {
+        let raw = self.send_request(operation_request::<O, B>(body)?).await?;
+        Ok(Response { value: raw.json()?, status: raw.status, rate_limit: raw.rate_limit() })
+    }
+
+    /// Sends any request and returns its success response undecoded, or the error.
     ///
     /// With a [`RetryPolicy`](crate::RetryPolicy) set, a 429 is retried after the wait the
     /// server asks for, within the policy's bounds. Each call is traced as a `rocketchat.call`
     /// span (operation, status, duration, attempts, rate limit remaining); credentials are
     /// never recorded.
-    pub async fn send<O: Operation, B: Serialize + ?Sized>(
-        &self,
-        body: Option<&B>,
-    ) -> Result<Response<O::Output>, Error> {
-        let span = call_span(O::ID);
+    pub async fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
+        let span = call_span(request.operation);
         let recorder = span.clone();
         let call = async move {
             let span = recorder;
@@ -75,7 +82,7 @@ impl Transport {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let result = self.attempt::<O, B>(body).await;
+                let result = self.attempt(request.clone()).await;
                 record_attempt(&span, &result, attempt, started);
                 let Err(error) = &result else { return result };
                 let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
@@ -87,11 +94,8 @@ impl Transport {
         call.instrument(span).await
     }
 
-    async fn attempt<O: Operation, B: Serialize + ?Sized>(
-        &self,
-        body: Option<&B>,
-    ) -> Result<Response<O::Output>, Error> {
-        let request = self.config.build_request::<O, B>(body)?;
+    async fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
+        let request = self.config.build_request(request)?;
         let request = reqwest::Request::try_from(request).map_err(transport_error)?;
         let mut response = self.http.execute(request).await.map_err(transport_error)?;
         let status = response.status();
@@ -103,7 +107,7 @@ impl Transport {
                 break;
             }
         }
-        crate::decode_response(status, &headers, &body)
+        classify_response(status, headers, body)
     }
 }
 
@@ -119,16 +123,16 @@ pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
     )
 }
 
-pub(crate) fn record_attempt<T>(
+pub(crate) fn record_attempt(
     span: &tracing::Span,
-    result: &Result<Response<T>, Error>,
+    result: &Result<RawResponse, Error>,
     attempt: u32,
     started: Instant,
 ) {
     span.record("attempts", attempt);
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     let (status, rate_limit) = match result {
-        Ok(response) => (Some(response.status), response.rate_limit),
+        Ok(response) => (Some(response.status), response.rate_limit()),
         Err(error) => (error.status(), error.rate_limit().copied()),
     };
     if let Some(status) = status {

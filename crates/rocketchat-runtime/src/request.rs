@@ -1,0 +1,241 @@
+//! A request for any operation, as the generated code builds it: path parameters already in
+//! the path, then query parameters, headers and a body of any supported media type.
+
+use crate::Error;
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Display;
+
+/// Characters left as they are in a path segment: RFC 3986's unreserved set.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A path parameter's value, percent-encoded so that it stays one path segment.
+pub fn path_segment(value: impl Display) -> String {
+    utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<(HeaderValue, Vec<u8>)>,
+}
+
+impl Request {
+    /// A request for `operation` (its id, for tracing and errors) to `path` under the base URL.
+    pub fn new(operation: &'static str, method: Method, path: impl Into<String>) -> Self {
+        Self { operation, method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: impl Display) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter per item, as OpenAPI's default (`form`, exploded) style does.
+    pub fn query_each<T: Display>(mut self, name: &str, values: &[T]) -> Self {
+        for value in values {
+            self.query.push((name.to_owned(), value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a query parameter holding JSON, for parameters whose schema is an object.
+    pub fn query_json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
+        let json = serde_json::to_string(value).map_err(|error| Error::Encode(Box::new(error)))?;
+        Ok(self.query(name, json))
+    }
+
+    /// Adds a header parameter.
+    pub fn header(mut self, name: &'static str, value: impl Display) -> Result<Self, Error> {
+        let value = HeaderValue::try_from(value.to_string())
+            .map_err(|_| Error::Config(format!("the value of header `{name}` is not a valid header value")))?;
+        self.headers.push((HeaderName::from_static(name), value));
+        Ok(self)
+    }
+
+    /// A JSON body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|error| Error::Encode(Box::new(error)))?;
+        self.body = Some((HeaderValue::from_static("application/json"), bytes));
+        Ok(self)
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        let text = serde_urlencoded::to_string(body).map_err(|error| Error::Encode(Box::new(error)))?;
+        self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), text.into_bytes()));
+        Ok(self)
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        let (content_type, bytes) = form.finish();
+        self.body = Some((content_type, bytes));
+        self
+    }
+
+    /// A body of any other media type, sent as it is.
+    pub fn bytes(mut self, content_type: &str, bytes: Vec<u8>) -> Result<Self, Error> {
+        let content_type = HeaderValue::from_str(content_type)
+            .map_err(|_| Error::Config(format!("`{content_type}` is not a valid media type")))?;
+        self.body = Some((content_type, bytes));
+        Ok(self)
+    }
+}
+
+/// A file to upload in a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// The file name the server sees.
+    pub name: String,
+    /// Such as `image/png`.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl File {
+    pub fn new(name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self { name: name.into(), content_type: content_type.into(), bytes: bytes.into() }
+    }
+}
+
+/// A `multipart/form-data` body, part by part.
+#[derive(Debug, Clone, Default)]
+pub struct Multipart {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+struct Part {
+    name: String,
+    file: Option<(String, String)>,
+    bytes: Vec<u8>,
+}
+
+impl Multipart {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A text field.
+    pub fn text(mut self, name: &str, value: impl Display) -> Self {
+        self.parts.push(Part { name: name.to_owned(), file: None, bytes: value.to_string().into_bytes() });
+        self
+    }
+
+    /// A field holding JSON, for fields whose schema is an object or array.
+    pub fn json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
+        let json = serde_json::to_string(value).map_err(|error| Error::Encode(Box::new(error)))?;
+        Ok(self.text(name, json))
+    }
+
+    /// A file field.
+    pub fn file(mut self, name: &str, file: &File) -> Self {
+        let file_info = Some((file.name.clone(), file.content_type.clone()));
+        self.parts.push(Part { name: name.to_owned(), file: file_info, bytes: file.bytes.clone() });
+        self
+    }
+
+    /// The content type (with a boundary found in no part) and the encoded body.
+    fn finish(self) -> (HeaderValue, Vec<u8>) {
+        let contains = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|window| window == needle);
+        let boundary = (0u64..)
+            .map(|n| format!("rocketchat-rust-boundary-{n}"))
+            .find(|boundary| self.parts.iter().all(|part| !contains(&part.bytes, boundary.as_bytes())))
+            .unwrap_or_default();
+        let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let mut body = Vec::new();
+        for part in &self.parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(&part.name));
+            if let Some((file_name, content_type)) = &part.file {
+                disposition.push_str(&format!(
+                    "; filename=\"{}\"\r\nContent-Type: {}",
+                    quote(file_name),
+                    quote(content_type)
+                ));
+            }
+            body.extend_from_slice(disposition.as_bytes());
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(&part.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+            .unwrap_or(HeaderValue::from_static("multipart/form-data"));
+        (content_type, body)
+    }
+}
+
+/// A success response, before its body is decoded: the generated code decodes it as the
+/// spec says (JSON, text, bytes), by status where several are documented.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The rate-limit headers, where the server sent them.
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        crate::RateLimit::from_headers(&self.headers)
+    }
+
+    /// The body as JSON of type `T` (an empty body as `null`).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        crate::core::decode_json(self.status, &self.body)
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as it came.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.body
+    }
+
+    /// The error for a success status the spec does not describe.
+    pub fn undocumented(self) -> Error {
+        let mut error = crate::ApiError::new(self.status, self.text());
+        error.rate_limit = self.rate_limit();
+        Error::Status(Box::new(error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_stay_one_segment() {
+        assert_eq!(path_segment("a b/c?d#e"), "a%20b%2Fc%3Fd%23e");
+        assert_eq!(path_segment("ok-1.2_~"), "ok-1.2_~");
+    }
+
+    #[test]
+    fn multipart_bodies_have_a_boundary_found_in_no_part() {
+        let file = File::new("a\"b.png", "image/png", b"--rocketchat-rust-boundary-0 inside".to_vec());
+        let (content_type, body) = Multipart::new().text("msg", "hi").file("file", &file).finish();
+        assert_eq!(content_type, "multipart/form-data; boundary=rocketchat-rust-boundary-1");
+        let body = String::from_utf8(body).unwrap();
+        assert!(
+            body.starts_with(
+                "--rocketchat-rust-boundary-1\r\nContent-Disposition: form-data; name=\"msg\"\r\n\r\nhi\r\n"
+            )
+        );
+        assert!(body.contains("name=\"file\"; filename=\"a\\\"b.png\"\r\nContent-Type: image/png\r\n\r\n"));
+        assert!(body.ends_with("--rocketchat-rust-boundary-1--\r\n"));
+    }
+}
