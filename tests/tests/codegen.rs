@@ -19,7 +19,15 @@ fn generated_files_match_their_snapshots() {
     let paths: Vec<&str> = files.iter().map(|file| file.path).collect();
     assert_eq!(
         paths,
-        ["Cargo.toml", "src/lib.rs", "src/client.rs", "src/operations.rs", "src/types.rs", "src/blocking.rs"]
+        [
+            "Cargo.toml",
+            "src/lib.rs",
+            "src/client.rs",
+            "src/operations.rs",
+            "src/requests.rs",
+            "src/types.rs",
+            "src/blocking.rs"
+        ]
     );
     for file in files {
         insta::assert_snapshot!(file.path.replace(['/', '.'], "_"), file.contents);

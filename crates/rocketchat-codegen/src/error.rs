@@ -66,6 +66,11 @@ impl Pointer {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The pointer without its last segment (the root stays the root).
+    pub fn parent(&self) -> Self {
+        Self(self.0.rfind('/').map(|end| self.0[..end].to_owned()).unwrap_or_default())
+    }
 }
 
 impl fmt::Display for Pointer {

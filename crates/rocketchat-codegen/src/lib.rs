@@ -55,6 +55,7 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
         rust("src/lib.rs", emit::lib_module(api))?,
         rust("src/client.rs", emit::client_module(api))?,
         rust("src/operations.rs", emit::operations_module(api))?,
+        rust("src/requests.rs", emit::requests_module(api))?,
         rust("src/types.rs", emit::types_module(api))?,
         rust("src/blocking.rs", emit::blocking_module(api))?,
     ])

@@ -12,6 +12,7 @@ pub mod blocking;
 mod builder;
 mod core;
 mod credentials;
+pub mod double_option;
 mod env;
 mod error;
 mod operation;
@@ -27,7 +28,7 @@ pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor};
 pub use rate_limit::RateLimit;
-pub use request::{File, Multipart, RawResponse, Request, path_segment};
+pub use request::{File, Multipart, RawResponse, Request, json_text, path_segment};
 pub use retry::RetryPolicy;
 pub use transport::Transport;
 

@@ -12,6 +12,11 @@ use std::fmt::Display;
 /// Characters left as they are in a path segment: RFC 3986's unreserved set.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// A value as JSON text, for parameters whose schema is not a scalar.
+pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|error| Error::Encode(Box::new(error)))
+}
+
 /// A path parameter's value, percent-encoded so that it stays one path segment.
 pub fn path_segment(value: impl Display) -> String {
     utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
@@ -54,10 +59,12 @@ impl Request {
     }
 
     /// Adds a header parameter.
-    pub fn header(mut self, name: &'static str, value: impl Display) -> Result<Self, Error> {
+    pub fn header(mut self, name: &str, value: impl Display) -> Result<Self, Error> {
+        let header =
+            HeaderName::try_from(name).map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
         let value = HeaderValue::try_from(value.to_string())
             .map_err(|_| Error::Config(format!("the value of header `{name}` is not a valid header value")))?;
-        self.headers.push((HeaderName::from_static(name), value));
+        self.headers.push((header, value));
         Ok(self)
     }
 
@@ -101,6 +108,20 @@ pub struct File {
     pub bytes: Vec<u8>,
 }
 
+/// In JSON, `format: binary` is a string of octets: a file is written as its contents.
+impl Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Self { name: String::new(), content_type: "application/octet-stream".into(), bytes: text.into_bytes() })
+    }
+}
+
 impl File {
     pub fn new(name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Self { name: name.into(), content_type: content_type.into(), bytes: bytes.into() }
@@ -135,6 +156,23 @@ impl Multipart {
     pub fn json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
         let json = serde_json::to_string(value).map_err(|error| Error::Encode(Box::new(error)))?;
         Ok(self.text(name, json))
+    }
+
+    /// One text field per key of `value`, which must encode as a JSON object: strings as
+    /// they are, other values as JSON text. For flattened fields and extra keys.
+    pub fn flattened<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, Error> {
+        let value = serde_json::to_value(value).map_err(|error| Error::Encode(Box::new(error)))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(Error::Encode("a flattened multipart field must encode as a JSON object".into()));
+        };
+        for (key, value) in map {
+            self = match value {
+                serde_json::Value::String(text) => self.text(&key, text),
+                serde_json::Value::Null => self,
+                other => self.text(&key, other),
+            };
+        }
+        Ok(self)
     }
 
     /// A file field.

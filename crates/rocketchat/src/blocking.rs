@@ -3,7 +3,7 @@
 //! A blocking client, for scripts and command-line tools: one method per operation,
 //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
 
-use crate::operations;
+use crate::requests;
 use rocketchat_runtime::blocking::Transport;
 use rocketchat_runtime::{Credentials, Error, TwoFactor};
 
@@ -64,7 +64,8 @@ impl Client {
         &self,
         body: &crate::types::TeamsLeaveRequest,
     ) -> Result<crate::types::Success, Error> {
-        self.transport.execute::<operations::TeamsLeave, _>(Some(body))
+        let response = self.transport.send_request(requests::teams_leave(body)?)?;
+        requests::teams_leave_output(response)
     }
 
     /// Leave a private group
@@ -74,7 +75,8 @@ impl Client {
         &self,
         body: &crate::types::GroupsLeaveRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        self.transport.execute::<operations::GroupsLeave, _>(Some(body))
+        let response = self.transport.send_request(requests::groups_leave(body)?)?;
+        requests::groups_leave_output(response)
     }
 
     /// Remove the leader role from a user in a private group
@@ -84,7 +86,10 @@ impl Client {
         &self,
         body: &crate::types::GroupsRemoveLeaderRequest,
     ) -> Result<crate::types::Success, Error> {
-        self.transport.execute::<operations::GroupsRemoveLeader, _>(Some(body))
+        let response = self
+            .transport
+            .send_request(requests::groups_remove_leader(body)?)?;
+        requests::groups_remove_leader_output(response)
     }
 
     /// Remove a user from a private group
@@ -94,6 +99,7 @@ impl Client {
         &self,
         body: &crate::types::GroupsKickRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        self.transport.execute::<operations::GroupsKick, _>(Some(body))
+        let response = self.transport.send_request(requests::groups_kick(body)?)?;
+        requests::groups_kick_output(response)
     }
 }

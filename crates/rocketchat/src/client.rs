@@ -2,7 +2,7 @@
 
 //! The client: one async method per operation of the spec.
 
-use crate::operations;
+use crate::requests;
 use rocketchat_runtime::{Credentials, Error, Transport, TwoFactor};
 
 /// A client for the Rocket.Chat REST API.
@@ -84,7 +84,8 @@ impl Client {
         &self,
         body: &crate::types::TeamsLeaveRequest,
     ) -> Result<crate::types::Success, Error> {
-        self.transport.execute::<operations::TeamsLeave, _>(Some(body)).await
+        let response = self.transport.send_request(requests::teams_leave(body)?).await?;
+        requests::teams_leave_output(response)
     }
 
     /// Leave a private group
@@ -114,7 +115,8 @@ impl Client {
         &self,
         body: &crate::types::GroupsLeaveRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        self.transport.execute::<operations::GroupsLeave, _>(Some(body)).await
+        let response = self.transport.send_request(requests::groups_leave(body)?).await?;
+        requests::groups_leave_output(response)
     }
 
     /// Remove the leader role from a user in a private group
@@ -144,7 +146,11 @@ impl Client {
         &self,
         body: &crate::types::GroupsRemoveLeaderRequest,
     ) -> Result<crate::types::Success, Error> {
-        self.transport.execute::<operations::GroupsRemoveLeader, _>(Some(body)).await
+        let response = self
+            .transport
+            .send_request(requests::groups_remove_leader(body)?)
+            .await?;
+        requests::groups_remove_leader_output(response)
     }
 
     /// Remove a user from a private group
@@ -177,6 +183,7 @@ impl Client {
         &self,
         body: &crate::types::GroupsKickRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        self.transport.execute::<operations::GroupsKick, _>(Some(body)).await
+        let response = self.transport.send_request(requests::groups_kick(body)?).await?;
+        requests::groups_kick_output(response)
     }
 }

@@ -25,6 +25,9 @@ pub mod blocking;
 mod client;
 
 #[rustfmt::skip]
+mod requests;
+
+#[rustfmt::skip]
 pub mod operations;
 
 #[rustfmt::skip]
@@ -34,6 +37,7 @@ pub use rocketchat_runtime::ApiError;
 pub use rocketchat_runtime::Credentials;
 pub use rocketchat_runtime::Error;
 pub use rocketchat_runtime::ErrorType;
+pub use rocketchat_runtime::File;
 pub use rocketchat_runtime::NoContent;
 pub use rocketchat_runtime::RateLimit;
 pub use rocketchat_runtime::Response;

@@ -1,0 +1,224 @@
+//! Stage 3: the model to token streams, one function per kind of item.
+
+mod client;
+mod types;
+
+pub use client::{blocking_module, client_module, operations_module, requests_module};
+pub use types::types_module;
+
+use crate::model::{Api, TypeRef};
+use crate::naming;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier, written raw (`r#type`) where the name is a keyword.
+pub(crate) fn ident(name: &str) -> Ident {
+    if naming::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
+}
+
+/// `#[doc]` attributes for spec text, made safe for rustdoc (see [`rustdoc_markdown`]).
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Like [`doc`], for the crate root (`//!`).
+fn inner_doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    doc_lines_raw(&rustdoc_markdown(text))
+}
+
+/// Doc lines for text that is already rustdoc markdown.
+pub(crate) fn doc_lines_raw(text: &str) -> Vec<String> {
+    text.trim_end().lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+}
+
+pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
+    text.map(doc).unwrap_or_default()
+}
+
+/// Spec descriptions are CommonMark written for a web page; rustdoc reads `[x]` as an
+/// intra-doc link and warns about bare URLs, so brackets that are not links are escaped and
+/// bare URLs are wrapped in `<>`. Code spans are left as they are.
+pub fn rustdoc_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    let chars: Vec<char> = text.chars().collect();
+    let mut index = 0;
+    while index < chars.len() {
+        let c = chars[index];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+        } else if in_code {
+            out.push(c);
+        } else if c == '[' && !is_markdown_link(&chars[index..]) {
+            out.push_str("\\[");
+        } else if c == ']' && chars.get(index + 1) != Some(&'(') {
+            out.push_str("\\]");
+        } else if c == '<' && !is_url_at(&chars, index + 1) {
+            // `<name>` would be read as an HTML tag; `<https://...>` is an autolink.
+            out.push_str("&lt;");
+        } else if starts_bare_url(&chars, index) {
+            let end = chars[index..]
+                .iter()
+                .position(|c| c.is_whitespace() || *c == ')' || *c == '>')
+                .map_or(chars.len(), |n| index + n);
+            let mut url: String = chars[index..end].iter().collect();
+            // A full stop or comma after a URL ends the sentence, not the URL.
+            let trailing = url.len() - url.trim_end_matches(['.', ',', ';', ':']).len();
+            let rest = url.split_off(url.len() - trailing);
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&rest);
+            index = end;
+            continue;
+        } else {
+            out.push(c);
+        }
+        index += 1;
+    }
+    out
+}
+
+/// Spec text for a place that takes one line, such as a summary after a list marker.
+pub(crate) fn one_line(text: &str) -> String {
+    rustdoc_markdown(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_markdown_link(chars: &[char]) -> bool {
+    let Some(close) = chars.iter().position(|c| *c == ']') else { return false };
+    chars.get(close + 1) == Some(&'(')
+}
+
+fn starts_bare_url(chars: &[char], index: usize) -> bool {
+    let previous = |back: usize| index.checked_sub(back).map(|at| chars[at]);
+    let preceded_by_link = previous(1) == Some('<') || (previous(1) == Some('(') && previous(2) == Some(']'));
+    !preceded_by_link && is_url_at(chars, index)
+}
+
+fn is_url_at(chars: &[char], index: usize) -> bool {
+    let rest: String = chars.iter().skip(index).take(8).collect();
+    rest.starts_with("https://") || rest.starts_with("http://")
+}
+
+/// A type as the `types` module itself writes it.
+pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, false)
+}
+
+/// A type as other modules write it: generated types by their full path, so that no name in
+/// the spec can be shadowed by an item of the module (a marker type, `Client`, ...).
+pub(crate) fn qualified_type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, true)
+}
+
+fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
+    match ty {
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::String => quote!(String),
+        TypeRef::File => quote!(rocketchat_runtime::File),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Map(values) => {
+            let values = type_tokens_in(values, qualified);
+            quote!(std::collections::BTreeMap<String, #values>)
+        }
+        TypeRef::Vec(item) => {
+            let item = type_tokens_in(item, qualified);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            if qualified { quote!(crate::types::#name) } else { quote!(#name) }
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens_in(inner, qualified);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// `src/lib.rs`: the crate root.
+pub fn lib_module(api: &Api) -> TokenStream {
+    let title = format!(" A typed client for the {} (version {}).", one_line(&api.title), one_line(&api.version));
+    let description = api.description.as_deref().map(inner_doc).unwrap_or_default();
+    let operations: Vec<String> = api
+        .operations
+        .iter()
+        .map(|operation| {
+            format!(
+                " - [`Client::{}`]: `{} {}`{}",
+                operation.method_name,
+                operation.http_method,
+                operation.path,
+                operation.summary.as_deref().map(|s| format!(" — {}", one_line(s))).unwrap_or_default()
+            )
+        })
+        .collect();
+    quote! {
+        #![doc = #title]
+        //!
+        #description
+        //!
+        //! The operations:
+        //!
+        #( #![doc = #operations] )*
+        //!
+        //! This crate is generated from the spec by `cargo xtask codegen`: change the spec, not
+        //! the code.
+        #![forbid(unsafe_code)]
+
+        // prettyplease formats the generated modules and `--check` compares its bytes, so
+        // rustfmt must leave them alone. (This file is written to be rustfmt-stable.)
+        #[cfg(feature = "blocking")]
+        #[rustfmt::skip]
+        pub mod blocking;
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        mod requests;
+        #[rustfmt::skip]
+        pub mod operations;
+        #[rustfmt::skip]
+        pub mod types;
+
+        pub use client::Client;
+        pub use rocketchat_runtime::ApiError;
+        pub use rocketchat_runtime::Credentials;
+        pub use rocketchat_runtime::Error;
+        pub use rocketchat_runtime::ErrorType;
+        pub use rocketchat_runtime::File;
+        pub use rocketchat_runtime::NoContent;
+        pub use rocketchat_runtime::RateLimit;
+        pub use rocketchat_runtime::Response;
+        pub use rocketchat_runtime::RetryPolicy;
+        pub use rocketchat_runtime::Transport;
+        pub use rocketchat_runtime::TransportBuilder;
+        pub use rocketchat_runtime::TwoFactor;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rustdoc_markdown;
+
+    #[test]
+    fn doc_text_is_made_safe_for_rustdoc() {
+        assert_eq!(rustdoc_markdown("Not allowed [error-not-allowed]"), "Not allowed \\[error-not-allowed\\]");
+        assert_eq!(rustdoc_markdown("see [docs](https://x.y) now"), "see [docs](https://x.y) now");
+        assert_eq!(rustdoc_markdown("at https://x.y/z."), "at <https://x.y/z>.");
+        assert_eq!(rustdoc_markdown("`[kept]` as code"), "`[kept]` as code");
+        assert_eq!(rustdoc_markdown("a <name> tag"), "a &lt;name> tag");
+        assert_eq!(rustdoc_markdown("see <https://x.y>"), "see <https://x.y>");
+        assert_eq!(rustdoc_markdown("(https://x.y)"), "(<https://x.y>)");
+    }
+}

@@ -1,0 +1,327 @@
+//! Stage 2: `openapiv3::OpenAPI` to a plain model of operations and types.
+//!
+//! Every `$ref` is resolved here and every Rust name is decided here, once. A construct the
+//! emitter cannot express exactly is either rejected with the JSON pointer of the node (when
+//! the spec is wrong) or degraded to `serde_json::Value` with a warning (when the spec is
+//! valid but beyond this generator), so one odd schema never costs the whole client.
+//! Nothing after this module sees `openapiv3`.
+
+mod operations;
+mod recursion;
+mod schemas;
+
+use crate::error::{Error, Location, Pointer};
+use crate::naming::{self, Scope};
+use openapiv3::OpenAPI;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The whole API as the emitter needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// In the order of the spec's `paths`, then of the methods within a path.
+    pub operations: Vec<Operation>,
+    /// Sorted by name, so the output does not depend on the order types were reached in.
+    pub types: Vec<TypeDef>,
+    /// What was generated in a lesser form than the spec asks, and why.
+    pub warnings: Vec<Warning>,
+}
+
+impl Api {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|def| def.name.as_str().cmp(name)).ok().map(|index| &self.types[index])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's `operationId`, or one derived from the method and path.
+    pub id: String,
+    /// The client method, snake_case.
+    pub method_name: String,
+    /// The marker type in the `operations` module, UpperCamelCase.
+    pub marker_name: String,
+    /// Upper case, as HTTP writes it.
+    pub http_method: String,
+    /// The path as sent, with `{name}` for each path parameter.
+    pub path: String,
+    pub path_pieces: Vec<PathPiece>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// From the `x-permissions` extension; `Some(vec![])` says none are needed.
+    pub permissions: Option<Vec<String>>,
+    /// From the `x-added-in` extension: the server version that added the endpoint.
+    pub added_in: Option<String>,
+    /// Path parameters in path order, then query and header parameters in spec order.
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub output: Output,
+    /// Every documented response, success and failure, for the method's docs.
+    pub responses: Vec<ResponseDoc>,
+}
+
+impl Operation {
+    /// No parameters, a JSON body or none, and one JSON output or none: such an operation is
+    /// fully described by a marker type implementing `rocketchat_runtime::Operation`.
+    pub fn is_simple(&self) -> bool {
+        self.params.is_empty()
+            && self.body.as_ref().is_none_or(|body| body.media == BodyMedia::Json)
+            && matches!(self.output, Output::Json(_) | Output::Empty)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPiece {
+    Literal(String),
+    /// The path parameter at this index of [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The argument name, snake_case.
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub ty: TypeRef,
+    pub media: BodyMedia,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyMedia {
+    Json,
+    /// `application/x-www-form-urlencoded`
+    Form,
+    /// `multipart/form-data`; the body type is a struct whose fields become parts.
+    Multipart,
+    /// Any other media type, sent as bytes with this content type.
+    Bytes(String),
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// A JSON body decoded into this type.
+    Json(TypeRef),
+    /// A `text/*` body.
+    Text,
+    /// A body of another media type, as bytes.
+    Bytes,
+    /// No body, or one the spec does not describe: the call returns `NoContent`.
+    Empty,
+    /// Several success statuses with different bodies: the generated enum of this name.
+    ByStatus(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseDoc {
+    /// `200`, `4XX` or `default`.
+    pub status: String,
+    pub is_success: bool,
+    pub description: String,
+}
+
+/// A Rust type as a field, argument or return value uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    Bool,
+    I32,
+    I64,
+    F64,
+    String,
+    /// `format: binary`: a file in a multipart body, a string of octets elsewhere.
+    File,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with any values.
+    JsonObject,
+    /// A JSON object whose values all have this type.
+    Map(Box<TypeRef>),
+    Vec(Box<TypeRef>),
+    /// A type of the generated `types` module.
+    Named(String),
+    /// A field that would otherwise make its type infinitely large.
+    Boxed(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with named fields. `additional` keeps the keys the spec does not name.
+    Struct { fields: Vec<Field>, additional: Option<TypeRef> },
+    /// A `oneOf` of objects with one key each: exactly one of the keys is sent.
+    OneKeyOf { variants: Vec<Variant> },
+    /// Any other `oneOf`/`anyOf`: the first alternative the JSON fits.
+    Untagged { variants: Vec<Variant> },
+    /// A string `enum`; the emitted enum keeps unknown values.
+    StringEnum { variants: Vec<EnumVariant> },
+    /// A named schema that is not an object, such as an array: a type alias.
+    Alias(TypeRef),
+    /// The success bodies of an operation with several, by status.
+    ByStatus { variants: Vec<StatusVariant> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    /// The JSON key; `None` for a flattened field, whose own keys appear inline.
+    pub wire: Option<String>,
+    pub ty: TypeRef,
+    /// May be absent: an `Option`, left out of the JSON when `None`.
+    pub optional: bool,
+    /// May be `null`. With `optional`, absent and `null` are told apart (`Option<Option<T>>`).
+    pub nullable: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    /// The key of a [`TypeKind::OneKeyOf`] variant.
+    pub wire: Option<String>,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    pub name: String,
+    pub status: u16,
+    pub output: Output,
+    pub description: String,
+}
+
+/// Names the client itself uses, which no operation method may take.
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "from_transport", "transport", "with_two_factor"];
+
+/// Names the generated `types` module uses unqualified.
+const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "None", "Ok", "Err"];
+
+/// The name of the catch-all variant of string enums.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
+    let mut builder = Builder::new(spec, file);
+    let operations = builder.operations()?;
+    builder.remaining_components()?;
+    let mut types: Vec<TypeDef> = builder.types.into_values().collect();
+    recursion::check_aliases(&types, file)?;
+    recursion::box_recursive_fields(&mut types);
+    Ok(Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        operations,
+        types,
+        warnings: builder.warnings,
+    })
+}
+
+struct Builder<'a> {
+    spec: &'a OpenAPI,
+    file: &'a str,
+    types: BTreeMap<String, TypeDef>,
+    type_names: Scope,
+    /// Component key -> Rust name, decided up front so inline names never take them.
+    component_names: BTreeMap<String, String>,
+    /// Components generated or queued; a `$ref` only queues, so no chain of references can
+    /// deepen the stack.
+    started: BTreeSet<String>,
+    queue: Vec<String>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(spec: &'a OpenAPI, file: &'a str) -> Self {
+        let mut type_names = Scope::default();
+        // The generated code names these unqualified; a type called `String` would shadow them.
+        PRELUDE_TYPES.iter().for_each(|name| type_names.reserve(name));
+        let mut component_names = BTreeMap::new();
+        if let Some(components) = &spec.components {
+            for key in components.schemas.keys() {
+                component_names.insert(key.clone(), type_names.unique(naming::camel(key)));
+            }
+        }
+        Self {
+            spec,
+            file,
+            types: BTreeMap::new(),
+            type_names,
+            component_names,
+            started: BTreeSet::new(),
+            queue: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn location(&self, pointer: &Pointer) -> Location {
+        Location { file: self.file.to_owned(), pointer: pointer.as_str().to_owned(), line: None }
+    }
+
+    fn unsupported(&self, pointer: &Pointer, construct: &str, hint: &str) -> Error {
+        Error::Unsupported { location: self.location(pointer), construct: construct.into(), hint: hint.into() }
+    }
+
+    fn invalid(&self, pointer: &Pointer, message: &str) -> Error {
+        Error::Invalid { location: self.location(pointer), message: message.into() }
+    }
+
+    fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Warning { location: self.location(pointer), message: message.into() });
+    }
+
+    fn insert_type(&mut self, def: TypeDef) {
+        self.types.insert(def.name.clone(), def);
+    }
+
+    /// Generates queued components until none is left.
+    fn drain_queue(&mut self) -> Result<(), Error> {
+        while let Some(key) = self.queue.pop() {
+            self.generate_component(&key)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,409 @@
+//! Paths and operations to client methods.
+
+use super::{
+    BodyMedia, Builder, CLIENT_METHODS, Operation, Output, Param, ParamLocation, PathPiece, RequestBody, ResponseDoc,
+    StatusVariant, TypeDef, TypeKind, TypeRef,
+};
+use crate::error::{Error, Pointer};
+use crate::naming::{self, Scope};
+use openapiv3::{
+    Content, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody as SpecRequestBody, Response, StatusCode,
+};
+
+/// Headers that carry the client's own credentials (and second factor): never arguments.
+const CLIENT_HEADERS: &[&str] = &["x-auth-token", "x-user-id", "x-2fa-code", "x-2fa-method"];
+
+impl Builder<'_> {
+    pub(super) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
+        let mut method_names = Scope::default();
+        CLIENT_METHODS.iter().for_each(|name| method_names.reserve(name));
+        let mut marker_names = Scope::default();
+        let mut operations = Vec::new();
+        let paths = Pointer::root().join("paths");
+        for (path_key, item) in &self.spec.paths.paths {
+            let pointer = paths.join(path_key);
+            let ReferenceOr::Item(item) = item else {
+                return Err(self.unsupported(&pointer, "a `$ref` path item", "write the path item inline"));
+            };
+            for (method, operation) in item.iter() {
+                let pointer = pointer.join(method);
+                let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
+                let names = (method_names.unique(naming::snake(&id)), marker_names.unique(naming::camel(&id)));
+                let shared = &item.parameters;
+                let built = self.operation(operation, shared, &pointer, id, names, method, path_key)?;
+                operations.push(built);
+                self.drain_queue()?;
+            }
+        }
+        Ok(operations)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        operation: &SpecOperation,
+        shared_parameters: &[ReferenceOr<Parameter>],
+        pointer: &Pointer,
+        id: String,
+        (method_name, marker_name): (String, String),
+        http_method: &str,
+        path_key: &str,
+    ) -> Result<Operation, Error> {
+        let (path, params, path_pieces) =
+            self.parameters(operation, shared_parameters, pointer, path_key, &marker_name)?;
+        let body = match &operation.request_body {
+            Some(body) => Some(self.request_body(body, &pointer.join("requestBody"), &marker_name)?),
+            None => None,
+        };
+        let (output, responses) = self.responses(operation, &pointer.join("responses"), &marker_name)?;
+        Ok(Operation {
+            id,
+            method_name,
+            marker_name,
+            http_method: http_method.to_ascii_uppercase(),
+            path,
+            path_pieces,
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            permissions: self.string_list_extension(operation, "x-permissions", pointer)?,
+            added_in: match operation.extensions.get("x-added-in") {
+                None => None,
+                Some(serde_json::Value::String(version)) => Some(version.clone()),
+                Some(_) => return Err(self.invalid(&pointer.join("x-added-in"), "`x-added-in` must be a string")),
+            },
+            params,
+            body,
+            output,
+            responses,
+        })
+    }
+
+    fn string_list_extension(
+        &self,
+        operation: &SpecOperation,
+        key: &str,
+        pointer: &Pointer,
+    ) -> Result<Option<Vec<String>>, Error> {
+        let Some(value) = operation.extensions.get(key) else { return Ok(None) };
+        let list = value.as_array().filter(|items| items.iter().all(serde_json::Value::is_string));
+        let list =
+            list.ok_or_else(|| self.invalid(&pointer.join(key), &format!("`{key}` must be a list of strings")))?;
+        Ok(Some(list.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect()))
+    }
+
+    /// The wire path, the parameters (path ones first, in path order) and the path's pieces.
+    ///
+    /// Path keys are taken as real specs write them: `/login - with Facebook` is the path
+    /// `/login` (the rest only tells variants apart), and Express-style `:rid` segments are
+    /// the parameter `{rid}`.
+    fn parameters(
+        &mut self,
+        operation: &SpecOperation,
+        shared: &[ReferenceOr<Parameter>],
+        pointer: &Pointer,
+        path_key: &str,
+        marker_name: &str,
+    ) -> Result<(String, Vec<Param>, Vec<PathPiece>), Error> {
+        let mut declared: Vec<(Parameter, Pointer)> = Vec::new();
+        let shared_pointer = pointer.parent().join("parameters");
+        let all = (shared.iter().enumerate().map(|(index, p)| (p, shared_pointer.join(index)))).chain(
+            operation.parameters.iter().enumerate().map(|(index, p)| (p, pointer.join("parameters").join(index))),
+        );
+        for (parameter, parameter_pointer) in all {
+            let (parameter, parameter_pointer) =
+                self.resolve(parameter, &parameter_pointer, "parameters", |c| &c.parameters)?;
+            let data = parameter.parameter_data_ref();
+            // An operation's parameter replaces the path item's of the same name and place.
+            declared.retain(|(existing, _)| {
+                let existing_data = existing.parameter_data_ref();
+                !(existing_data.name == data.name
+                    && std::mem::discriminant(existing) == std::mem::discriminant(&parameter))
+            });
+            declared.push((parameter, parameter_pointer));
+        }
+
+        let wire_path = path_key.split_whitespace().next().unwrap_or_default();
+        let mut names = Scope::default();
+        names.reserve("body");
+        let mut params = Vec::new();
+        let mut pieces = Vec::new();
+        let mut path = String::new();
+        for (index, segment) in wire_path.split('/').enumerate() {
+            if index > 0 {
+                path.push('/');
+            }
+            let template = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+            let express = segment.strip_prefix(':').filter(|name| !name.is_empty());
+            let Some(parameter_name) = template.or(express) else {
+                path.push_str(segment);
+                push_literal(&mut pieces, &format!("{}{segment}", if index > 0 { "/" } else { "" }));
+                continue;
+            };
+            path.push_str(&format!("{{{parameter_name}}}"));
+            if index > 0 {
+                push_literal(&mut pieces, "/");
+            }
+            let found = declared.iter().position(|(p, _)| {
+                matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == parameter_name
+            });
+            let param = match found {
+                Some(position) => {
+                    let (parameter, parameter_pointer) = declared.remove(position);
+                    self.param(&parameter, ParamLocation::Path, &parameter_pointer, marker_name, &mut names)?
+                }
+                None => {
+                    self.warn(
+                        pointer,
+                        format!(
+                            "the path parameter `{parameter_name}` is not declared; it is taken as a required string"
+                        ),
+                    );
+                    Param {
+                        name: names.unique(naming::snake(parameter_name)),
+                        wire: parameter_name.to_owned(),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: None,
+                    }
+                }
+            };
+            pieces.push(PathPiece::Param(params.len()));
+            params.push(param);
+        }
+        for (parameter, parameter_pointer) in declared {
+            let location = match &parameter {
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Path { parameter_data, .. } => {
+                    self.warn(
+                        &parameter_pointer,
+                        format!("the path parameter `{}` is not in the path; it is ignored", parameter_data.name),
+                    );
+                    continue;
+                }
+                Parameter::Cookie { parameter_data, .. } => {
+                    self.warn(
+                        &parameter_pointer,
+                        format!(
+                            "the cookie parameter `{}` is ignored: the client sends no cookies",
+                            parameter_data.name
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let wire = &parameter.parameter_data_ref().name;
+            if location == ParamLocation::Header && CLIENT_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
+                continue; // The client's credentials (or `with_two_factor`) supply it.
+            }
+            if location == ParamLocation::Header && !is_header_name(wire) {
+                return Err(
+                    self.invalid(&parameter_pointer.join("name"), &format!("`{wire}` is not a valid HTTP header name"))
+                );
+            }
+            params.push(self.param(&parameter, location, &parameter_pointer, marker_name, &mut names)?);
+        }
+        Ok((path, params, pieces))
+    }
+
+    fn param(
+        &mut self,
+        parameter: &Parameter,
+        location: ParamLocation,
+        pointer: &Pointer,
+        marker_name: &str,
+        names: &mut Scope,
+    ) -> Result<Param, Error> {
+        let data = parameter.parameter_data_ref();
+        let hint = format!("{marker_name}{}", naming::camel(&data.name));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => self.type_of(schema, &hint, &pointer.join("schema"))?,
+            ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+        };
+        let required = data.required || location == ParamLocation::Path;
+        Ok(Param {
+            name: names.unique(naming::snake(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required,
+            doc: data.description.clone(),
+        })
+    }
+
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<SpecRequestBody>,
+        pointer: &Pointer,
+        marker_name: &str,
+    ) -> Result<RequestBody, Error> {
+        let (body, pointer) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
+        let content_pointer = pointer.join("content");
+        let Some((media_type, media)) = pick_request_media(&body.content) else {
+            return Err(self.invalid(&content_pointer, "the request body has no media type"));
+        };
+        let media_pointer = content_pointer.join(media_type);
+        let media_kind = match essence(media_type).as_str() {
+            kind if is_json(kind) => BodyMedia::Json,
+            "application/x-www-form-urlencoded" => BodyMedia::Form,
+            "multipart/form-data" => BodyMedia::Multipart,
+            _ => BodyMedia::Bytes(media_type.clone()),
+        };
+        let ty = match (&media_kind, &media.schema) {
+            (BodyMedia::Bytes(_), _) => TypeRef::Vec(Box::new(TypeRef::I64)), // replaced below
+            (_, Some(schema)) => {
+                self.type_of(schema, &format!("{marker_name}Request"), &media_pointer.join("schema"))?
+            }
+            (_, None) => TypeRef::JsonObject,
+        };
+        let (media_kind, ty) = match media_kind {
+            BodyMedia::Bytes(content_type) => (BodyMedia::Bytes(content_type), TypeRef::File),
+            // A multipart body must be a struct to become parts; anything else is sent as JSON text.
+            BodyMedia::Multipart | BodyMedia::Form if !self.is_struct(&ty) => {
+                self.warn(&media_pointer, "a form body that is not an object is sent as JSON");
+                (BodyMedia::Json, ty)
+            }
+            other => (other, ty),
+        };
+        Ok(RequestBody { ty, media: media_kind, description: body.description.clone() })
+    }
+
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty else { return false };
+        if let Some(def) = self.types.get(name) {
+            return matches!(def.kind, TypeKind::Struct { .. });
+        }
+        // A component queued but not yet generated: look at its schema.
+        let key = self.component_names.iter().find(|(_, rust)| *rust == name).map(|(key, _)| key);
+        let schema = key.and_then(|key| self.spec.components.as_ref()?.schemas.get(key));
+        matches!(schema, Some(ReferenceOr::Item(schema)) if matches!(schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(ref object)) if !object.properties.is_empty()))
+    }
+
+    fn responses(
+        &mut self,
+        operation: &SpecOperation,
+        pointer: &Pointer,
+        marker_name: &str,
+    ) -> Result<(Output, Vec<ResponseDoc>), Error> {
+        let mut successes: Vec<(u16, Output, String)> = Vec::new();
+        let mut docs = Vec::new();
+        let statuses =
+            operation.responses.responses.iter().map(|(status, response)| (status.to_string(), Some(status), response));
+        let default = operation.responses.default.iter().map(|response| ("default".to_owned(), None, response));
+        for (status, code, response) in statuses.chain(default) {
+            let (response, response_pointer) =
+                self.resolve(response, &pointer.join(&status), "responses", |c| &c.responses)?;
+            let is_success = code.is_some_and(is_success);
+            docs.push(ResponseDoc { status: status.clone(), is_success, description: response.description.clone() });
+            if !is_success {
+                continue;
+            }
+            let numeric = match code {
+                Some(StatusCode::Code(code)) => *code,
+                _ => 200,
+            };
+            let hint = if successes.is_empty() {
+                format!("{marker_name}Response")
+            } else {
+                format!("{marker_name}Response{numeric}")
+            };
+            let output = self.success_output(&response, &response_pointer, &hint)?;
+            successes.push((numeric, output, response.description.clone()));
+        }
+        Ok((self.combine_outputs(successes, marker_name), docs))
+    }
+
+    /// One output when every success status has the same body, else an enum by status.
+    fn combine_outputs(&mut self, successes: Vec<(u16, Output, String)>, marker_name: &str) -> Output {
+        let first = match successes.first() {
+            None => return Output::Empty,
+            Some((_, first, _)) => first.clone(),
+        };
+        if successes.iter().all(|(_, output, _)| *output == first) {
+            return first;
+        }
+        let variants = successes
+            .into_iter()
+            .map(|(status, output, description)| StatusVariant {
+                name: format!("Status{status}"),
+                status,
+                output,
+                description,
+            })
+            .collect();
+        let name = self.type_names.unique(format!("{marker_name}Response"));
+        let doc = Some(format!("The success responses of `{marker_name}`, which differ by status."));
+        self.insert_type(TypeDef { name: name.clone(), doc, kind: TypeKind::ByStatus { variants } });
+        Output::ByStatus(name)
+    }
+
+    fn success_output(&mut self, response: &Response, pointer: &Pointer, hint: &str) -> Result<Output, Error> {
+        let Some((media_type, media)) = pick_response_media(&response.content) else { return Ok(Output::Empty) };
+        let essence = essence(media_type);
+        if is_json(&essence) {
+            let media_pointer = pointer.join("content").join(media_type);
+            return Ok(match &media.schema {
+                Some(schema) => Output::Json(self.type_of(schema, hint, &media_pointer.join("schema"))?),
+                None => Output::Json(TypeRef::Json),
+            });
+        }
+        Ok(if essence.starts_with("text/") { Output::Text } else { Output::Bytes })
+    }
+}
+
+fn push_literal(pieces: &mut Vec<PathPiece>, text: &str) {
+    match pieces.last_mut() {
+        Some(PathPiece::Literal(literal)) => literal.push_str(text),
+        _ => pieces.push(PathPiece::Literal(text.to_owned())),
+    }
+}
+
+/// JSON first, then forms, then the first listed.
+fn pick_request_media(content: &Content) -> Option<(&String, &openapiv3::MediaType)> {
+    let rank = |media_type: &str| match essence(media_type).as_str() {
+        kind if is_json(kind) => 0,
+        "application/x-www-form-urlencoded" => 1,
+        "multipart/form-data" => 2,
+        _ => 3,
+    };
+    content.iter().min_by_key(|(media_type, _)| rank(media_type))
+}
+
+/// JSON first, then text, then the first listed.
+fn pick_response_media(content: &Content) -> Option<(&String, &openapiv3::MediaType)> {
+    let rank = |media_type: &str| {
+        let essence = essence(media_type);
+        if is_json(&essence) {
+            0
+        } else if essence.starts_with("text/") {
+            1
+        } else {
+            2
+        }
+    };
+    content.iter().min_by_key(|(media_type, _)| rank(media_type))
+}
+
+pub(super) fn is_success(status: &StatusCode) -> bool {
+    match status {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(range) => *range == 2,
+    }
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// An HTTP header name (RFC 9110 token).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
