@@ -10,7 +10,10 @@ fn workspace_root() -> PathBuf {
 
 fn generate() -> Vec<GeneratedFile> {
     let spec = std::fs::read_to_string(workspace_root().join(WORKSPACE_SPEC)).expect("read the spec");
-    rocketchat_codegen::generate(&spec, &Options::workspace_client()).unwrap_or_else(|error| panic!("{error}"))
+    let generated =
+        rocketchat_codegen::generate(&spec, &Options::workspace_client()).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(generated.warnings, [], "the workspace spec generates without warnings");
+    generated.files
 }
 
 #[test]

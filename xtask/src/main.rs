@@ -111,7 +111,11 @@ fn codegen(args: &Args) -> Result<(), String> {
             error.utf8_error().valid_up_to()
         )
     })?;
-    let files = rocketchat_codegen::generate(&text, &options).map_err(|error| error.to_string())?;
+    let generated = rocketchat_codegen::generate(&text, &options).map_err(|error| error.to_string())?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let files = generated.files;
     if args.check {
         let stale = write::stale_files(&out_dir, &files);
         if stale.is_empty() {

@@ -49,6 +49,25 @@ pub enum Error {
     Format { file: String, message: String },
 }
 
+impl Error {
+    /// The same error with its location passed through `change` (to add a line, say).
+    pub fn map_location(self, change: impl FnOnce(Location) -> Location) -> Self {
+        match self {
+            Self::Yaml { location, message } => Self::Yaml { location: change(location), message },
+            Self::Schema { location, message } => Self::Schema { location: change(location), message },
+            Self::Version { location, found } => Self::Version { location: change(location), found },
+            Self::Reference { location, reference, reason } => {
+                Self::Reference { location: change(location), reference, reason }
+            }
+            Self::Unsupported { location, construct, hint } => {
+                Self::Unsupported { location: change(location), construct, hint }
+            }
+            Self::Invalid { location, message } => Self::Invalid { location: change(location), message },
+            Self::Format { .. } => self,
+        }
+    }
+}
+
 /// A JSON pointer builder: escapes `~` and `/` in each segment as RFC 6901 says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pointer(String);

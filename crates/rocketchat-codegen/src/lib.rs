@@ -37,11 +37,28 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// The generated crate, and what in it is less than the spec asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<model::Warning>,
+}
+
 /// Generates the whole client crate from the spec's text.
-pub fn generate(spec_text: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> {
+    let with_line = |mut location: Location| {
+        if location.line.is_none() {
+            location.line = load::line_of(spec_text, &location.pointer);
+        }
+        location
+    };
     let spec = load::load(spec_text, &options.spec_name)?;
-    let api = model::build(&spec, &options.spec_name)?;
-    render(&api, options)
+    let api = model::build(&spec, &options.spec_name).map_err(|error| error.map_location(with_line))?;
+    let warnings = api.warnings.iter().cloned().map(|mut warning| {
+        warning.location = with_line(warning.location);
+        warning
+    });
+    Ok(Generated { warnings: warnings.collect(), files: render(&api, options)? })
 }
 
 /// Stages 3 and 4 for a built model.

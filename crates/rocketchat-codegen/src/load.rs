@@ -3,47 +3,77 @@
 use crate::error::{Error, Location};
 use openapiv3::OpenAPI;
 
-/// Only the version keys, read first so that a Swagger 2.0 or OpenAPI 3.1 file gets a plain
-/// "wrong version" error instead of whatever field the 3.0 model trips over first.
-#[derive(serde::Deserialize)]
-struct VersionProbe {
-    openapi: Option<serde_yaml::Value>,
-    swagger: Option<serde_yaml::Value>,
-}
-
 pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
-    let location = |pointer: String, line: Option<usize>| Location { file: file.to_owned(), pointer, line };
+    let location =
+        |pointer: &str| Location { file: file.to_owned(), pointer: pointer.to_owned(), line: line_of(text, pointer) };
 
-    let probe: VersionProbe = serde_yaml::from_str(text).map_err(|error| yaml_error(&error, file))?;
-    let version = match (&probe.openapi, &probe.swagger) {
+    let mut document: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| yaml_error(&error, file))?;
+    let version = match (document.get("openapi"), document.get("swagger")) {
         (Some(serde_yaml::Value::String(version)), _) => version.clone(),
-        (Some(other), _) => {
-            return Err(Error::Version { location: location("/openapi".into(), None), found: yaml_scalar(other) });
-        }
+        (Some(other), _) => return Err(Error::Version { location: location("/openapi"), found: yaml_scalar(other) }),
         (None, Some(swagger)) => {
-            return Err(Error::Version {
-                location: location("/swagger".into(), None),
-                found: format!("swagger {}", yaml_scalar(swagger)),
-            });
+            let found = format!("swagger {}", yaml_scalar(swagger));
+            return Err(Error::Version { location: location("/swagger"), found });
         }
         (None, None) => {
             return Err(Error::Schema {
-                location: location(String::new(), None),
+                location: location(""),
                 message: "the `openapi` field is missing; add `openapi: 3.0.3` at the top".into(),
             });
         }
     };
     if !is_openapi_30(&version) {
-        return Err(Error::Version { location: location("/openapi".into(), None), found: version });
+        return Err(Error::Version { location: location("/openapi"), found: version });
     }
+    drop_null_components(&mut document);
+    check_response_keys(&document).map_err(|(pointer, key)| Error::Schema {
+        location: location(&pointer),
+        message: format!(
+            "`{key}` is not a response status; use a code such as `200`, a range such as `4XX`, or `default`"
+        ),
+    })?;
 
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    serde_path_to_error::deserialize(document).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        let inner = error.into_inner();
-        let line = inner.location().map(|at| at.line());
-        Error::Schema { location: location(pointer, line), message: strip_location(&inner.to_string()) }
+        Error::Schema { location: location(&pointer), message: error.into_inner().to_string() }
     })
+}
+
+/// `components: {schemas: null}` (or an empty `schemas:`) is common in real specs and means
+/// "none"; the OpenAPI model wants a map, so such entries are dropped.
+fn drop_null_components(document: &mut serde_yaml::Value) {
+    if let Some(serde_yaml::Value::Mapping(components)) = document.get_mut("components") {
+        components.retain(|_, value| !value.is_null());
+    }
+}
+
+/// The OpenAPI model drops response keys it cannot read as a status; a typo such as `ok:`
+/// would silently lose a response, so it is an error.
+fn check_response_keys(document: &serde_yaml::Value) -> Result<(), (String, String)> {
+    let Some(serde_yaml::Value::Mapping(paths)) = document.get("paths") else { return Ok(()) };
+    let pointer = crate::error::Pointer::root().join("paths");
+    for (path, item) in paths {
+        let (Some(path), serde_yaml::Value::Mapping(item)) = (path.as_str(), item) else { continue };
+        for (method, operation) in item {
+            let Some(method) = method.as_str() else { continue };
+            let Some(serde_yaml::Value::Mapping(responses)) = operation.get("responses") else { continue };
+            for key in responses.keys() {
+                let key = match key {
+                    serde_yaml::Value::String(key) => key.clone(),
+                    serde_yaml::Value::Number(number) => number.to_string(),
+                    other => yaml_scalar(other),
+                };
+                let is_status = key.len() == 3
+                    && key.starts_with(['1', '2', '3', '4', '5'])
+                    && (key[1..].bytes().all(|b| b.is_ascii_digit()) || key[1..].eq_ignore_ascii_case("XX"));
+                if !is_status && key != "default" && !key.starts_with("x-") {
+                    let at = pointer.join(path).join(method).join("responses").join(&key);
+                    return Err((at.as_str().to_owned(), key));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_openapi_30(version: &str) -> bool {
@@ -89,4 +119,116 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         };
     }
     pointer.as_str().to_owned()
+}
+
+/// The 1-based line of the node at `pointer` in block-style YAML, or of the deepest enclosing
+/// node found, for errors found after parsing (which keeps no positions). Best effort: flow
+/// style (`{a: 1}`) ends the search at the line that holds it.
+pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    struct Line<'a> {
+        /// Where the marker `- ` is, for sequence items.
+        item_indent: Option<usize>,
+        /// Where the content starts (after any `- `).
+        indent: usize,
+        content: &'a str,
+    }
+    let lines: Vec<Option<Line>> = text
+        .lines()
+        .map(|raw| {
+            let trimmed = raw.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                return None;
+            }
+            let indent = raw.len() - trimmed.len();
+            Some(match trimmed.strip_prefix("- ").or_else(|| (trimmed == "-").then_some("")) {
+                Some(rest) => {
+                    let rest_trimmed = rest.trim_start();
+                    Line {
+                        item_indent: Some(indent),
+                        indent: indent + 2 + rest.len() - rest_trimmed.len(),
+                        content: rest_trimmed,
+                    }
+                }
+                None => Line { item_indent: None, indent, content: trimmed },
+            })
+        })
+        .collect();
+
+    let key_matches = |content: &str, key: &str| {
+        [format!("{key}:"), format!("'{key}':"), format!("\"{key}\":")].iter().any(|prefix| {
+            content.starts_with(prefix.as_str())
+                && content[prefix.len()..].chars().next().is_none_or(char::is_whitespace)
+        })
+    };
+    let mut found = None;
+    let mut start = 0;
+    let mut parent_indent: Option<usize> = None;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let inside = |indent: usize| parent_indent.is_none_or(|parent| indent > parent);
+        // A mapping key (`'200':` is a key too), else the n-th item of a sequence.
+        let mut hit = None;
+        let mut level = None;
+        for (number, line) in lines.iter().enumerate().skip(start) {
+            let Some(line) = line else { continue };
+            if !inside(line.indent) {
+                if number > start {
+                    break;
+                }
+                continue;
+            }
+            if *level.get_or_insert(line.indent) != line.indent {
+                continue;
+            }
+            if key_matches(line.content, &segment) {
+                hit = Some((number, line.indent, number + 1));
+                break;
+            }
+        }
+        if hit.is_none() {
+            if let Ok(wanted) = segment.parse::<usize>() {
+                let mut seen = 0;
+                let mut level = None;
+                for (number, line) in lines.iter().enumerate().skip(start) {
+                    let Some(line) = line else { continue };
+                    if !inside(line.item_indent.unwrap_or(line.indent)) && number > start {
+                        break;
+                    }
+                    let Some(item) = line.item_indent else { continue };
+                    if *level.get_or_insert(item) != item {
+                        continue;
+                    }
+                    if seen == wanted {
+                        // The item's first key shares its line: search from that line.
+                        hit = Some((number, item, number));
+                        break;
+                    }
+                    seen += 1;
+                }
+            }
+        }
+        let Some((number, indent, next_start)) = hit else { return found };
+        found = Some(number + 1);
+        start = next_start;
+        parent_indent = Some(indent);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_of;
+
+    const SPEC: &str = "openapi: 3.0.3\npaths:\n  /a:\n    post:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          schema:\n            $ref: '#/nope'\n  '/b/{id}':\n    get: {}\n";
+
+    #[test]
+    fn pointers_map_to_lines() {
+        assert_eq!(line_of(SPEC, "/paths"), Some(2));
+        assert_eq!(line_of(SPEC, "/paths/~1a/post"), Some(4));
+        assert_eq!(line_of(SPEC, "/paths/~1a/post/parameters/1"), Some(8));
+        assert_eq!(line_of(SPEC, "/paths/~1a/post/parameters/1/schema"), Some(9));
+        assert_eq!(line_of(SPEC, "/paths/~1b~1{id}/get"), Some(12));
+        // Not found: the deepest enclosing node.
+        assert_eq!(line_of(SPEC, "/paths/~1a/put"), Some(3));
+    }
 }

@@ -113,6 +113,7 @@ pub fn operations_module(api: &Api) -> TokenStream {
             }
         }
     });
+    let visitor = if simple.is_empty() { quote!(_visitor) } else { quote!(visitor) };
     let visits = simple.iter().map(|operation| {
         let marker = ident(&operation.marker_name);
         quote!(visitor.visit::<#marker>();)
@@ -125,7 +126,7 @@ pub fn operations_module(api: &Api) -> TokenStream {
 
         /// Calls `visitor.visit::<O>()` for every operation of this module, in the order of the
         /// spec.
-        pub fn visit_all(visitor: &mut impl rocketchat_runtime::OperationVisitor) {
+        pub fn visit_all(#visitor: &mut impl rocketchat_runtime::OperationVisitor) {
             #( #visits )*
         }
     }
@@ -221,24 +222,26 @@ fn is_string_enum(api: &Api, ty: &TypeRef) -> bool {
 fn param_step(api: &Api, param: &Param) -> TokenStream {
     let name = ident(&param.name);
     let wire = match param.location {
-        // Header names are case-insensitive; the runtime takes them in lower case.
+        // Header names are case-insensitive; lower case is how HTTP/2 sends them.
         ParamLocation::Header => param.wire.to_ascii_lowercase(),
         _ => param.wire.clone(),
     };
-    let add = match (param.location, &param.ty) {
+    let add = |value: TokenStream| match (param.location, &param.ty) {
         (ParamLocation::Header, ty) if is_displayable(ty) || is_string_enum(api, ty) => {
-            quote!(request.header(#wire, value)?)
+            quote!(request.header(#wire, #value)?)
         }
-        (ParamLocation::Header, _) => quote!(request.header(#wire, rocketchat_runtime::json_text(value)?)?),
-        (_, ty) if is_displayable(ty) || is_string_enum(api, ty) => quote!(request.query(#wire, value)),
+        (ParamLocation::Header, _) => quote!(request.header(#wire, rocketchat_runtime::json_text(#value)?)?),
+        (_, ty) if is_displayable(ty) || is_string_enum(api, ty) => quote!(request.query(#wire, #value)),
         (_, TypeRef::Vec(item)) if is_displayable(item) || is_string_enum(api, item) => {
-            quote!(request.query_each(#wire, value))
+            quote!(request.query_each(#wire, #value))
         }
-        _ => quote!(request.query_json(#wire, value)?),
+        _ => quote!(request.query_json(#wire, #value)?),
     };
     if param.required {
-        quote! { let value = #name; let request = #add; }
+        let add = add(quote!(#name));
+        quote! { let request = #add; }
     } else {
+        let add = add(quote!(value));
         quote! {
             let request = match #name {
                 Some(value) => #add,

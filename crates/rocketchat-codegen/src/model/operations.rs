@@ -126,7 +126,8 @@ impl Builder<'_> {
 
         let wire_path = path_key.split_whitespace().next().unwrap_or_default();
         let mut names = Scope::default();
-        names.reserve("body");
+        // Names the generated methods use for their own locals.
+        ["body", "request", "response", "form", "value"].iter().for_each(|name| names.reserve(name));
         let mut params = Vec::new();
         let mut pieces = Vec::new();
         let mut path = String::new();

@@ -31,7 +31,8 @@ impl Builder<'_> {
                 return Err(self.reference_error(&pointer, &reference, "it refers back to itself"));
             }
             let target = self.spec.components.as_ref().and_then(|components| pick(components).get(name));
-            let target = target.ok_or_else(|| self.reference_error(&pointer, &reference, "no such component"))?;
+            let missing = format!("no such component; define `{name}` under `components.{section}` or fix the name");
+            let target = target.ok_or_else(|| self.reference_error(&pointer, &reference, &missing))?;
             pointer = Pointer::root().join("components").join(section).join(name);
             item = target.clone();
         }
@@ -104,7 +105,8 @@ impl Builder<'_> {
     fn component(&mut self, key: &str, from: &Pointer) -> Result<TypeRef, Error> {
         let Some(name) = self.component_names.get(key).cloned() else {
             let reference = format!("#/components/schemas/{key}");
-            return Err(self.reference_error(from, &reference, "no such schema in `components.schemas`"));
+            let missing = format!("no such schema; define `{key}` under `components.schemas` or fix the name");
+            return Err(self.reference_error(from, &reference, &missing));
         };
         if self.started.insert(key.to_owned()) {
             self.queue.push(key.to_owned());
@@ -127,6 +129,13 @@ impl Builder<'_> {
             None => return Ok(()),
         };
         let ty = self.named_type_of(&schema, &name, &pointer)?;
+        if ty == TypeRef::Named(name.clone()) && !self.types.contains_key(&name) {
+            // `allOf: [$ref: itself]` and the like: a name for nothing.
+            return Err(self.invalid(
+                &pointer,
+                &format!("the schema `{key}` is only a reference to itself; give it a type or properties"),
+            ));
+        }
         if ty != TypeRef::Named(name.clone()) {
             let doc = schema.schema_data.description.clone();
             self.insert_type(TypeDef { name, doc, kind: TypeKind::Alias(ty) });
@@ -241,7 +250,13 @@ impl Builder<'_> {
             Some("boolean") => TypeRef::Bool,
             Some("array") => TypeRef::Vec(Box::new(TypeRef::Json)),
             Some("object") => TypeRef::JsonObject,
-            _ => TypeRef::Json,
+            Some(other) => {
+                return Err(self.invalid(
+                    &pointer.join("type"),
+                    &format!("`type: {other}` is not a JSON Schema type; use one of string, integer, number, boolean, array, object"),
+                ));
+            }
+            None => TypeRef::Json,
         })
     }
 
@@ -257,10 +272,14 @@ impl Builder<'_> {
         names.reserve(UNKNOWN_VARIANT);
         let mut wires = BTreeSet::new();
         // `null` among the values says the schema is nullable, which its fields express.
-        let variants = (string.enumeration.iter().flatten())
+        let variants: Vec<EnumVariant> = (string.enumeration.iter().flatten())
             .filter(|wire| wires.insert(wire.to_string()))
             .map(|wire| EnumVariant { name: names.unique(naming::camel(wire)), wire: wire.clone() })
             .collect();
+        let doc = doc.or_else(|| {
+            let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
+            Some(format!("One of {}.", values.join(", ")))
+        });
         self.insert_type(TypeDef { name: name.to_owned(), doc, kind: TypeKind::StringEnum { variants } });
         TypeRef::Named(name.to_owned())
     }
@@ -404,7 +423,10 @@ impl Builder<'_> {
                 ReferenceOr::Item(schema) => schema_doc(schema),
                 ReferenceOr::Reference { reference } => self.referenced_description(reference),
             };
-            variants.push(Variant { name: names.unique(untagged_variant_name(&ty)), wire: None, ty, doc });
+            // `ShapeVariant2`, an inline alternative of `Shape`, is the variant `Variant2`.
+            let variant = untagged_variant_name(&ty);
+            let variant = variant.strip_prefix(name).filter(|rest| !rest.is_empty()).unwrap_or(&variant).to_owned();
+            variants.push(Variant { name: names.unique(variant), wire: None, ty, doc });
         }
         if variants.is_empty() {
             return Ok(TypeRef::Json);
@@ -422,13 +444,9 @@ impl Builder<'_> {
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        if let [only] = all_of {
-            // `allOf: [$ref]` is how specs attach a description to a reference.
-            if let ReferenceOr::Reference { reference } = only {
-                if doc.is_none() {
-                    return self.schema_reference(reference, &pointer.join("allOf").join(0));
-                }
-            }
+        // `allOf: [$ref]` is how specs attach a description to a reference.
+        if let ([ReferenceOr::Reference { reference }], None) = (all_of, &doc) {
+            return self.schema_reference(reference, &pointer.join("allOf").join(0));
         }
         let mut fields = Vec::new();
         let mut names = Scope::default();

@@ -1,0 +1,138 @@
+//! The generator's reach: small fixture specs, one per family of constructs, each with a
+//! snapshot of its generated code and compiled (with clippy) by this test; invalid specs, each
+//! with a snapshot of its error; and Rocket.Chat's own published spec files, generated and
+//! compiled (`--ignored`: slow, run by CI).
+
+use rocketchat_codegen::{GeneratedFile, Options};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("read {}: {error}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// Options for a fixture crate inside the temporary workspace of [`compile_all`].
+fn options(spec: &Path) -> Options {
+    let runtime = workspace_root().join("crates/rocketchat-runtime");
+    Options {
+        crate_name: format!("fixture-{}", stem(spec)),
+        spec_name: spec.strip_prefix(workspace_root()).unwrap_or(spec).display().to_string(),
+        command: "cargo xtask codegen".into(),
+        runtime_path: runtime.canonicalize().unwrap_or(runtime).display().to_string(),
+        standalone: false,
+    }
+}
+
+fn generate(spec: &Path) -> Result<rocketchat_codegen::Generated, rocketchat_codegen::Error> {
+    let text = std::fs::read_to_string(spec).unwrap_or_else(|error| panic!("read {}: {error}", spec.display()));
+    rocketchat_codegen::generate(&text, &options(spec))
+}
+
+/// Writes the crates into one temporary workspace and runs `cargo` over it once: one
+/// resolution, one build of the dependencies, every crate checked.
+fn compile_all(workspace_name: &str, crates: &[(String, Vec<GeneratedFile>)], subcommand: &[&str]) {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(workspace_name);
+    let _ = std::fs::remove_dir_all(&root);
+    let mut members = Vec::new();
+    for (name, files) in crates {
+        for file in files {
+            let path = root.join(name).join(file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &file.contents).unwrap();
+        }
+        members.push(format!("{name:?}"));
+    }
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    // A target directory of its own: cargo holds the workspace's while tests run.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates-target");
+    let output = Command::new(env!("CARGO"))
+        .args(subcommand)
+        .args(["--offline", "--quiet", "--workspace", "--all-features"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("run cargo");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn valid_fixtures() -> Vec<PathBuf> {
+    yaml_files(&workspace_root().join("tests/fixtures/valid"))
+}
+
+#[test]
+fn valid_fixtures_generate_their_snapshots_deterministically() {
+    let fixtures = valid_fixtures();
+    assert!(fixtures.len() >= 8, "one fixture per family of constructs");
+    for spec in fixtures {
+        let generated = generate(&spec).unwrap_or_else(|error| panic!("{}: {error}", spec.display()));
+        assert_eq!(generate(&spec).unwrap(), generated, "{}: the same bytes on every run", spec.display());
+        let mut text = String::new();
+        for warning in &generated.warnings {
+            text.push_str(&format!("// warning: {warning}\n"));
+        }
+        for file in generated.files.iter().filter(|file| file.path != "Cargo.toml") {
+            text.push_str(&format!("// ---- {} ----\n{}\n", file.path, file.contents));
+        }
+        insta::assert_snapshot!(format!("valid-{}", stem(&spec)), text);
+    }
+}
+
+#[test]
+fn valid_fixtures_compile_without_clippy_warnings() {
+    let crates: Vec<(String, Vec<GeneratedFile>)> = valid_fixtures()
+        .iter()
+        .map(|spec| (stem(spec), generate(spec).unwrap_or_else(|error| panic!("{error}")).files))
+        .collect();
+    compile_all("fixture-crates", &crates, &["clippy", "--all-targets"]);
+}
+
+#[test]
+fn invalid_specs_fail_with_a_located_message() {
+    let specs = yaml_files(&workspace_root().join("tests/fixtures/invalid"));
+    assert!(specs.len() >= 25, "at least 25 invalid specs, found {}", specs.len());
+    for spec in specs {
+        let error = match generate(&spec) {
+            Ok(_) => panic!("{} should be rejected", spec.display()),
+            Err(error) => error.to_string(),
+        };
+        let name = spec.strip_prefix(workspace_root()).unwrap().display().to_string();
+        assert!(error.starts_with(&name), "{name}: the message names the file: {error}");
+        insta::assert_snapshot!(format!("invalid-{}", stem(&spec)), error);
+    }
+}
+
+/// Every file of Rocket.Chat's published spec (`../shared/rocketchat-openapi`) generates a
+/// crate with every operation, and all of them compile without warnings.
+#[test]
+#[ignore = "slow: compiles twelve large crates; CI runs it with --ignored"]
+fn official_spec_files_generate_and_compile() {
+    let dir = workspace_root().join("../shared/rocketchat-openapi");
+    let specs = yaml_files(&dir);
+    assert_eq!(specs.len(), 12);
+    let mut crates = Vec::new();
+    let mut operations = 0;
+    for spec in &specs {
+        let generated = generate(spec).unwrap_or_else(|error| panic!("{error}"));
+        let client = generated.files.iter().find(|file| file.path == "src/client.rs").unwrap();
+        operations += client.contents.matches("pub async fn ").count();
+        crates.push((stem(spec), generated.files));
+    }
+    assert_eq!(operations, 593, "every operation of the 12 files is generated");
+    compile_all("official-crates", &crates, &["build"]);
+}
