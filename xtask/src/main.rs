@@ -106,10 +106,9 @@ fn codegen(args: &Args) -> Result<(), String> {
     };
     let bytes = std::fs::read(&spec_path).map_err(|error| format!("cannot read {spec_name}: {error}"))?;
     let text = String::from_utf8(bytes).map_err(|error| {
-        format!(
-            "{spec_name}: the file is not valid UTF-8 (first bad byte at offset {})",
-            error.utf8_error().valid_up_to()
-        )
+        let offset = error.utf8_error().valid_up_to();
+        let line = error.as_bytes()[..offset].iter().filter(|byte| **byte == b'\n').count() + 1;
+        format!("{spec_name}:{line}: the file is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8")
     })?;
     let generated = rocketchat_codegen::generate(&text, &options).map_err(|error| error.to_string())?;
     for warning in &generated.warnings {

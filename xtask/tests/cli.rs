@@ -66,7 +66,8 @@ fn a_broken_spec_exits_1_with_a_location_and_writes_nothing() {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/x: {post: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Gone'}}}}}}}}\n",
             "#/components/schemas/Gone",
         ),
-        ("openapi: 3.0.3\ninfo: {title: 5, version: '1'}\npaths: []\n", "#/paths"),
+        ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: []\n", "#/paths"),
+        ("openapi: 3.0.3\ninfo: {title: 5, version: '1'}\npaths: {}\n", "#/info/title"),
     ];
     for (index, (text, expected)) in cases.iter().enumerate() {
         let spec = dir.path().join(format!("spec{index}.yaml"));
@@ -90,6 +91,33 @@ fn an_invalid_name_is_bad_usage_of_a_kind_reported_with_exit_1() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("not a valid package name"), "{}", stderr(&output));
     assert!(!out.exists());
+}
+
+#[test]
+fn a_spec_that_is_not_utf8_exits_1_naming_the_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("latin1.yaml");
+    std::fs::write(&spec, b"openapi: 3.0.3\ninfo: {title: caf\xe9, version: '1'}\npaths: {}\n").unwrap();
+    let out = dir.path().join("out");
+    let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("latin1.yaml:2: the file is not valid UTF-8 (first bad byte at offset 32)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_bad_usage() {
+    use std::os::unix::ffi::OsStrExt;
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([std::ffi::OsStr::new("codegen"), std::ffi::OsStr::new("--spec"), std::ffi::OsStr::from_bytes(b"\xff")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
 
 #[test]
