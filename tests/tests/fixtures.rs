@@ -136,3 +136,35 @@ fn official_spec_files_generate_and_compile() {
     assert_eq!(operations, 593, "every operation of the 12 files is generated");
     compile_all("official-crates", &crates, &["build"]);
 }
+
+/// Long reference chains, deep inline nesting and many operations: generated without
+/// overflowing the stack (references are queued, not followed recursively).
+#[test]
+fn large_and_deep_specs_generate() {
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: big, version: '1'}\npaths:\n");
+    for index in 0..2000 {
+        spec.push_str(&format!(
+            "  /op{index}:\n    post:\n      operationId: op{index}\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Link0'}}\n"
+        ));
+    }
+    spec.push_str("components:\n  schemas:\n");
+    for index in 0..5000 {
+        spec.push_str(&format!(
+            "    Link{index}:\n      type: object\n      properties:\n        next: {{$ref: '#/components/schemas/Link{}'}}\n",
+            index + 1
+        ));
+    }
+    spec.push_str("    Link5000:\n      type: object\n      properties:\n        deep:\n");
+    let mut indent = String::from("          ");
+    for _ in 0..120 {
+        spec.push_str(&format!("{indent}type: array\n{indent}items:\n"));
+        indent.push_str("  ");
+    }
+    spec.push_str(&format!("{indent}type: string\n"));
+    let options = options(Path::new("big.yaml"));
+    let generated = rocketchat_codegen::generate(&spec, &options).unwrap_or_else(|error| panic!("{error}"));
+    let types = generated.files.iter().find(|file| file.path == "src/types.rs").unwrap();
+    assert_eq!(types.contents.matches("pub struct Link").count(), 5001);
+    let client = generated.files.iter().find(|file| file.path == "src/client.rs").unwrap();
+    assert_eq!(client.contents.matches("pub async fn op").count(), 2000);
+}

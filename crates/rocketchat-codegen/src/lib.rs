@@ -45,7 +45,24 @@ pub struct Generated {
 }
 
 /// Generates the whole client crate from the spec's text.
+///
+/// Runs on a thread of its own with a large stack: deserializing a deeply nested schema
+/// (YAML allows 128 levels) takes more stack per level than a test thread's 2 MiB, and no
+/// input may overflow the stack. The stack is reserved, not committed, so it costs little.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> {
+    const STACK: usize = 256 * 1024 * 1024;
+    std::thread::scope(|scope| {
+        let worker =
+            std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, || generate_here(spec_text, options));
+        match worker {
+            Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: try on this one.
+            Err(_) => generate_here(spec_text, options),
+        }
+    })
+}
+
+fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error> {
     let with_line = |mut location: Location| {
         if location.line.is_none() {
             location.line = load::line_of(spec_text, &location.pointer);

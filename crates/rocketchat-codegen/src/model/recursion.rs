@@ -37,24 +37,21 @@ pub(super) fn check_aliases(types: &[TypeDef], file: &str) -> Result<(), Error> 
 
 /// Boxes every field and variant that holds, by value, a type which holds it back: without
 /// the box the type would be infinitely large. `Vec` and maps already hold by reference.
+/// "Holds it back" is "is in the same strongly connected component" of the by-value graph,
+/// found in linear time, so long chains of references stay cheap.
 pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
-    let edges: BTreeMap<String, BTreeSet<String>> =
-        types.iter().map(|def| (def.name.clone(), by_value_targets(&def.kind))).collect();
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(name) = stack.pop() {
-            if name == to {
-                return true;
-            }
-            if seen.insert(name.clone()) {
-                stack.extend(edges.get(&name).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
-    for def in types.iter_mut() {
-        let owner = def.name.clone();
+    let names: Vec<&str> = types.iter().map(|def| def.name.as_str()).collect();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, name)| (*name, i)).collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| {
+            by_value_targets(&def.kind).iter().filter_map(|target| index.get(target.as_str()).copied()).collect()
+        })
+        .collect();
+    let component = strongly_connected_components(&edges);
+    let component_of: BTreeMap<String, usize> =
+        names.iter().enumerate().map(|(i, name)| ((*name).to_owned(), component[i])).collect();
+    for (owner, def) in types.iter_mut().enumerate() {
         let slots: Vec<&mut TypeRef> = match &mut def.kind {
             TypeKind::Struct { fields, .. } => fields.iter_mut().map(|field| &mut field.ty).collect(),
             TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
@@ -64,12 +61,62 @@ pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
         };
         for slot in slots {
             if let TypeRef::Named(target) = slot {
-                if reaches(target, &owner) {
+                if component_of.get(target.as_str()) == Some(&component[owner]) {
                     *slot = TypeRef::Boxed(Box::new(slot.clone()));
                 }
             }
         }
     }
+}
+
+/// Kosaraju's algorithm, without recursion: the component number of each node.
+fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
+    let count = edges.len();
+    let mut order = Vec::with_capacity(count);
+    let mut visited = vec![false; count];
+    for start in 0..count {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&target) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[target] {
+                    visited[target] = true;
+                    stack.push((target, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    let mut reverse = vec![Vec::new(); count];
+    for (node, targets) in edges.iter().enumerate() {
+        for &target in targets {
+            reverse[target].push(node);
+        }
+    }
+    let mut component = vec![usize::MAX; count];
+    let mut current = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        let mut stack = vec![start];
+        component[start] = current;
+        while let Some(node) = stack.pop() {
+            for &source in &reverse[node] {
+                if component[source] == usize::MAX {
+                    component[source] = current;
+                    stack.push(source);
+                }
+            }
+        }
+        current += 1;
+    }
+    component
 }
 
 fn by_value_targets(kind: &TypeKind) -> BTreeSet<String> {
