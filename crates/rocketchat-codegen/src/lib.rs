@@ -78,21 +78,26 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error>
     Ok(Generated { warnings: warnings.collect(), files: render(&api, options)? })
 }
 
-/// Stages 3 and 4 for a built model.
+/// Stage 3: the token stream of each Rust file of the crate.
+pub fn emit(api: &model::Api) -> Vec<(&'static str, proc_macro2::TokenStream)> {
+    vec![
+        ("src/lib.rs", emit::lib_module(api)),
+        ("src/client.rs", emit::client_module(api)),
+        ("src/operations.rs", emit::operations_module(api)),
+        ("src/requests.rs", emit::requests_module(api)),
+        ("src/types.rs", emit::types_module(api)),
+        ("src/blocking.rs", emit::blocking_module(api)),
+    ]
+}
+
+/// Stages 3 and 4 for a built model: every file of the crate.
 pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let rust_header = format::header(&options.command, &options.spec_name, "//");
-    let rust = |path: &'static str, tokens| {
-        Ok::<_, Error>(GeneratedFile { path, contents: format::rust_file(tokens, path, &rust_header)? })
-    };
-    Ok(vec![
-        GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) },
-        rust("src/lib.rs", emit::lib_module(api))?,
-        rust("src/client.rs", emit::client_module(api))?,
-        rust("src/operations.rs", emit::operations_module(api))?,
-        rust("src/requests.rs", emit::requests_module(api))?,
-        rust("src/types.rs", emit::types_module(api))?,
-        rust("src/blocking.rs", emit::blocking_module(api))?,
-    ])
+    let mut files = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
+    for (path, tokens) in emit(api) {
+        files.push(GeneratedFile { path, contents: format::rust_file(tokens, path, &rust_header)? });
+    }
+    Ok(files)
 }
 
 fn cargo_toml(api: &model::Api, options: &Options) -> String {

@@ -1,0 +1,91 @@
+//! How fast the generator is: each stage (load, model, emit, format) and the whole run, for
+//! the workspace spec and each of Rocket.Chat's published files; and how it scales with the
+//! number of operations. `cargo bench -p benchmarks --bench generate`.
+
+use divan::Bencher;
+use rocketchat_codegen::{Options, format, load, model};
+use std::sync::OnceLock;
+
+fn main() {
+    divan::main();
+}
+
+/// The workspace spec first, then the official files.
+const SPECS: &[&str] = &[
+    "rocketchat",
+    "authentication",
+    "content-management",
+    "integrations",
+    "marketplace-apps",
+    "messaging",
+    "miscellaneous",
+    "notifications",
+    "omnichannel",
+    "rooms",
+    "settings",
+    "statistics",
+    "user-management",
+];
+
+fn spec(name: &str) -> &'static str {
+    static SPECS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| {
+        let workspace = std::fs::read_to_string(benchmarks::workspace_root().join("specs/rocketchat.yaml"))
+            .expect("read specs/rocketchat.yaml");
+        let mut specs = vec![("rocketchat".to_owned(), workspace)];
+        specs.extend(benchmarks::official_specs());
+        specs
+    });
+    let found = specs.iter().find(|(spec_name, _)| spec_name == name);
+    found
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_else(|| panic!("no spec {name}: is ../shared/rocketchat-openapi there?"))
+}
+
+fn options() -> Options {
+    Options::workspace_client()
+}
+
+#[divan::bench(args = SPECS)]
+fn stage_1_load(bencher: Bencher, name: &str) {
+    let text = spec(name);
+    bencher.bench(|| load::load(text, name).expect("loads"));
+}
+
+#[divan::bench(args = SPECS)]
+fn stage_2_model(bencher: Bencher, name: &str) {
+    let spec = load::load(spec(name), name).expect("loads");
+    bencher.bench(|| model::build(&spec, name).expect("builds"));
+}
+
+#[divan::bench(args = SPECS)]
+fn stage_3_emit(bencher: Bencher, name: &str) {
+    let api = model::build(&load::load(spec(name), name).expect("loads"), name).expect("builds");
+    bencher.bench(|| rocketchat_codegen::emit(&api));
+}
+
+#[divan::bench(args = SPECS)]
+fn stage_4_format(bencher: Bencher, name: &str) {
+    let api = model::build(&load::load(spec(name), name).expect("loads"), name).expect("builds");
+    let tokens = rocketchat_codegen::emit(&api);
+    bencher.with_inputs(|| tokens.clone()).bench_local_values(|tokens| {
+        for (path, tokens) in tokens {
+            format::rust_file(tokens, path, "").expect("formats");
+        }
+    });
+}
+
+#[divan::bench(args = SPECS)]
+fn whole_generation(bencher: Bencher, name: &str) {
+    let text = spec(name);
+    let options = options();
+    bencher.bench(|| rocketchat_codegen::generate(text, &options).expect("generates"));
+}
+
+/// Time per run should grow linearly with the number of operations.
+#[divan::bench(args = [10, 100, 1000, 5000], sample_count = 10)]
+fn scaling_operations(bencher: Bencher, operations: usize) {
+    let text = benchmarks::synthetic::spec(operations);
+    let options = options();
+    bencher.bench(|| rocketchat_codegen::generate(&text, &options).expect("generates"));
+}
