@@ -89,3 +89,43 @@ fn scaling_operations(bencher: Bencher, operations: usize) {
     let options = options();
     bencher.bench(|| rocketchat_codegen::generate(&text, &options).expect("generates"));
 }
+
+/// The stages at two sizes, to see which one grows faster than the operations.
+mod scaling_by_stage {
+    use super::*;
+
+    fn text(operations: usize) -> String {
+        benchmarks::synthetic::spec(operations)
+    }
+
+    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    fn load(bencher: Bencher, operations: usize) {
+        let text = text(operations);
+        bencher.bench(|| load::load(&text, "synthetic").expect("loads"));
+    }
+
+    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    fn model(bencher: Bencher, operations: usize) {
+        let spec = load::load(&text(operations), "synthetic").expect("loads");
+        bencher.bench(|| model::build(&spec, "synthetic").expect("builds"));
+    }
+
+    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    fn emit(bencher: Bencher, operations: usize) {
+        let api =
+            model::build(&load::load(&text(operations), "synthetic").expect("loads"), "synthetic").expect("builds");
+        bencher.bench(|| rocketchat_codegen::emit(&api));
+    }
+
+    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    fn format(bencher: Bencher, operations: usize) {
+        let api =
+            model::build(&load::load(&text(operations), "synthetic").expect("loads"), "synthetic").expect("builds");
+        let tokens = rocketchat_codegen::emit(&api);
+        bencher.with_inputs(|| tokens.clone()).bench_local_values(|tokens| {
+            for (path, tokens) in tokens {
+                super::format::rust_file(tokens, path, "").expect("formats");
+            }
+        });
+    }
+}
