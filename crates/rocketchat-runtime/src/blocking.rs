@@ -55,7 +55,7 @@ impl Transport {
 
     /// Sends any request and returns its success response undecoded, or the error; retries
     /// and tracing as in the async transport.
-    pub fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
+    pub fn send_request(&self, mut request: Request) -> Result<RawResponse, Error> {
         let span = call_span(request.operation);
         let _entered = span.enter();
         let started = Instant::now();
@@ -63,7 +63,7 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.attempt(request.clone());
+            let result = self.attempt(self.next_attempt(&mut request));
             record_attempt(&span, &result, attempt, started);
             let Err(error) = &result else { return result };
             let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
@@ -73,9 +73,22 @@ impl Transport {
         }
     }
 
+    /// The request for the next attempt: a copy while retries are possible, else the
+    /// request itself (no retry will need it).
+    fn next_attempt(&self, request: &mut Request) -> Request {
+        match self.config.retry {
+            Some(_) => request.clone(),
+            None => std::mem::replace(request, Request::new(request.operation, http::Method::GET, String::new())),
+        }
+    }
+
     fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
-        let request = self.config.build_request(request)?;
-        let request = reqwest::blocking::Request::try_from(request).map_err(transport_error)?;
+        let prepared = self.config.prepare(request)?;
+        let url = reqwest::Url::parse(&prepared.url)
+            .map_err(|error| Error::Config(format!("the request URL is not valid ({error})")))?;
+        let mut request = reqwest::blocking::Request::new(prepared.method, url);
+        *request.headers_mut() = prepared.headers;
+        *request.body_mut() = Some(reqwest::blocking::Body::from(prepared.body));
         let mut response = self.http.execute(request).map_err(transport_error)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());

@@ -128,14 +128,6 @@ impl TransportBuilder {
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::Config(format!("the user agent {user_agent:?} is not a valid header value")))?;
-        Ok(Config {
-            base_url,
-            credentials: self.credentials.clone(),
-            user_agent,
-            max_body: self.max_body,
-            max_error_body: self.max_error_body,
-            retry: self.retry,
-            two_factor: None,
-        })
+        Config::new(base_url, self.credentials.clone(), user_agent, self.max_body, self.max_error_body, self.retry)
     }
 }

@@ -20,6 +20,14 @@ pub(crate) const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 /// How much of an undecodable body an error quotes.
 const BODY_START: usize = 256;
 
+/// A request's parts, ready for an HTTP client.
+pub(crate) struct Prepared {
+    pub method: http::Method,
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
 /// Everything about a call but the HTTP client that sends it.
 #[derive(Clone)]
 pub(crate) struct Config {
@@ -27,6 +35,8 @@ pub(crate) struct Config {
     pub base_url: String,
     pub credentials: Credentials,
     pub user_agent: HeaderValue,
+    /// `Accept`, the credentials and `User-Agent`: checked once, when the transport is built.
+    pub fixed_headers: HeaderMap,
     pub max_body: usize,
     pub max_error_body: usize,
     pub retry: Option<RetryPolicy>,
@@ -48,6 +58,22 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
+    pub fn new(
+        base_url: String,
+        credentials: Credentials,
+        user_agent: HeaderValue,
+        max_body: usize,
+        max_error_body: usize,
+        retry: Option<RetryPolicy>,
+    ) -> Result<Self, Error> {
+        let mut fixed_headers = HeaderMap::new();
+        fixed_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        fixed_headers.insert("x-user-id", header_value(credentials.user_id(), "user id")?);
+        fixed_headers.insert("x-auth-token", sensitive(header_value(credentials.auth_token(), "auth token")?));
+        fixed_headers.insert(USER_AGENT, user_agent.clone());
+        Ok(Self { base_url, credentials, user_agent, fixed_headers, max_body, max_error_body, retry, two_factor: None })
+    }
+
     /// The HTTP request for operation `O` with `body` as JSON.
     pub fn build_operation_request<O: Operation, B: Serialize + ?Sized>(
         &self,
@@ -59,19 +85,31 @@ impl Config {
     /// The HTTP request: the path under the base URL, the query, the credentials, the
     /// request's own headers and its body.
     pub fn build_request(&self, request: Request) -> Result<http::Request<Vec<u8>>, Error> {
+        let operation = request.operation;
+        let prepared = self.prepare(request)?;
+        let mut built = http::Request::builder()
+            .method(prepared.method)
+            .uri(prepared.url)
+            .body(prepared.body)
+            .map_err(|error| Error::Config(format!("cannot build the request for {operation}: {error}")))?;
+        *built.headers_mut() = prepared.headers;
+        Ok(built)
+    }
+
+    /// The parts of the request, shared by [`Config::build_request`] and the transports (which
+    /// build their client's request type from them directly, parsing the URL only once).
+    pub fn prepare(&self, request: Request) -> Result<Prepared, Error> {
         let path = request.path.strip_prefix('/').unwrap_or(&request.path);
-        let mut url = format!("{}/{path}", self.base_url);
+        let mut url = String::with_capacity(self.base_url.len() + path.len() + 1);
+        url.push_str(&self.base_url);
+        url.push('/');
+        url.push_str(path);
         if !request.query.is_empty() {
             let query = serde_urlencoded::to_string(&request.query).map_err(|error| Error::Encode(Box::new(error)))?;
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&query);
         }
-        let operation = request.operation;
-        let mut builder = http::Request::builder().method(request.method).uri(url).header(ACCEPT, "application/json");
-        let headers = builder.headers_mut().ok_or_else(|| Error::Config(format!("invalid URL for {operation}")))?;
-        headers.insert("x-user-id", header_value(self.credentials.user_id(), "user id")?);
-        headers.insert("x-auth-token", sensitive(header_value(self.credentials.auth_token(), "auth token")?));
-        headers.insert(USER_AGENT, self.user_agent.clone());
+        let mut headers = self.fixed_headers.clone();
         if let Some(two_factor) = &self.two_factor {
             headers.insert("x-2fa-code", sensitive(header_value(&two_factor.code, "two-factor code")?));
             headers.insert("x-2fa-method", header_value(&two_factor.method, "two-factor method")?);
@@ -79,7 +117,7 @@ impl Config {
         for (name, value) in request.headers {
             headers.insert(name, value);
         }
-        let bytes = match request.body {
+        let body = match request.body {
             Some((content_type, bytes)) => {
                 // The server reads a JSON body without this header as text and fails confusingly.
                 headers.insert(CONTENT_TYPE, content_type);
@@ -87,7 +125,7 @@ impl Config {
             }
             None => Vec::new(),
         };
-        builder.body(bytes).map_err(|error| Error::Config(format!("cannot build the request for {operation}: {error}")))
+        Ok(Prepared { method: request.method, url, headers, body })
     }
 
     /// How many body bytes to read: a success body over the limit is an error, a failure body
@@ -187,8 +225,11 @@ pub fn decode_response<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
-    let raw = classify_response(status, headers.clone(), body.to_vec())?;
-    Ok(Response { value: raw.json()?, status, rate_limit: raw.rate_limit() })
+    if !status.is_success() {
+        // Failures are rare: copying their parts is fine.
+        classify_response(status, headers.clone(), body.to_vec())?;
+    }
+    Ok(Response { value: decode_json(status, body)?, status, rate_limit: RateLimit::from_headers(headers) })
 }
 
 /// A success status gives the response back for decoding; a failing one becomes the
@@ -285,15 +326,9 @@ mod tests {
     }
 
     fn config(base_url: &str) -> Config {
-        Config {
-            base_url: validate_base_url(base_url).unwrap(),
-            credentials: Credentials::new("user-1", "token-1"),
-            user_agent: HeaderValue::from_static("agent/1"),
-            max_body: 100,
-            max_error_body: 10,
-            retry: None,
-            two_factor: None,
-        }
+        let credentials = Credentials::new("user-1", "token-1");
+        let user_agent = HeaderValue::from_static("agent/1");
+        Config::new(validate_base_url(base_url).unwrap(), credentials, user_agent, 100, 10, None).unwrap()
     }
 
     #[test]
@@ -315,9 +350,11 @@ mod tests {
 
     #[test]
     fn a_token_that_is_not_a_header_value_is_a_config_error_without_the_token() {
-        let mut config = config("https://example.com");
-        config.credentials = Credentials::new("u", "bad\ntoken");
-        let error = config.build_operation_request::<Kick, ()>(None).unwrap_err();
+        let credentials = Credentials::new("u", "bad\ntoken");
+        let user_agent = HeaderValue::from_static("agent/1");
+        let Err(error) = Config::new("https://example.com".into(), credentials, user_agent, 1, 1, None) else {
+            panic!("an invalid token is refused");
+        };
         assert!(matches!(&error, Error::Config(message) if !message.contains("bad")), "{error:?}");
     }
 

@@ -72,7 +72,7 @@ impl Transport {
     /// server asks for, within the policy's bounds. Each call is traced as a `rocketchat.call`
     /// span (operation, status, duration, attempts, rate limit remaining); credentials are
     /// never recorded.
-    pub async fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
+    pub async fn send_request(&self, mut request: Request) -> Result<RawResponse, Error> {
         let span = call_span(request.operation);
         let recorder = span.clone();
         let call = async move {
@@ -82,7 +82,7 @@ impl Transport {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let result = self.attempt(request.clone()).await;
+                let result = self.attempt(self.next_attempt(&mut request)).await;
                 record_attempt(&span, &result, attempt, started);
                 let Err(error) = &result else { return result };
                 let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
@@ -94,9 +94,22 @@ impl Transport {
         call.instrument(span).await
     }
 
+    /// The request for the next attempt: a copy while retries are possible, else the
+    /// request itself (no retry will need it).
+    fn next_attempt(&self, request: &mut Request) -> Request {
+        match self.config.retry {
+            Some(_) => request.clone(),
+            None => std::mem::replace(request, Request::new(request.operation, http::Method::GET, String::new())),
+        }
+    }
+
     async fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
-        let request = self.config.build_request(request)?;
-        let request = reqwest::Request::try_from(request).map_err(transport_error)?;
+        let prepared = self.config.prepare(request)?;
+        let url = reqwest::Url::parse(&prepared.url)
+            .map_err(|error| Error::Config(format!("the request URL is not valid ({error})")))?;
+        let mut request = reqwest::Request::new(prepared.method, url);
+        *request.headers_mut() = prepared.headers;
+        *request.body_mut() = Some(reqwest::Body::from(prepared.body));
         let mut response = self.http.execute(request).await.map_err(transport_error)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
