@@ -3,7 +3,7 @@
 //!
 //! The pipeline has one module per stage, with plain data between them:
 //! [`load`] (YAML to `openapiv3`), [`model`] (resolved references and decided names),
-//! [`emit`] (token streams), [`format`](mod@format) (source text). This crate does no I/O: it takes the
+//! [`emit`](mod@emit) (token streams), [`format`](mod@format) (source text). This crate does no I/O: it takes the
 //! spec's text and returns the files' contents; `xtask` reads and writes them.
 
 pub mod emit;
@@ -123,6 +123,9 @@ serde_json = "1"
 [features]
 # A blocking client (`blocking::Client`), for scripts and command-line tools.
 blocking = ["rocketchat-runtime/blocking"]
+# Every type both `Serialize` and `Deserialize` (by default each derives only the direction
+# its operations use), for tests, fixtures and mock servers.
+roundtrip = []
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),

@@ -26,7 +26,7 @@ pub use core::{Response, TwoFactor, classify_response, decode_response};
 pub use credentials::Credentials;
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Error, ErrorType};
-pub use operation::{NoContent, Operation, OperationVisitor};
+pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
 pub use rate_limit::RateLimit;
 pub use request::{File, Multipart, RawResponse, Request, json_text, path_segment};
 pub use retry::RetryPolicy;

@@ -9,14 +9,23 @@ pub trait Operation {
     /// The path under the server's base URL, such as `/api/v1/groups.kick`.
     const PATH: &'static str;
     /// The JSON request body; `()` when the operation takes none.
-    type Body: Serialize + DeserializeOwned;
+    type Body: Serialize;
     /// What a successful call returns.
-    type Output: Serialize + DeserializeOwned;
+    type Output: DeserializeOwned;
 }
 
 /// Code that runs once per operation type, through the generated `operations::visit_all`.
 pub trait OperationVisitor {
     fn visit<O: Operation>(&mut self);
+}
+
+/// Like [`OperationVisitor`], for operations whose types also go the other way (a request
+/// body decoded, a response encoded), as tests and mock servers need: the generated
+/// `operations::visit_all_round_trip`, with the generated crate's `roundtrip` feature.
+pub trait RoundTripVisitor {
+    fn visit<O>(&mut self)
+    where
+        O: Operation<Body: DeserializeOwned, Output: Serialize>;
 }
 
 /// The output of an operation whose success response has no described body: whatever the

@@ -67,3 +67,12 @@ pub fn visit_all(visitor: &mut impl rocketchat_runtime::OperationVisitor) {
     visitor.visit::<GroupsRemoveLeader>();
     visitor.visit::<GroupsKick>();
 }
+
+/// Like [`visit_all`], with the request and response types serializable both ways.
+#[cfg(feature = "roundtrip")]
+pub fn visit_all_round_trip(visitor: &mut impl rocketchat_runtime::RoundTripVisitor) {
+    visitor.visit::<TeamsLeave>();
+    visitor.visit::<GroupsLeave>();
+    visitor.visit::<GroupsRemoveLeader>();
+    visitor.visit::<GroupsKick>();
+}

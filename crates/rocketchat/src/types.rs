@@ -4,7 +4,8 @@
 
 /// A private room (group). Real servers send many more fields than the documentation pages
 /// show; those this spec does not name are kept in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 pub struct Group {
     /// The room id.
     #[serde(rename = "_id")]
@@ -65,7 +66,8 @@ pub struct Group {
 /// The body of a successful `groups.leave` or `groups.kick`. Current servers send only
 /// `success`; the `group` shown by the documentation pages (and sent by old servers) is
 /// optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 pub struct GroupChanged {
     /// Always `true` on success.
     pub success: bool,
@@ -76,7 +78,8 @@ pub struct GroupChanged {
 }
 
 /// The body of `groups.kick`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub struct GroupsKickRequest {
     /// A room, by id or by name.
     #[serde(flatten)]
@@ -87,7 +90,8 @@ pub struct GroupsKickRequest {
 }
 
 /// The body of `groups.leave`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub struct GroupsLeaveRequest {
     /// A room, by id or by name.
     #[serde(flatten)]
@@ -95,7 +99,8 @@ pub struct GroupsLeaveRequest {
 }
 
 /// The body of `groups.removeLeader`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub struct GroupsRemoveLeaderRequest {
     /// A room, by id or by name.
     #[serde(flatten)]
@@ -106,7 +111,8 @@ pub struct GroupsRemoveLeaderRequest {
 }
 
 /// A room, by id or by name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub enum Room {
     /// The room id.
     ///
@@ -193,14 +199,16 @@ impl<'de> serde::Deserialize<'de> for RoomType {
 }
 
 /// The body of a successful call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 pub struct Success {
     /// Always `true` on success.
     pub success: bool,
 }
 
 /// A team, by id or by name. Exactly one is sent; the server rejects both.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub enum Team {
     /// The team id.
     ///
@@ -215,7 +223,8 @@ pub enum Team {
 }
 
 /// The body of `teams.leave`. The server rejects keys it does not know.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub struct TeamsLeaveRequest {
     /// A team, by id or by name. Exactly one is sent; the server rejects both.
     #[serde(flatten)]
@@ -227,7 +236,8 @@ pub struct TeamsLeaveRequest {
 }
 
 /// A user, by id or by username.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub enum User {
     /// The user id.
     ///
@@ -242,7 +252,8 @@ pub enum User {
 }
 
 /// A user as rooms refer to them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 pub struct UserSummary {
     /// The user id.
     #[serde(rename = "_id")]

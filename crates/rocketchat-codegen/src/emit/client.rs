@@ -114,10 +114,13 @@ pub fn operations_module(api: &Api) -> TokenStream {
         }
     });
     let visitor = if simple.is_empty() { quote!(_visitor) } else { quote!(visitor) };
-    let visits = simple.iter().map(|operation| {
-        let marker = ident(&operation.marker_name);
-        quote!(visitor.visit::<#marker>();)
-    });
+    let visits: Vec<TokenStream> = simple
+        .iter()
+        .map(|operation| {
+            let marker = ident(&operation.marker_name);
+            quote!(visitor.visit::<#marker>();)
+        })
+        .collect();
     quote! {
         //! One marker type per operation without parameters (JSON in, JSON out), for code that
         //! handles operations generically (tests, metrics, middleware).
@@ -127,6 +130,12 @@ pub fn operations_module(api: &Api) -> TokenStream {
         /// Calls `visitor.visit::<O>()` for every operation of this module, in the order of the
         /// spec.
         pub fn visit_all(#visitor: &mut impl rocketchat_runtime::OperationVisitor) {
+            #( #visits )*
+        }
+
+        /// Like [`visit_all`], with the request and response types serializable both ways.
+        #[cfg(feature = "roundtrip")]
+        pub fn visit_all_round_trip(#visitor: &mut impl rocketchat_runtime::RoundTripVisitor) {
             #( #visits )*
         }
     }

@@ -1,7 +1,9 @@
 //! `src/types.rs`: one Rust type per schema.
 
 use super::{client::output_type, doc_opt, ident, type_tokens};
-use crate::model::{Api, EnumVariant, Field, StatusVariant, TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant};
+use crate::model::{
+    Api, Directions, EnumVariant, Field, StatusVariant, TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -18,9 +20,11 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let doc = doc_opt(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(doc, &name, fields, additional.as_ref()),
-        TypeKind::OneKeyOf { variants } => one_key_of_def(doc, &name, variants),
-        TypeKind::Untagged { variants } => untagged_def(doc, &name, variants),
+        TypeKind::Struct { fields, additional } => {
+            struct_def(doc, &name, fields, additional.as_ref(), serde_derives(def.directions))
+        }
+        TypeKind::OneKeyOf { variants } => one_key_of_def(doc, &name, variants, serde_derives(def.directions)),
+        TypeKind::Untagged { variants } => untagged_def(doc, &name, variants, serde_derives(def.directions)),
         TypeKind::ByStatus { variants } => by_status_def(doc, &name, variants),
         TypeKind::StringEnum { variants } => string_enum_def(doc, &name, variants),
         TypeKind::Alias(target) => {
@@ -30,7 +34,27 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_def(doc: TokenStream, name: &Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+/// The derives of a type: the serde directions its operations use, the other one only with
+/// the `roundtrip` feature (it costs compile time and most users never need it).
+fn serde_derives(directions: Directions) -> TokenStream {
+    let mut used = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    let mut optional = Vec::new();
+    for (needed, derive) in
+        [(directions.serialize, quote!(serde::Serialize)), (directions.deserialize, quote!(serde::Deserialize))]
+    {
+        if needed { used.push(derive) } else { optional.push(derive) }
+    }
+    let optional = (!optional.is_empty()).then(|| quote!(#[cfg_attr(feature = "roundtrip", derive(#(#optional),*))]));
+    quote! { #[derive(#(#used),*)] #optional }
+}
+
+fn struct_def(
+    doc: TokenStream,
+    name: &Ident,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    derives: TokenStream,
+) -> TokenStream {
     let fields = fields.iter().map(field);
     let additional = additional.map(|values| {
         let values = type_tokens(values);
@@ -42,7 +66,7 @@ fn struct_def(doc: TokenStream, name: &Ident, fields: &[Field], additional: Opti
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #derives
         pub struct #name {
             #( #fields )*
             #additional
@@ -85,7 +109,7 @@ fn field(field: &Field) -> TokenStream {
     quote! { #doc #serde pub #name: #ty, }
 }
 
-fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant]) -> TokenStream {
+fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: TokenStream) -> TokenStream {
     let variants = variants.iter().map(|variant| {
         let doc = doc_opt(variant.doc.as_deref());
         let variant_name = ident(&variant.name);
@@ -96,7 +120,7 @@ fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant]) -> Token
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #derives
         pub enum #name {
             #( #variants )*
         }
@@ -104,7 +128,7 @@ fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant]) -> Token
 }
 
 /// Decodes as the first variant the JSON fits, so the spec's order matters.
-fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant]) -> TokenStream {
+fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: TokenStream) -> TokenStream {
     let variants = variants.iter().map(|variant| {
         let doc = doc_opt(variant.doc.as_deref());
         let variant_name = ident(&variant.name);
@@ -115,7 +139,7 @@ fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant]) -> TokenSt
         #doc
         ///
         /// Decoding picks the first variant the JSON fits.
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #derives
         #[serde(untagged)]
         pub enum #name {
             #( #variants )*

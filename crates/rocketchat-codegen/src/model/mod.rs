@@ -6,6 +6,7 @@
 //! valid but beyond this generator), so one odd schema never costs the whole client.
 //! Nothing after this module sees `openapiv3`.
 
+mod directions;
 mod operations;
 mod recursion;
 mod schemas;
@@ -180,6 +181,17 @@ pub struct TypeDef {
     pub name: String,
     pub doc: Option<String>,
     pub kind: TypeKind,
+    /// Which serde impls the operations need: requests serialize, responses deserialize.
+    pub directions: Directions,
+}
+
+/// The serde directions a type is used in. The other direction is still derived behind the
+/// generated crate's `roundtrip` feature; deriving only what is used halves the serde code
+/// the compiler has to check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Directions {
+    pub serialize: bool,
+    pub deserialize: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +262,7 @@ pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     recursion::check_aliases(&types, file)?;
     recursion::box_recursive_fields(&mut types);
+    directions::mark(&mut types, &operations);
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),

@@ -1,8 +1,8 @@
 //! Paths and operations to client methods.
 
 use super::{
-    BodyMedia, Builder, CLIENT_METHODS, Operation, Output, Param, ParamLocation, PathPiece, RequestBody, ResponseDoc,
-    StatusVariant, TypeDef, TypeKind, TypeRef,
+    BodyMedia, Builder, CLIENT_METHODS, Directions, Operation, Output, Param, ParamLocation, PathPiece, RequestBody,
+    ResponseDoc, StatusVariant, TypeDef, TypeKind, TypeRef,
 };
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
@@ -338,7 +338,12 @@ impl Builder<'_> {
             .collect();
         let name = self.type_names.unique(format!("{marker_name}Response"));
         let doc = Some(format!("The success responses of `{marker_name}`, which differ by status."));
-        self.insert_type(TypeDef { name: name.clone(), doc, kind: TypeKind::ByStatus { variants } });
+        self.insert_type(TypeDef {
+            name: name.clone(),
+            doc,
+            kind: TypeKind::ByStatus { variants },
+            directions: Directions::default(),
+        });
         Output::ByStatus(name)
     }
 

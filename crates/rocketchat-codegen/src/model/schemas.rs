@@ -1,6 +1,6 @@
 //! Schemas to types.
 
-use super::{Builder, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant};
+use super::{Builder, Directions, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant};
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
@@ -123,7 +123,12 @@ impl Builder<'_> {
             Some(ReferenceOr::Reference { reference }) => {
                 // A component that is only another name for a component: an alias.
                 let target = self.schema_reference(&reference, &pointer)?;
-                self.insert_type(TypeDef { name, doc: None, kind: TypeKind::Alias(target) });
+                self.insert_type(TypeDef {
+                    name,
+                    doc: None,
+                    kind: TypeKind::Alias(target),
+                    directions: Directions::default(),
+                });
                 return Ok(());
             }
             None => return Ok(()),
@@ -138,7 +143,7 @@ impl Builder<'_> {
         }
         if ty != TypeRef::Named(name.clone()) {
             let doc = schema.schema_data.description.clone();
-            self.insert_type(TypeDef { name, doc, kind: TypeKind::Alias(ty) });
+            self.insert_type(TypeDef { name, doc, kind: TypeKind::Alias(ty), directions: Directions::default() });
         }
         Ok(())
     }
@@ -280,7 +285,12 @@ impl Builder<'_> {
             let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
             Some(format!("One of {}.", values.join(", ")))
         });
-        self.insert_type(TypeDef { name: name.to_owned(), doc, kind: TypeKind::StringEnum { variants } });
+        self.insert_type(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind: TypeKind::StringEnum { variants },
+            directions: Directions::default(),
+        });
         TypeRef::Named(name.to_owned())
     }
 
@@ -316,7 +326,12 @@ impl Builder<'_> {
             TypeRef::Json => TypeRef::JsonObject,
             values => TypeRef::Map(Box::new(values)),
         });
-        self.insert_type(TypeDef { name: name.to_owned(), doc, kind: TypeKind::Struct { fields, additional } });
+        self.insert_type(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind: TypeKind::Struct { fields, additional },
+            directions: Directions::default(),
+        });
         Ok(TypeRef::Named(name.to_owned()))
     }
 
@@ -396,7 +411,12 @@ impl Builder<'_> {
             let variant_name = names.unique(variant_name(&type_prefix, wire));
             variants.push(Variant { name: variant_name, wire: Some(wire.clone()), ty, doc });
         }
-        self.insert_type(TypeDef { name: name.to_owned(), doc, kind: TypeKind::OneKeyOf { variants } });
+        self.insert_type(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind: TypeKind::OneKeyOf { variants },
+            directions: Directions::default(),
+        });
         Ok(TypeRef::Named(name.to_owned()))
     }
 
@@ -431,7 +451,12 @@ impl Builder<'_> {
         if variants.is_empty() {
             return Ok(TypeRef::Json);
         }
-        self.insert_type(TypeDef { name: name.to_owned(), doc, kind: TypeKind::Untagged { variants } });
+        self.insert_type(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind: TypeKind::Untagged { variants },
+            directions: Directions::default(),
+        });
         Ok(TypeRef::Named(name.to_owned()))
     }
 
@@ -491,7 +516,12 @@ impl Builder<'_> {
                 }
             }
         }
-        self.insert_type(TypeDef { name: name.to_owned(), doc, kind: TypeKind::Struct { fields, additional: None } });
+        self.insert_type(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind: TypeKind::Struct { fields, additional: None },
+            directions: Directions::default(),
+        });
         Ok(TypeRef::Named(name.to_owned()))
     }
 }
