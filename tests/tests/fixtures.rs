@@ -132,7 +132,8 @@ fn official_spec_files_generate_and_compile() {
     for spec in &specs {
         let generated = generate(spec).unwrap_or_else(|error| panic!("{error}"));
         let client = generated.files.iter().find(|file| file.path == "src/client.rs").unwrap();
-        operations += client.contents.matches("pub async fn ").count();
+        // One method per operation, beside the five constructors and accessors.
+        operations += client.contents.matches("pub fn ").count() - 5;
         crates.push((stem(spec), generated.files));
     }
     assert_eq!(operations, 593, "every operation of the 12 files is generated");
@@ -167,6 +168,7 @@ fn large_and_deep_specs_generate() {
     let generated = rocketchat_codegen::generate(&spec, &options).unwrap_or_else(|error| panic!("{error}"));
     let types = generated.files.iter().find(|file| file.path == "src/types.rs").unwrap();
     assert_eq!(types.contents.matches("pub struct Link").count(), 5001);
+    // One method per operation, beside the five constructors and accessors.
     let client = generated.files.iter().find(|file| file.path == "src/client.rs").unwrap();
-    assert_eq!(client.contents.matches("pub async fn op").count(), 2000);
+    assert_eq!(client.contents.matches("pub fn ").count() - 5, 2000);
 }

@@ -10,6 +10,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod builder;
+mod call;
 mod core;
 mod credentials;
 pub mod double_option;
@@ -22,6 +23,7 @@ mod retry;
 mod transport;
 
 pub use builder::TransportBuilder;
+pub use call::{Call, Custom, Decode, Json};
 pub use core::{Response, TwoFactor, classify_response, decode_response};
 pub use credentials::Credentials;
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};

@@ -1,7 +1,7 @@
 use crate::core::{Config, Response, TwoFactor, cap_body, classify_response, operation_request};
 use crate::error::Error;
 use crate::request::{RawResponse, Request};
-use crate::{Credentials, Operation, TransportBuilder};
+use crate::{Call, Credentials, Operation, TransportBuilder};
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
@@ -64,6 +64,20 @@ impl Transport {
     ) -> Result<Response<O::Output>, Error> {
         let raw = self.send_request(operation_request::<O, B>(body)?).await?;
         Ok(Response { value: raw.json()?, status: raw.status, rate_limit: raw.rate_limit() })
+    }
+
+    /// Sends a request built by generated code and decodes its response with `decode`
+    /// ([`Json`](crate::Json) or [`Custom`](crate::Custom)). A request that could not be built
+    /// fails when the call is awaited.
+    pub fn call<T, D>(&self, request: Result<Request, Error>, decode: D) -> Call<'_, T, D> {
+        Call::new(self.sending(request), decode)
+    }
+
+    fn sending(&self, request: Result<Request, Error>) -> crate::call::Sending<'_> {
+        match request {
+            Ok(request) => Box::pin(self.send_request(request)),
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        }
     }
 
     /// Sends any request and returns its success response undecoded, or the error.

@@ -64,8 +64,7 @@ impl Client {
         &self,
         body: &crate::types::TeamsLeaveRequest,
     ) -> Result<crate::types::Success, Error> {
-        let response = self.transport.send_request(requests::teams_leave(body)?)?;
-        requests::teams_leave_output(response)
+        self.transport.send_request(requests::teams_leave(body)?)?.json()
     }
 
     /// Leave a private group
@@ -75,8 +74,7 @@ impl Client {
         &self,
         body: &crate::types::GroupsLeaveRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        let response = self.transport.send_request(requests::groups_leave(body)?)?;
-        requests::groups_leave_output(response)
+        self.transport.send_request(requests::groups_leave(body)?)?.json()
     }
 
     /// Remove the leader role from a user in a private group
@@ -86,10 +84,7 @@ impl Client {
         &self,
         body: &crate::types::GroupsRemoveLeaderRequest,
     ) -> Result<crate::types::Success, Error> {
-        let response = self
-            .transport
-            .send_request(requests::groups_remove_leader(body)?)?;
-        requests::groups_remove_leader_output(response)
+        self.transport.send_request(requests::groups_remove_leader(body)?)?.json()
     }
 
     /// Remove a user from a private group
@@ -99,7 +94,6 @@ impl Client {
         &self,
         body: &crate::types::GroupsKickRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        let response = self.transport.send_request(requests::groups_kick(body)?)?;
-        requests::groups_kick_output(response)
+        self.transport.send_request(requests::groups_kick(body)?)?.json()
     }
 }

@@ -2,7 +2,7 @@
 
 //! Building each operation's request and decoding its response, for both clients.
 
-use rocketchat_runtime::{Error, RawResponse, Request};
+use rocketchat_runtime::{Error, Request};
 
 pub(crate) fn teams_leave(
     body: &crate::types::TeamsLeaveRequest,
@@ -14,12 +14,6 @@ pub(crate) fn teams_leave(
     );
     let request = request.json(body)?;
     Ok(request)
-}
-
-pub(crate) fn teams_leave_output(
-    response: RawResponse,
-) -> Result<crate::types::Success, Error> {
-    response.json()
 }
 
 pub(crate) fn groups_leave(
@@ -34,12 +28,6 @@ pub(crate) fn groups_leave(
     Ok(request)
 }
 
-pub(crate) fn groups_leave_output(
-    response: RawResponse,
-) -> Result<crate::types::GroupChanged, Error> {
-    response.json()
-}
-
 pub(crate) fn groups_remove_leader(
     body: &crate::types::GroupsRemoveLeaderRequest,
 ) -> Result<Request, Error> {
@@ -52,12 +40,6 @@ pub(crate) fn groups_remove_leader(
     Ok(request)
 }
 
-pub(crate) fn groups_remove_leader_output(
-    response: RawResponse,
-) -> Result<crate::types::Success, Error> {
-    response.json()
-}
-
 pub(crate) fn groups_kick(
     body: &crate::types::GroupsKickRequest,
 ) -> Result<Request, Error> {
@@ -68,10 +50,4 @@ pub(crate) fn groups_kick(
     );
     let request = request.json(body)?;
     Ok(request)
-}
-
-pub(crate) fn groups_kick_output(
-    response: RawResponse,
-) -> Result<crate::types::GroupChanged, Error> {
-    response.json()
 }

@@ -154,21 +154,27 @@ pub fn requests_module(api: &Api) -> TokenStream {
         let decode_body = decode_output(&operation.output, api);
         // An empty output does not look at the response.
         let response = if operation.output == Output::Empty { quote!(_response) } else { quote!(response) };
+        // JSON outputs are decoded by generic runtime code, compiled where a call is awaited.
+        let decoder = (!matches!(operation.output, Output::Json(_))).then(|| {
+            quote! {
+                pub(crate) fn #decode(#response: rocketchat_runtime::RawResponse) -> Result<#output, Error> {
+                    #decode_body
+                }
+            }
+        });
         quote! {
             #allow
             pub(crate) fn #build(#( #arguments ),*) -> Result<Request, Error> {
                 #build_body
             }
 
-            pub(crate) fn #decode(#response: RawResponse) -> Result<#output, Error> {
-                #decode_body
-            }
+            #decoder
         }
     });
     quote! {
         //! Building each operation's request and decoding its response, for both clients.
 
-        use rocketchat_runtime::{Error, RawResponse, Request};
+        use rocketchat_runtime::{Error, Request};
 
         #( #functions )*
     }
@@ -353,7 +359,7 @@ fn decode_output(output: &Output, api: &Api) -> TokenStream {
 pub fn client_module(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(|operation| client_method(operation, true));
     quote! {
-        //! The client: one async method per operation of the spec.
+        //! The client: one method per operation of the spec, returning a call to `.await`.
 
         use crate::requests;
         use rocketchat_runtime::{Credentials, Error, Transport, TwoFactor};
@@ -430,15 +436,40 @@ fn client_method(operation: &Operation, asynchronous: bool) -> TokenStream {
         );
         doc_lines_raw(&format!("{summary}\n\n{see}"))
     };
-    let (asyncness, wait) = if asynchronous { (quote!(async), quote!(.await)) } else { (quote!(), quote!()) };
-    quote! {
-        #( #[doc = #docs] )*
-        #deprecated
-        #allow
-        pub #asyncness fn #name(&self, #( #arguments ),*) -> Result<#output, Error> {
-            let response = self.transport.send_request(requests::#name(#( #names ),*)?)#wait?;
-            requests::#decode(response)
-        }
+    let json = matches!(operation.output, Output::Json(_));
+    match (asynchronous, json) {
+        (true, true) => quote! {
+            #( #[doc = #docs] )*
+            #deprecated
+            #allow
+            pub fn #name(&self, #( #arguments ),*) -> rocketchat_runtime::Call<'_, #output> {
+                self.transport.call(requests::#name(#( #names ),*), rocketchat_runtime::Json)
+            }
+        },
+        (true, false) => quote! {
+            #( #[doc = #docs] )*
+            #deprecated
+            #allow
+            pub fn #name(&self, #( #arguments ),*) -> rocketchat_runtime::Call<'_, #output, rocketchat_runtime::Custom<#output>> {
+                self.transport.call(requests::#name(#( #names ),*), rocketchat_runtime::Custom(requests::#decode))
+            }
+        },
+        (false, true) => quote! {
+            #( #[doc = #docs] )*
+            #deprecated
+            #allow
+            pub fn #name(&self, #( #arguments ),*) -> Result<#output, Error> {
+                self.transport.send_request(requests::#name(#( #names ),*)?)?.json()
+            }
+        },
+        (false, false) => quote! {
+            #( #[doc = #docs] )*
+            #deprecated
+            #allow
+            pub fn #name(&self, #( #arguments ),*) -> Result<#output, Error> {
+                requests::#decode(self.transport.send_request(requests::#name(#( #names ),*)?)?)
+            }
+        },
     }
 }
 
@@ -478,13 +509,16 @@ fn method_doc(operation: &Operation) -> String {
     if let Some(version) = &operation.added_in {
         sections.push(format!("Added in Rocket.Chat {}.", one_line(version)));
     }
-    let mut errors = String::from("# Errors\n\nAny [`Error`]. The spec documents these failures:\n");
+    let mut errors =
+        String::from("# Errors\n\nThe returned call resolves to any [`Error`]. The spec documents these failures:\n");
     let failures: Vec<_> = operation.responses.iter().filter(|response| !response.is_success).collect();
     for response in &failures {
         errors.push_str(&format!("\n- `{}`: {}", response.status, one_line(&response.description)));
     }
     if failures.is_empty() {
-        errors = String::from("# Errors\n\nAny [`Error`]; the spec documents no failure responses.");
+        errors = String::from(
+            "# Errors\n\nThe returned call resolves to any [`Error`]; the spec documents no failure responses.",
+        );
     }
     sections.push(errors);
     sections.join("\n\n")
