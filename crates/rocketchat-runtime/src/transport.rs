@@ -156,6 +156,10 @@ pub(crate) fn record_attempt(
     attempt: u32,
     started: Instant,
 ) {
+    // Nobody listens: skip reading headers for fields no one will see.
+    if span.is_disabled() {
+        return;
+    }
     span.record("attempts", attempt);
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     let (status, rate_limit) = match result {
