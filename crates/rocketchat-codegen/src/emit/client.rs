@@ -269,25 +269,23 @@ fn param_step(api: &Api, param: &Param) -> TokenStream {
 /// Each field of the body struct becomes a part: files as files, scalars as text, anything
 /// else as JSON text; flattened fields and extra keys contribute their own keys.
 fn multipart_step(api: &Api, ty: &TypeRef) -> TokenStream {
-    let fields: &[Field] = match ty {
-        TypeRef::Named(name) => match api.type_def(name).map(|def| &def.kind) {
-            Some(TypeKind::Struct { fields, additional }) => {
-                let mut parts: Vec<TokenStream> = fields.iter().map(|field| multipart_part(api, field)).collect();
-                if additional.is_some() {
-                    parts.push(quote!(let form = form.flattened(&body.additional_properties)?;));
-                }
-                return quote! {
-                    let form = rocketchat_runtime::Multipart::new();
-                    #( #parts )*
-                    let request = request.multipart(form);
-                };
-            }
-            _ => &[],
-        },
-        _ => &[],
+    let kind = match ty {
+        TypeRef::Named(name) => api.type_def(name).map(|def| &def.kind),
+        _ => None,
     };
-    debug_assert!(fields.is_empty(), "the model sends non-struct multipart bodies as JSON");
-    quote!(let request = request.json(body)?;)
+    let Some(TypeKind::Struct { fields, additional }) = kind else {
+        // The model sends a multipart body that is not a struct as JSON instead.
+        return quote!(let request = request.json(body)?;);
+    };
+    let mut parts: Vec<TokenStream> = fields.iter().map(|field| multipart_part(api, field)).collect();
+    if additional.is_some() {
+        parts.push(quote!(let form = form.flattened(&body.additional_properties)?;));
+    }
+    quote! {
+        let form = rocketchat_runtime::Multipart::new();
+        #( #parts )*
+        let request = request.multipart(form);
+    }
 }
 
 fn multipart_part(api: &Api, field: &Field) -> TokenStream {
