@@ -82,7 +82,8 @@ impl RoundTripVisitor for Walker {
 
         let responses = operation["responses"].as_object().expect("responses");
         for (status, response) in responses {
-            let status: u16 = status.parse().expect("numeric statuses in this spec");
+            // `default` and ranges name no status a test server could answer with.
+            let Ok(status) = status.parse::<u16>() else { continue };
             for (name, example) in examples(&spec, resolve(&spec, response)) {
                 let context = format!("{} {status} example {name}", O::ID);
                 let result = self.runtime.block_on(async {
@@ -173,8 +174,9 @@ fn every_spec_example_round_trips_through_the_generated_types() {
             let responses: usize = operation["responses"]
                 .as_object()
                 .unwrap()
-                .values()
-                .map(|response| examples(&spec, resolve(&spec, response)).len())
+                .iter()
+                .filter(|(status, _)| status.parse::<u16>().is_ok())
+                .map(|(_, response)| examples(&spec, resolve(&spec, response)).len())
                 .sum();
             request + responses
         })

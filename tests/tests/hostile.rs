@@ -218,11 +218,14 @@ async fn no_output_of_client_config_or_any_error_contains_a_secret() {
 #[tokio::test]
 async fn a_caller_supplied_reqwest_client_is_used() {
     let server = Server::start(vec![Reply::json(200, &json!({"success": true}))]).await;
-    let http = reqwest::Client::builder().user_agent("ignored-by-the-builder").build().unwrap();
+    let mut marker = reqwest::header::HeaderMap::new();
+    marker.insert("x-sent-by", "my-reqwest-client".parse().unwrap());
+    let http = reqwest::Client::builder().default_headers(marker).build().unwrap();
     let transport = builder(&server).http_client(http).user_agent("mine/2").build().unwrap();
     leave(&Client::from_transport(transport)).await.unwrap();
-    // The transport's own User-Agent header wins over the client's default.
-    assert_eq!(server.only_request().header("user-agent"), "mine/2");
+    let request = server.only_request();
+    assert_eq!(request.header("x-sent-by"), "my-reqwest-client", "the caller's client sent it");
+    assert_eq!(request.header("user-agent"), "mine/2");
 }
 
 #[tokio::test]

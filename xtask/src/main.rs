@@ -70,6 +70,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     if parsed.name.is_some() && parsed.out.is_none() {
         return Err("`--name` goes with `--spec` and `--out`".into());
     }
+    if let Some(name) = &parsed.name {
+        valid_crate_name(name)?;
+    }
     Ok(parsed)
 }
 
@@ -82,7 +85,7 @@ fn codegen(args: &Args) -> Result<(), String> {
     let (spec_path, spec_name, out_dir, options) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => {
             let name = match &args.name {
-                Some(name) => valid_crate_name(name)?,
+                Some(name) => name.clone(),
                 None => crate_name_from_dir(out)?,
             };
             let mut command = format!("{COMMAND} --spec {} --out {}", spec.display(), out.display());
@@ -135,7 +138,21 @@ fn codegen(args: &Args) -> Result<(), String> {
 /// The runtime dependency's path as seen from `out`: relative where both are on one tree, so
 /// the output does not depend on where this checkout lives.
 fn runtime_path_from(out: &Path, runtime: &Path) -> String {
-    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // Lexically normalised, so `--out ../client` counts the `..`.
+    let absolute = |path: &Path| {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut normal = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    normal.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => normal.push(other),
+            }
+        }
+        normal
+    };
     let (out, runtime) = (absolute(out), absolute(runtime));
     let out_parts: Vec<_> = out.components().collect();
     let runtime_parts: Vec<_> = runtime.components().collect();

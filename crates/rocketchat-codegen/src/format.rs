@@ -30,7 +30,9 @@ fn separate_items(source: &str) -> String {
         let closes_item = line.trim() == "}"
             || (indent == 0 && line.ends_with(';') && !(is_declaration(line) && is_declaration(next)));
         let ends_module_doc = line.starts_with("//!") && !next.starts_with("//!");
-        let next_starts_item = next_indent == indent && !next.trim_start().starts_with(['}', ')', ']']);
+        // Not before a closing bracket, nor between the arms of a `match`.
+        let next_starts_item =
+            next_indent == indent && !next.trim_start().starts_with(['}', ')', ']']) && !next.contains(" => ");
         if (closes_item && next_starts_item) || ends_module_doc {
             out.push('\n');
         }

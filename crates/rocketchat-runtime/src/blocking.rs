@@ -50,7 +50,8 @@ impl Transport {
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
     pub fn send<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
         let raw = self.send_request(operation_request::<O, B>(body)?)?;
-        Ok(Response { value: raw.json()?, status: raw.status, rate_limit: raw.rate_limit() })
+        let value = if O::IGNORES_BODY { crate::core::decode_json(raw.status, b"null")? } else { raw.json()? };
+        Ok(Response { value, status: raw.status, rate_limit: raw.rate_limit() })
     }
 
     /// Sends any request and returns its success response undecoded, or the error; retries

@@ -51,13 +51,19 @@ impl TransportBuilder {
         self
     }
 
-    /// How long a whole call may take, body included; defaults to 30 s.
+    /// How long one attempt may take, body included; defaults to 30 s. With
+    /// [`retry_on_rate_limit`](Self::retry_on_rate_limit), a call may take up to
+    /// (retries + 1) × this, plus the policy's total wait.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Sends requests through this `reqwest::Client` (its own timeouts then apply).
+    /// Sends requests through this `reqwest::Client`; its own timeouts then apply.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: reqwest's default policy
+    /// follows redirects and, on a redirect to another host, forwards the `X-Auth-Token` header
+    /// (it only strips `Authorization` and cookies). The default client never follows them.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

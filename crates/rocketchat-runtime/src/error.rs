@@ -28,10 +28,11 @@ pub enum Error {
     #[error("unexpected response: {0}")]
     Status(Box<ApiError>),
     /// A success status with a body that does not decode as the documented type.
-    #[error("could not decode the {status} response body ({source}); it starts with: {body_start:?}")]
+    #[error("could not decode the {status} response body: {source}")]
     Decode {
         status: StatusCode,
-        /// The first bytes of the body, as text, for diagnosis.
+        /// The first bytes of the body, as text, for diagnosis. Not in the `Display` text:
+        /// bodies of some endpoints (login, tokens) hold secrets of their own.
         body_start: String,
         source: serde_json::Error,
     },
@@ -98,9 +99,14 @@ impl Error {
     /// are not safe to retry blindly (the call may have taken effect).
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         let Self::RateLimited(limited) = self else { return None };
-        match limited.rate_limit.and_then(|rate_limit| rate_limit.wait_from(std::time::SystemTime::now())) {
-            Some(wait) => Some(wait),
-            None => limited.message.as_deref().and_then(crate::retry::wait_in_message),
+        let from_reset = limited.rate_limit.and_then(|rate_limit| rate_limit.wait_from(std::time::SystemTime::now()));
+        let from_message = limited.message.as_deref().and_then(crate::retry::wait_in_message);
+        match (from_reset, from_message) {
+            // A reset already past means the clocks disagree: trust the server's words, and
+            // never retry at once into the same window.
+            (Some(wait), message) if wait.is_zero() => Some(message.unwrap_or(std::time::Duration::from_secs(1))),
+            (Some(wait), _) => Some(wait),
+            (None, message) => message,
         }
     }
 }

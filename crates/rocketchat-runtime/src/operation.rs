@@ -12,6 +12,9 @@ pub trait Operation {
     type Body: Serialize;
     /// What a successful call returns.
     type Output: DeserializeOwned;
+    /// Whether the success body is dropped unread (an output of [`NoContent`]): servers may
+    /// answer such calls with text that is not JSON.
+    const IGNORES_BODY: bool = false;
 }
 
 /// Code that runs once per operation type, through the generated `operations::visit_all`.

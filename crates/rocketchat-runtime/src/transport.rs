@@ -63,7 +63,8 @@ impl Transport {
         body: Option<&B>,
     ) -> Result<Response<O::Output>, Error> {
         let raw = self.send_request(operation_request::<O, B>(body)?).await?;
-        Ok(Response { value: raw.json()?, status: raw.status, rate_limit: raw.rate_limit() })
+        let value = if O::IGNORES_BODY { crate::core::decode_json(raw.status, b"null")? } else { raw.json()? };
+        Ok(Response { value, status: raw.status, rate_limit: raw.rate_limit() })
     }
 
     /// Sends a request built by generated code and decodes its response with `decode`

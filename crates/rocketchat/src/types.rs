@@ -16,7 +16,7 @@ pub struct Group {
     /// The display name of the room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fname: Option<String>,
-    /// The kind of room: `c` public channel, `p` private group, `d` direct message, `l` livechat.
+    /// The kind of room; `p` for a private group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<RoomType>,
     /// Usernames of the members (only old servers send it).
@@ -28,7 +28,7 @@ pub struct Group {
     /// The number of members.
     #[serde(rename = "usersCount", default, skip_serializing_if = "Option::is_none")]
     pub users_count: Option<i64>,
-    /// A user as rooms refer to them.
+    /// The user who created the room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<UserSummary>,
     /// When the room was created (ISO 8601).
@@ -71,8 +71,7 @@ pub struct Group {
 pub struct GroupChanged {
     /// Always `true` on success.
     pub success: bool,
-    /// A private room (group). Real servers send many more fields than the documentation pages
-    /// show; those this spec does not name are kept in `additional_properties`.
+    /// The group after the change (only old servers send it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Group>,
 }

@@ -94,6 +94,11 @@ pub fn operations_module(api: &Api) -> TokenStream {
             None => quote!(()),
         };
         let output = output_type(&operation.output);
+        let ignores_body = (operation.output == Output::Empty).then(|| {
+            quote!(
+                const IGNORES_BODY: bool = true;
+            )
+        });
         let summary = one_line(operation.summary.as_deref().unwrap_or(id));
         let summary = format!(" `{} {}`: {summary}", operation.http_method, operation.path);
         let method_link = format!(" Called by [`Client::{0}`](crate::Client::{0}).", operation.method_name);
@@ -110,6 +115,7 @@ pub fn operations_module(api: &Api) -> TokenStream {
                 const PATH: &'static str = #path;
                 type Body = #body;
                 type Output = #output;
+                #ignores_body
             }
         }
     });
@@ -183,7 +189,7 @@ pub fn requests_module(api: &Api) -> TokenStream {
 fn build_request(api: &Api, operation: &Operation) -> TokenStream {
     let id = &operation.id;
     let method = format_ident!("{}", operation.http_method);
-    let path = path_expression(operation);
+    let path = path_expression(api, operation);
     let mut steps = Vec::new();
     for param in operation.params.iter().filter(|param| param.location != ParamLocation::Path) {
         steps.push(param_step(api, param));
@@ -204,7 +210,7 @@ fn build_request(api: &Api, operation: &Operation) -> TokenStream {
 }
 
 /// The path with each parameter percent-encoded into its segment.
-fn path_expression(operation: &Operation) -> TokenStream {
+fn path_expression(api: &Api, operation: &Operation) -> TokenStream {
     if operation.path_pieces.iter().all(|piece| matches!(piece, PathPiece::Literal(_))) {
         let path = &operation.path;
         return quote!(#path);
@@ -214,7 +220,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
         PathPiece::Param(index) => {
             let param = &operation.params[*index];
             let name = ident(&param.name);
-            if is_displayable(&param.ty) {
+            if is_displayable(&param.ty) || is_string_enum(api, &param.ty) {
                 quote!(&rocketchat_runtime::path_segment(#name))
             } else {
                 quote!(&rocketchat_runtime::path_segment(rocketchat_runtime::json_text(#name)?))
@@ -333,8 +339,18 @@ fn decode_output(output: &Output, api: &Api) -> TokenStream {
                 return quote!(Err(response.undocumented()));
             };
             let enum_name = ident(name);
-            let arms = variants.iter().map(|variant| {
-                let status = variant.status;
+            // Exact codes first, then the `2XX` range for the rest.
+            let mut ordered: Vec<_> = variants.iter().collect();
+            ordered.sort_by_key(|variant| variant.status.is_none());
+            let arms = ordered.into_iter().map(|variant| {
+                let status = match variant.status {
+                    Some(code) => {
+                        let code = proc_macro2::Literal::u16_unsuffixed(code);
+                        quote!(#code)
+                    }
+                    // A guard, not `200..=299`: the exact codes above overlap the range.
+                    None => quote!(_ if response.status.is_success()),
+                };
                 let variant_name = ident(&variant.name);
                 let value = value_expression(&variant.output);
                 quote!(#status => Ok(crate::types::#enum_name::#variant_name(#value)),)

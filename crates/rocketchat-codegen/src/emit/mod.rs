@@ -45,6 +45,7 @@ pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
 /// intra-doc link and warns about bare URLs, so brackets that are not links are escaped and
 /// bare URLs are wrapped in `<>`. Code spans are left as they are.
 pub fn rustdoc_markdown(text: &str) -> String {
+    let text = &label_code_fences(text);
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     let chars: Vec<char> = text.chars().collect();
@@ -82,6 +83,28 @@ pub fn rustdoc_markdown(text: &str) -> String {
             out.push(c);
         }
         index += 1;
+    }
+    out
+}
+
+/// A fenced code block without a language would be compiled and run as a Rust doctest;
+/// in a spec it is JSON or shell, so it is marked `text`.
+fn label_code_fences(text: &str) -> String {
+    let mut open = false;
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if !open && info.trim().is_empty() {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str("```text");
+                out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+                open = true;
+                continue;
+            }
+            open = !open;
+        }
+        out.push_str(line);
     }
     out
 }
@@ -150,7 +173,10 @@ fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
 /// `src/lib.rs`: the crate root.
 pub fn lib_module(api: &Api) -> TokenStream {
     let title = format!(" A typed client for the {} (version {}).", one_line(&api.title), one_line(&api.version));
-    let description = api.description.as_deref().map(inner_doc).unwrap_or_default();
+    let description = api.description.as_deref().map(|text| {
+        let text = inner_doc(text);
+        quote! { #text #![doc = ""] }
+    });
     let operations: Vec<String> = api
         .operations
         .iter()
@@ -168,7 +194,6 @@ pub fn lib_module(api: &Api) -> TokenStream {
         #![doc = #title]
         //!
         #description
-        //!
         //! The operations:
         //!
         #( #![doc = #operations] )*
@@ -220,5 +245,7 @@ mod tests {
         assert_eq!(rustdoc_markdown("a <name> tag"), "a &lt;name> tag");
         assert_eq!(rustdoc_markdown("see <https://x.y>"), "see <https://x.y>");
         assert_eq!(rustdoc_markdown("(https://x.y)"), "(<https://x.y>)");
+        assert_eq!(rustdoc_markdown("e.g.\n```\n{\"a\": [1]}\n```\n"), "e.g.\n```text\n{\"a\": [1]}\n```\n");
+        assert_eq!(rustdoc_markdown("```json\n[x]\n```"), "```json\n[x]\n```");
     }
 }

@@ -116,7 +116,8 @@ fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives:
         let wire = variant.wire.as_deref().unwrap_or(&variant.name);
         let ty = type_tokens(&variant.ty);
         let doc_key = format!(" Sent as `{wire}`.");
-        quote! { #doc #[doc = ""] #[doc = #doc_key] #[serde(rename = #wire)] #variant_name(#ty), }
+        let separator = variant.doc.is_some().then(|| quote!(#[doc = ""]));
+        quote! { #doc #separator #[doc = #doc_key] #[serde(rename = #wire)] #variant_name(#ty), }
     });
     quote! {
         #doc
@@ -135,9 +136,10 @@ fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: T
         let ty = type_tokens(&variant.ty);
         quote! { #doc #variant_name(#ty), }
     });
+    let separator = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #doc
-        ///
+        #separator
         /// Decoding picks the first variant the JSON fits.
         #derives
         #[serde(untagged)]
@@ -152,7 +154,8 @@ fn by_status_def(doc: TokenStream, name: &Ident, variants: &[StatusVariant]) -> 
     let variants = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = output_type(&variant.output);
-        let doc = format!(" `{}`: {}", variant.status, super::one_line(&variant.description));
+        let status = variant.status.map_or("2XX".to_owned(), |code| code.to_string());
+        let doc = format!(" `{status}`: {}", super::one_line(&variant.description));
         quote! { #[doc = #doc] #variant_name(#ty), }
     });
     quote! {

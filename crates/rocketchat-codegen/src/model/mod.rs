@@ -241,7 +241,8 @@ pub struct EnumVariant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusVariant {
     pub name: String,
-    pub status: u16,
+    /// `None` for the `2XX` range: any success status no other variant names.
+    pub status: Option<u16>,
     pub output: Output,
     pub description: String,
 }
@@ -261,6 +262,7 @@ pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     builder.remaining_components()?;
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     recursion::check_aliases(&types, file)?;
+    recursion::check_constructible(&types, file)?;
     recursion::box_recursive_fields(&mut types);
     directions::mark(&mut types, &operations);
     Ok(Api {

@@ -29,7 +29,10 @@ impl Builder<'_> {
             for (method, operation) in item.iter() {
                 let pointer = pointer.join(method);
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
-                let names = (method_names.unique(naming::snake(&id)), marker_names.unique(naming::camel(&id)));
+                let method_name = method_names.unique(naming::snake(&id));
+                // `requests.rs` names its decoder `<method>_output`.
+                method_names.reserve(&format!("{method_name}_output"));
+                let names = (method_name, marker_names.unique(naming::camel(&id)));
                 let shared = &item.parameters;
                 let built = self.operation(operation, shared, &pointer, id, names, method, path_key)?;
                 operations.push(built);
@@ -56,7 +59,8 @@ impl Builder<'_> {
             Some(body) => Some(self.request_body(body, &pointer.join("requestBody"), &marker_name)?),
             None => None,
         };
-        let (output, responses) = self.responses(operation, &pointer.join("responses"), &marker_name)?;
+        let (output, responses) =
+            self.responses(operation, &pointer.join("responses"), (&marker_name, &method_name))?;
         Ok(Operation {
             id,
             method_name,
@@ -134,45 +138,32 @@ impl Builder<'_> {
         for (index, segment) in wire_path.split('/').enumerate() {
             if index > 0 {
                 path.push('/');
-            }
-            let template = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
-            let express = segment.strip_prefix(':').filter(|name| !name.is_empty());
-            let Some(parameter_name) = template.or(express) else {
-                path.push_str(segment);
-                push_literal(&mut pieces, &format!("{}{segment}", if index > 0 { "/" } else { "" }));
-                continue;
-            };
-            path.push_str(&format!("{{{parameter_name}}}"));
-            if index > 0 {
                 push_literal(&mut pieces, "/");
             }
-            let found = declared.iter().position(|(p, _)| {
-                matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == parameter_name
-            });
-            let param = match found {
-                Some(position) => {
-                    let (parameter, parameter_pointer) = declared.remove(position);
-                    self.param(&parameter, ParamLocation::Path, &parameter_pointer, marker_name, &mut names)?
-                }
-                None => {
-                    self.warn(
-                        pointer,
-                        format!(
-                            "the path parameter `{parameter_name}` is not declared; it is taken as a required string"
-                        ),
-                    );
-                    Param {
-                        name: names.unique(naming::snake(parameter_name)),
-                        wire: parameter_name.to_owned(),
-                        location: ParamLocation::Path,
-                        ty: TypeRef::String,
-                        required: true,
-                        doc: None,
+            // `:rid` is a whole segment; `{id}` may sit inside one (`{id}.json`).
+            let express = segment.strip_prefix(':').filter(|name| !name.is_empty());
+            let mut rest = segment;
+            loop {
+                let template = rest.find('{').and_then(|open| Some((open, open + rest[open..].find('}')?)));
+                let (before, parameter_name, after) = match (express, template) {
+                    (Some(name), _) => ("", name, ""),
+                    (None, Some((open, close))) => (&rest[..open], &rest[open + 1..close], &rest[close + 1..]),
+                    (None, None) => {
+                        path.push_str(rest);
+                        push_literal(&mut pieces, rest);
+                        break;
                     }
+                };
+                path.push_str(&format!("{before}{{{parameter_name}}}"));
+                push_literal(&mut pieces, before);
+                let param = self.path_param(&mut declared, parameter_name, pointer, marker_name, &mut names)?;
+                pieces.push(PathPiece::Param(params.len()));
+                params.push(param);
+                if express.is_some() {
+                    break;
                 }
-            };
-            pieces.push(PathPiece::Param(params.len()));
-            params.push(param);
+                rest = after;
+            }
         }
         for (parameter, parameter_pointer) in declared {
             let location = match &parameter {
@@ -208,6 +199,37 @@ impl Builder<'_> {
             params.push(self.param(&parameter, location, &parameter_pointer, marker_name, &mut names)?);
         }
         Ok((path, params, pieces))
+    }
+
+    /// The declared path parameter of this name, or a required string when the spec forgot
+    /// to declare it.
+    fn path_param(
+        &mut self,
+        declared: &mut Vec<(Parameter, Pointer)>,
+        parameter_name: &str,
+        pointer: &Pointer,
+        marker_name: &str,
+        names: &mut Scope,
+    ) -> Result<Param, Error> {
+        let found = declared
+            .iter()
+            .position(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == parameter_name);
+        if let Some(position) = found {
+            let (parameter, parameter_pointer) = declared.remove(position);
+            return self.param(&parameter, ParamLocation::Path, &parameter_pointer, marker_name, names);
+        }
+        self.warn(
+            pointer,
+            format!("the path parameter `{parameter_name}` is not declared; it is taken as a required string"),
+        );
+        Ok(Param {
+            name: names.unique(naming::snake(parameter_name)),
+            wire: parameter_name.to_owned(),
+            location: ParamLocation::Path,
+            ty: TypeRef::String,
+            required: true,
+            doc: None,
+        })
     }
 
     fn param(
@@ -288,9 +310,10 @@ impl Builder<'_> {
         &mut self,
         operation: &SpecOperation,
         pointer: &Pointer,
-        marker_name: &str,
+        (marker_name, method_name): (&str, &str),
     ) -> Result<(Output, Vec<ResponseDoc>), Error> {
-        let mut successes: Vec<(u16, Output, String)> = Vec::new();
+        let mut successes: Vec<(StatusKey, Output, String)> = Vec::new();
+        let success_count = operation.responses.responses.keys().filter(|code| is_success(code)).count();
         let mut docs = Vec::new();
         let statuses =
             operation.responses.responses.iter().map(|(status, response)| (status.to_string(), Some(status), response));
@@ -303,23 +326,29 @@ impl Builder<'_> {
             if !is_success {
                 continue;
             }
-            let numeric = match code {
-                Some(StatusCode::Code(code)) => *code,
-                _ => 200,
+            let key = match code {
+                Some(StatusCode::Code(code)) => StatusKey::Code(*code),
+                _ => StatusKey::Success,
             };
-            let hint = if successes.is_empty() {
-                format!("{marker_name}Response")
+            // With several success statuses each body is named by its status.
+            let hint = if success_count > 1 {
+                format!("{marker_name}Response{status}")
             } else {
-                format!("{marker_name}Response{numeric}")
+                format!("{marker_name}Response")
             };
             let output = self.success_output(&response, &response_pointer, &hint)?;
-            successes.push((numeric, output, response.description.clone()));
+            successes.push((key, output, response.description.clone()));
         }
-        Ok((self.combine_outputs(successes, marker_name), docs))
+        Ok((self.combine_outputs(successes, marker_name, method_name), docs))
     }
 
     /// One output when every success status has the same body, else an enum by status.
-    fn combine_outputs(&mut self, successes: Vec<(u16, Output, String)>, marker_name: &str) -> Output {
+    fn combine_outputs(
+        &mut self,
+        successes: Vec<(StatusKey, Output, String)>,
+        marker_name: &str,
+        method_name: &str,
+    ) -> Output {
         let first = match successes.first() {
             None => return Output::Empty,
             Some((_, first, _)) => first.clone(),
@@ -329,15 +358,18 @@ impl Builder<'_> {
         }
         let variants = successes
             .into_iter()
-            .map(|(status, output, description)| StatusVariant {
-                name: format!("Status{status}"),
-                status,
-                output,
-                description,
+            .map(|(key, output, description)| {
+                let (name, status) = match key {
+                    StatusKey::Code(code) => (format!("Status{code}"), Some(code)),
+                    StatusKey::Success => ("Status2XX".to_owned(), None),
+                };
+                StatusVariant { name, status, output, description }
             })
             .collect();
         let name = self.type_names.unique(format!("{marker_name}Response"));
-        let doc = Some(format!("The success responses of `{marker_name}`, which differ by status."));
+        let doc = Some(format!(
+            "The success responses of [`Client::{method_name}`](crate::Client::{method_name}), which differ by status."
+        ));
         self.insert_type(TypeDef {
             name: name.clone(),
             doc,
@@ -361,7 +393,16 @@ impl Builder<'_> {
     }
 }
 
+/// A success status: a code, or the `2XX` range.
+enum StatusKey {
+    Code(u16),
+    Success,
+}
+
 fn push_literal(pieces: &mut Vec<PathPiece>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
     match pieces.last_mut() {
         Some(PathPiece::Literal(literal)) => literal.push_str(text),
         _ => pieces.push(PathPiece::Literal(text.to_owned())),

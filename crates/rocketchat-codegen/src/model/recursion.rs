@@ -35,6 +35,49 @@ pub(super) fn check_aliases(types: &[TypeDef], file: &str) -> Result<(), Error> 
     Ok(())
 }
 
+/// A type whose every value must hold another value of itself (through required fields,
+/// flattened parts or aliases) has no finite value: `Me: {allOf: [$ref: Me]}`, or two
+/// schemas that each require the other. Enums are finite if one variant is, so they are not
+/// followed.
+pub(super) fn check_constructible(types: &[TypeDef], file: &str) -> Result<(), Error> {
+    let index: BTreeMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
+    let required = |kind: &TypeKind| -> Vec<String> {
+        match kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .filter(|field| !field.optional && !field.nullable)
+                .filter_map(|field| match &field.ty {
+                    TypeRef::Named(name) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Alias(TypeRef::Named(name)) => vec![name.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| required(&def.kind).iter().filter_map(|name| index.get(name.as_str()).copied()).collect())
+        .collect();
+    let component = strongly_connected_components(&edges);
+    let mut sizes = vec![0usize; types.len()];
+    component.iter().for_each(|&id| sizes[id] += 1);
+    let stuck = (0..types.len()).find(|&node| sizes[component[node]] > 1 || edges[node].contains(&node));
+    let Some(node) = stuck else { return Ok(()) };
+    let cycle: Vec<String> = (0..types.len())
+        .filter(|other| component[*other] == component[node])
+        .map(|other| format!("`{}`", types[other].name))
+        .collect();
+    let subject = match cycle.as_slice() {
+        [one] => format!("the schema {one} requires a value of itself"),
+        many => format!("the schemas {} each require a value of one another", many.join(", ")),
+    };
+    Err(Error::Invalid {
+        location: Location { file: file.to_owned(), pointer: "/components/schemas".into(), line: None },
+        message: format!("{subject}, so no finite value exists; make one of the references optional"),
+    })
+}
+
 /// Boxes every field and variant that holds, by value, a type which holds it back: without
 /// the box the type would be infinitely large. `Vec` and maps already hold by reference.
 /// "Holds it back" is "is in the same strongly connected component" of the by-value graph,

@@ -155,9 +155,13 @@ impl Builder<'_> {
 
     /// The description of the schema a `$ref` names, to document a field that has none.
     fn referenced_description(&self, reference: &str) -> Option<String> {
+        self.referenced_schema(reference)?.schema_data.description.clone()
+    }
+
+    fn referenced_schema(&self, reference: &str) -> Option<&Schema> {
         let key = reference.strip_prefix("#/components/schemas/")?;
         match self.spec.components.as_ref()?.schemas.get(key)? {
-            ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+            ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { .. } => None,
         }
     }
@@ -366,7 +370,9 @@ impl Builder<'_> {
             let ty = self.boxed_type_of(property, &format!("{name}{}", naming::camel(wire)), &property_pointer)?;
             let (doc, nullable) = match property {
                 ReferenceOr::Item(schema) => (schema_doc(schema), is_nullable(schema)),
-                ReferenceOr::Reference { reference } => (self.referenced_description(reference), false),
+                ReferenceOr::Reference { reference } => {
+                    (self.referenced_description(reference), self.referenced_schema(reference).is_some_and(is_nullable))
+                }
             };
             let optional = !object.required.contains(wire);
             fields.push(Field {
@@ -443,10 +449,14 @@ impl Builder<'_> {
                 ReferenceOr::Item(schema) => schema_doc(schema),
                 ReferenceOr::Reference { reference } => self.referenced_description(reference),
             };
-            // `ShapeVariant2`, an inline alternative of `Shape`, is the variant `Variant2`.
+            // `ShapeVariant2`, an inline alternative of `Shape`, is the variant `Variant2`; a
+            // rest that would not start a type name (`Event2` in `Event`) keeps the whole name.
             let variant = untagged_variant_name(&ty);
-            let variant = variant.strip_prefix(name).filter(|rest| !rest.is_empty()).unwrap_or(&variant).to_owned();
-            variants.push(Variant { name: names.unique(variant), wire: None, ty, doc });
+            let variant = match variant.strip_prefix(name) {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest,
+                _ => &variant,
+            };
+            variants.push(Variant { name: names.unique(naming::camel(variant)), wire: None, ty, doc });
         }
         if variants.is_empty() {
             return Ok(TypeRef::Json);
@@ -469,8 +479,11 @@ impl Builder<'_> {
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        // `allOf: [$ref]` is how specs attach a description to a reference.
-        if let ([ReferenceOr::Reference { reference }], None) = (all_of, &doc) {
+        // `allOf: [$ref]` is how specs attach a description to a reference: inline, it is the
+        // referenced type, the description documenting the field. A component written so
+        // stays a type of its own (a request body wrapping a selector, say).
+        let is_component = pointer.parent().parent().as_str() == "/components";
+        if let ([ReferenceOr::Reference { reference }], false) = (all_of, is_component) {
             return self.schema_reference(reference, &pointer.join("allOf").join(0));
         }
         let mut fields = Vec::new();
