@@ -98,26 +98,26 @@ mod scaling_by_stage {
         benchmarks::synthetic::spec(operations)
     }
 
-    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    #[divan::bench(args = [100, 1000, 5000], sample_count = 5)]
     fn load(bencher: Bencher, operations: usize) {
         let text = text(operations);
         bencher.bench(|| load::load(&text, "synthetic").expect("loads"));
     }
 
-    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    #[divan::bench(args = [100, 1000, 5000], sample_count = 5)]
     fn model(bencher: Bencher, operations: usize) {
         let spec = load::load(&text(operations), "synthetic").expect("loads");
         bencher.bench(|| model::build(&spec, "synthetic").expect("builds"));
     }
 
-    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    #[divan::bench(args = [100, 1000, 5000], sample_count = 5)]
     fn emit(bencher: Bencher, operations: usize) {
         let api =
             model::build(&load::load(&text(operations), "synthetic").expect("loads"), "synthetic").expect("builds");
         bencher.bench(|| rocketchat_codegen::emit(&api));
     }
 
-    #[divan::bench(args = [1000, 5000], sample_count = 5)]
+    #[divan::bench(args = [100, 1000, 5000], sample_count = 5)]
     fn format(bencher: Bencher, operations: usize) {
         let api =
             model::build(&load::load(&text(operations), "synthetic").expect("loads"), "synthetic").expect("builds");
