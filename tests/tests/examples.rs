@@ -161,7 +161,12 @@ fn every_spec_example_round_trips_through_the_generated_types() {
         .flat_map(|item| item.as_object().unwrap().values())
         .filter_map(|operation| operation["operationId"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(walker.visited, ids, "the generated client has every operation of the spec");
+    let missing: Vec<&String> = ids.difference(&walker.visited).collect();
+    assert!(
+        missing.is_empty(),
+        "not walked: {missing:?}. This test covers operations without parameters that send and \
+         receive JSON (those with a marker in `operations`); give the others a test of their own"
+    );
 
     // Counted independently of the walk, so examples skipped by a bug fail the test.
     let all_examples: usize = spec["paths"]

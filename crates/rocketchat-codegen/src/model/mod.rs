@@ -332,6 +332,12 @@ impl<'a> Builder<'a> {
         self.types.insert(def.name.clone(), def);
     }
 
+    /// Adds the type `name` (its serde directions are decided once all types are known).
+    fn define(&mut self, name: &str, doc: Option<String>, kind: TypeKind) -> TypeRef {
+        self.insert_type(TypeDef { name: name.to_owned(), doc, kind, directions: Directions::default() });
+        TypeRef::Named(name.to_owned())
+    }
+
     /// Generates queued components until none is left.
     fn drain_queue(&mut self) -> Result<(), Error> {
         while let Some(key) = self.queue.pop() {

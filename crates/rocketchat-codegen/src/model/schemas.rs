@@ -153,6 +153,14 @@ impl Builder<'_> {
         self.component(key, pointer)
     }
 
+    /// The description of an inline schema (with its notes), or of the schema a `$ref` names.
+    fn describe<S: std::borrow::Borrow<Schema>>(&self, item: &ReferenceOr<S>) -> Option<String> {
+        match item {
+            ReferenceOr::Item(schema) => schema_doc(schema.borrow()),
+            ReferenceOr::Reference { reference } => self.referenced_description(reference),
+        }
+    }
+
     /// The description of the schema a `$ref` names, to document a field that has none.
     fn referenced_description(&self, reference: &str) -> Option<String> {
         self.referenced_schema(reference)?.schema_data.description.clone()
@@ -289,13 +297,7 @@ impl Builder<'_> {
             let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
             Some(format!("One of {}.", values.join(", ")))
         });
-        self.insert_type(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind: TypeKind::StringEnum { variants },
-            directions: Directions::default(),
-        });
-        TypeRef::Named(name.to_owned())
+        self.define(name, doc, TypeKind::StringEnum { variants })
     }
 
     fn array_type(&mut self, array: &ArrayType, name: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
@@ -330,13 +332,7 @@ impl Builder<'_> {
             TypeRef::Json => TypeRef::JsonObject,
             values => TypeRef::Map(Box::new(values)),
         });
-        self.insert_type(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind: TypeKind::Struct { fields, additional },
-            directions: Directions::default(),
-        });
-        Ok(TypeRef::Named(name.to_owned()))
+        Ok(self.define(name, doc, TypeKind::Struct { fields, additional }))
     }
 
     /// The value type of keys beyond `properties`, or `None` when the object is closed.
@@ -410,20 +406,11 @@ impl Builder<'_> {
         for (index, (wire, property)) in single_keys.into_iter().enumerate() {
             let property_pointer = pointer.join(keyword).join(index).join("properties").join(wire);
             let ty = self.boxed_type_of(property, &format!("{name}{}", naming::camel(wire)), &property_pointer)?;
-            let doc = match property {
-                ReferenceOr::Item(schema) => schema_doc(schema),
-                ReferenceOr::Reference { reference } => self.referenced_description(reference),
-            };
+            let doc = self.describe(property);
             let variant_name = names.unique(variant_name(&type_prefix, wire));
             variants.push(Variant { name: variant_name, wire: Some(wire.clone()), ty, doc });
         }
-        self.insert_type(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind: TypeKind::OneKeyOf { variants },
-            directions: Directions::default(),
-        });
-        Ok(TypeRef::Named(name.to_owned()))
+        Ok(self.define(name, doc, TypeKind::OneKeyOf { variants }))
     }
 
     /// An enum that decodes as the first alternative the JSON fits, named by alternative.
@@ -445,10 +432,7 @@ impl Builder<'_> {
                 continue; // The same Rust type twice: the second could never be chosen.
             }
             seen.push(ty.clone());
-            let doc = match alternative {
-                ReferenceOr::Item(schema) => schema_doc(schema),
-                ReferenceOr::Reference { reference } => self.referenced_description(reference),
-            };
+            let doc = self.describe(alternative);
             // `ShapeVariant2`, an inline alternative of `Shape`, is the variant `Variant2`; a
             // rest that would not start a type name (`Event2` in `Event`) keeps the whole name.
             let variant = untagged_variant_name(&ty);
@@ -461,13 +445,7 @@ impl Builder<'_> {
         if variants.is_empty() {
             return Ok(TypeRef::Json);
         }
-        self.insert_type(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind: TypeKind::Untagged { variants },
-            directions: Directions::default(),
-        });
-        Ok(TypeRef::Named(name.to_owned()))
+        Ok(self.define(name, doc, TypeKind::Untagged { variants }))
     }
 
     /// An `allOf` becomes one struct: inline objects give their fields, referenced schemas
@@ -529,13 +507,7 @@ impl Builder<'_> {
                 }
             }
         }
-        self.insert_type(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind: TypeKind::Struct { fields, additional: None },
-            directions: Directions::default(),
-        });
-        Ok(TypeRef::Named(name.to_owned()))
+        Ok(self.define(name, doc, TypeKind::Struct { fields, additional: None }))
     }
 }
 
