@@ -172,3 +172,71 @@ fn large_and_deep_specs_generate() {
     let client = generated.files.iter().find(|file| file.path == "src/client.rs").unwrap();
     assert_eq!(client.contents.matches("pub fn ").count() - 5, 2000);
 }
+
+/// Thousands of small corruptions of real specs (lines dropped, doubled or cut, characters
+/// replaced with YAML punctuation): each one generates or fails with an error, never a panic.
+/// A fixed-seed generator keeps the run the same every time.
+#[test]
+fn corrupted_specs_never_panic() {
+    let mut specs: Vec<String> = vec![std::fs::read_to_string(workspace_root().join("specs/rocketchat.yaml")).unwrap()];
+    specs.extend(valid_fixtures().iter().map(|path| std::fs::read_to_string(path).unwrap()));
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: usize| {
+        // xorshift64*: deterministic, good enough to pick places to break.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % bound.max(1)
+    };
+    let options = options(Path::new("corrupted.yaml"));
+    let mut outcomes = [0usize; 2];
+    let rounds: usize = std::env::var("CORRUPTION_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(2000);
+    for _ in 0..rounds {
+        let spec = &specs[next(specs.len())];
+        let mut lines: Vec<String> = spec.lines().map(str::to_owned).collect();
+        for _ in 0..1 + next(3) {
+            let at = next(lines.len());
+            match next(5) {
+                0 => {
+                    lines.remove(at);
+                }
+                1 => {
+                    let copy = lines[at].clone();
+                    lines.insert(at, copy);
+                }
+                2 => {
+                    let cut = next(lines[at].len() + 1);
+                    lines[at] = lines[at].chars().take(cut).collect();
+                }
+                3 => {
+                    let line: Vec<char> = lines[at].chars().collect();
+                    if !line.is_empty() {
+                        let position = next(line.len());
+                        const REPLACEMENTS: [char; 20] = [
+                            '{', '}', '[', ']', ':', '-', '\'', '"', ' ', '&', '*', '!', '#', '|', '2', '_', '.', 'é',
+                            '²', '$',
+                        ];
+                        let replacement = REPLACEMENTS[next(REPLACEMENTS.len())];
+                        lines[at] = line
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| if i == position { replacement } else { *c })
+                            .collect();
+                    }
+                }
+                _ => lines.truncate(at),
+            }
+            if lines.is_empty() {
+                break;
+            }
+        }
+        let text = lines.join("\n");
+        let result = std::panic::catch_unwind(|| rocketchat_codegen::generate(&text, &options));
+        match result {
+            Ok(generated) => outcomes[usize::from(generated.is_err())] += 1,
+            Err(_) => panic!("the generator panicked on:\n{text}"),
+        }
+    }
+    // Both outcomes occur, so the corruptions are neither all fatal nor all harmless.
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+}
