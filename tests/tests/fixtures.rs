@@ -120,7 +120,8 @@ fn invalid_specs_fail_with_a_located_message() {
 }
 
 /// Every file of Rocket.Chat's published spec (`../shared/rocketchat-openapi`) generates a
-/// crate with every operation, and all of them compile without warnings.
+/// crate with every operation, and all of them compile without warnings and pass clippy
+/// with every feature on.
 #[test]
 #[ignore = "slow: compiles twelve large crates; CI runs it with --ignored"]
 fn official_spec_files_generate_and_compile() {
@@ -138,6 +139,7 @@ fn official_spec_files_generate_and_compile() {
     }
     assert_eq!(operations, 593, "every operation of the 12 files is generated");
     compile_all("official-crates", &crates, &["build"]);
+    compile_all("official-crates", &crates, &["clippy", "--all-features"]);
 }
 
 /// Long reference chains, deep inline nesting and many operations: generated without

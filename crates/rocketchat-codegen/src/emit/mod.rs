@@ -45,7 +45,7 @@ pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
 /// intra-doc link and warns about bare URLs, so brackets that are not links are escaped and
 /// bare URLs are wrapped in `<>`. Code spans are left as they are.
 pub fn rustdoc_markdown(text: &str) -> String {
-    let text = &label_code_fences(text);
+    let text = &normalize_blocks(text);
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     let chars: Vec<char> = text.chars().collect();
@@ -87,22 +87,42 @@ pub fn rustdoc_markdown(text: &str) -> String {
     out
 }
 
-/// A fenced code block without a language would be compiled and run as a Rust doctest;
-/// in a spec it is JSON or shell, so it is marked `text`.
-fn label_code_fences(text: &str) -> String {
-    let mut open = false;
+/// Block-level fixes for spec text: a fenced code block without a language would be compiled
+/// and run as a Rust doctest (in a spec it is JSON or shell), so it is marked `text`; a line
+/// that follows a list item without indentation is meant as a new paragraph, and gets the
+/// blank line Markdown (and clippy's `doc_lazy_continuation`) wants.
+fn normalize_blocks(text: &str) -> String {
+    let is_list_item = |line: &str| {
+        let line = line.trim_start();
+        line.starts_with("- ")
+            || line.starts_with("* ")
+            || line
+                .split_once(". ")
+                .is_some_and(|(number, _)| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut in_fence = false;
+    let mut in_list = false;
     let mut out = String::with_capacity(text.len() + 16);
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         if let Some(info) = trimmed.strip_prefix("```") {
-            if !open && info.trim().is_empty() {
+            if !in_fence && info.trim().is_empty() {
                 out.push_str(&line[..line.len() - trimmed.len()]);
                 out.push_str("```text");
                 out.push_str(if line.ends_with('\n') { "\n" } else { "" });
-                open = true;
+                in_fence = true;
                 continue;
             }
-            open = !open;
+            in_fence = !in_fence;
+        } else if !in_fence {
+            if trimmed.trim().is_empty() {
+                in_list = false;
+            } else if is_list_item(line) {
+                in_list = true;
+            } else if in_list && trimmed.len() == line.len() {
+                out.push('\n');
+                in_list = false;
+            }
         }
         out.push_str(line);
     }
@@ -247,5 +267,7 @@ mod tests {
         assert_eq!(rustdoc_markdown("(https://x.y)"), "(<https://x.y>)");
         assert_eq!(rustdoc_markdown("e.g.\n```\n{\"a\": [1]}\n```\n"), "e.g.\n```text\n{\"a\": [1]}\n```\n");
         assert_eq!(rustdoc_markdown("```json\n[x]\n```"), "```json\n[x]\n```");
+        assert_eq!(rustdoc_markdown("- a\n- b\nThen this.\n"), "- a\n- b\n\nThen this.\n");
+        assert_eq!(rustdoc_markdown("- a\n  more of a\n"), "- a\n  more of a\n");
     }
 }
