@@ -33,8 +33,7 @@ impl Transport {
 
     /// A copy that sends `two_factor` with every call; the original is unchanged.
     pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
-        let config = Config { two_factor: Some(Arc::new(two_factor)), ..(*self.config).clone() };
-        Self { config: Arc::new(config), http: self.http.clone() }
+        Self { config: Arc::new(self.config.with_two_factor(two_factor)), http: self.http.clone() }
     }
 
     /// The server's base URL, without a trailing slash.
@@ -64,22 +63,13 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.attempt(self.next_attempt(&mut request));
+            let result = self.attempt(self.config.next_attempt(&mut request));
             record_attempt(&span, &result, attempt, started);
             let Err(error) = &result else { return result };
             let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
             tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
             std::thread::sleep(wait);
             waited += wait;
-        }
-    }
-
-    /// The request for the next attempt: a copy while retries are possible, else the
-    /// request itself (no retry will need it).
-    fn next_attempt(&self, request: &mut Request) -> Request {
-        match self.config.retry {
-            Some(_) => request.clone(),
-            None => std::mem::replace(request, Request::new(request.operation, http::Method::GET, String::new())),
         }
     }
 

@@ -34,7 +34,6 @@ pub(crate) struct Config {
     /// Without a trailing slash, so that appending `/api/v1/...` keeps any sub-path.
     pub base_url: String,
     pub credentials: Credentials,
-    pub user_agent: HeaderValue,
     /// `Accept`, the credentials and `User-Agent`: checked once, when the transport is built.
     pub fixed_headers: HeaderMap,
     pub max_body: usize,
@@ -48,7 +47,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
-            .field("user_agent", &self.user_agent)
+            .field("user_agent", &self.fixed_headers.get(USER_AGENT))
             .field("max_body", &self.max_body)
             .field("max_error_body", &self.max_error_body)
             .field("retry", &self.retry)
@@ -70,8 +69,22 @@ impl Config {
         fixed_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         fixed_headers.insert("x-user-id", header_value(credentials.user_id(), "user id")?);
         fixed_headers.insert("x-auth-token", sensitive(header_value(credentials.auth_token(), "auth token")?));
-        fixed_headers.insert(USER_AGENT, user_agent.clone());
-        Ok(Self { base_url, credentials, user_agent, fixed_headers, max_body, max_error_body, retry, two_factor: None })
+        fixed_headers.insert(USER_AGENT, user_agent);
+        Ok(Self { base_url, credentials, fixed_headers, max_body, max_error_body, retry, two_factor: None })
+    }
+
+    /// The same configuration, sending `two_factor` with every call.
+    pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
+        Self { two_factor: Some(Arc::new(two_factor)), ..self.clone() }
+    }
+
+    /// The request for the next attempt: a copy while retries are possible, else the request
+    /// itself (no retry will need it).
+    pub fn next_attempt(&self, request: &mut Request) -> Request {
+        match self.retry {
+            Some(_) => request.clone(),
+            None => std::mem::replace(request, Request::new(request.operation, http::Method::GET, String::new())),
+        }
     }
 
     /// The HTTP request for operation `O` with `body` as JSON.

@@ -34,8 +34,7 @@ impl Transport {
 
     /// A copy that sends `two_factor` with every call; the original is unchanged.
     pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
-        let config = Config { two_factor: Some(Arc::new(two_factor)), ..(*self.config).clone() };
-        Self { config: Arc::new(config), http: self.http.clone() }
+        Self { config: Arc::new(self.config.with_two_factor(two_factor)), http: self.http.clone() }
     }
 
     /// The server's base URL, without a trailing slash.
@@ -97,7 +96,7 @@ impl Transport {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let result = self.attempt(self.next_attempt(&mut request)).await;
+                let result = self.attempt(self.config.next_attempt(&mut request)).await;
                 record_attempt(&span, &result, attempt, started);
                 let Err(error) = &result else { return result };
                 let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
@@ -107,15 +106,6 @@ impl Transport {
             }
         };
         call.instrument(span).await
-    }
-
-    /// The request for the next attempt: a copy while retries are possible, else the
-    /// request itself (no retry will need it).
-    fn next_attempt(&self, request: &mut Request) -> Request {
-        match self.config.retry {
-            Some(_) => request.clone(),
-            None => std::mem::replace(request, Request::new(request.operation, http::Method::GET, String::new())),
-        }
     }
 
     async fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
