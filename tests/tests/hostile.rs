@@ -162,7 +162,7 @@ async fn send_exposes_the_rate_limit_of_a_success() {
     let server = Server::start(vec![reply]).await;
     let transport = builder(&server).build().unwrap();
     let body = GroupsLeaveRequest { room: Room::Id("R1".into()) };
-    let response = transport.send::<rocketchat::operations::GroupsLeave, _>(Some(&body)).await.unwrap();
+    let response = transport.send::<rocketchat::operations::GroupsLeave>(&body).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.rate_limit.unwrap().remaining, Some(7));
 }

@@ -84,7 +84,6 @@ pub fn emit(api: &model::Api) -> Vec<(&'static str, proc_macro2::TokenStream)> {
         ("src/lib.rs", emit::lib_module(api)),
         ("src/client.rs", emit::client_module(api)),
         ("src/operations.rs", emit::operations_module(api)),
-        ("src/requests.rs", emit::requests_module(api)),
         ("src/types.rs", emit::types_module(api)),
         ("src/blocking.rs", emit::blocking_module(api)),
     ]

@@ -1,11 +1,10 @@
 //! A blocking transport, for scripts and CLIs: the same requests, decoding, limits, retries
 //! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
 
-use crate::core::{Config, Response, TwoFactor, cap_body, classify_response, operation_request};
+use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
 use crate::request::{RawResponse, Request};
 use crate::transport::{call_span, record_attempt, transport_error};
-use crate::{Error, Operation};
-use serde::Serialize;
+use crate::{Decode, Error, Operation};
 use std::fmt;
 use std::io::Read;
 use std::sync::Arc;
@@ -42,15 +41,15 @@ impl Transport {
     }
 
     /// Calls operation `O` and decodes its result.
-    pub fn execute<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<O::Output, Error> {
-        self.send::<O, B>(body).map(|response| response.value)
+    pub fn execute<O: Operation>(&self, input: &O::Input) -> Result<O::Output, Error> {
+        self.send::<O>(input).map(|response| response.value)
     }
 
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
-    pub fn send<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<Response<O::Output>, Error> {
-        let raw = self.send_request(operation_request::<O, B>(body)?)?;
-        let value = if O::IGNORES_BODY { crate::core::decode_json(raw.status, b"null")? } else { raw.json()? };
-        Ok(Response { value, status: raw.status, rate_limit: raw.rate_limit() })
+    pub fn send<O: Operation>(&self, input: &O::Input) -> Result<Response<O::Output>, Error> {
+        let raw = self.send_request(O::request(input)?)?;
+        let (status, rate_limit) = (raw.status, raw.rate_limit());
+        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit })
     }
 
     /// Sends any request and returns its success response undecoded, or the error; retries

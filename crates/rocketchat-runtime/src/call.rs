@@ -26,18 +26,50 @@ impl<T: DeserializeOwned> Decode<T> for Json {
     }
 }
 
-/// Decodes with a function of the generated crate (text, bytes, or a body by status).
-pub struct Custom<T>(pub fn(RawResponse) -> Result<T, Error>);
+/// Decodes a `text/*` body (invalid UTF-8 replaced).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Text;
 
-impl<T> Decode<T> for Custom<T> {
-    fn decode(&self, response: RawResponse) -> Result<T, Error> {
-        (self.0)(response)
+impl Decode<String> for Text {
+    fn decode(&self, response: RawResponse) -> Result<String, Error> {
+        Ok(response.text())
     }
 }
 
-impl<T> fmt::Debug for Custom<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Custom")
+/// Keeps a body of any other media type as bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bytes;
+
+impl Decode<Vec<u8>> for Bytes {
+    fn decode(&self, response: RawResponse) -> Result<Vec<u8>, Error> {
+        Ok(response.into_bytes())
+    }
+}
+
+/// Drops the body unread: servers may answer an operation without a described body with
+/// text that is not JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ignore;
+
+impl Decode<crate::NoContent> for Ignore {
+    fn decode(&self, _response: RawResponse) -> Result<crate::NoContent, Error> {
+        Ok(crate::NoContent)
+    }
+}
+
+/// A generated enum of the success bodies of an operation that documents several, one
+/// variant per status.
+pub trait FromResponse: Sized {
+    fn from_response(response: RawResponse) -> Result<Self, Error>;
+}
+
+/// Decodes by status, through the output's [`FromResponse`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByStatus;
+
+impl<T: FromResponse> Decode<T> for ByStatus {
+    fn decode(&self, response: RawResponse) -> Result<T, Error> {
+        T::from_response(response)
     }
 }
 

@@ -3,10 +3,9 @@
 
 use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
 use crate::request::{RawResponse, Request};
-use crate::{Credentials, Operation, RateLimit, RetryPolicy};
+use crate::{Credentials, RateLimit, RetryPolicy};
 use http::StatusCode;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
@@ -87,14 +86,6 @@ impl Config {
         }
     }
 
-    /// The HTTP request for operation `O` with `body` as JSON.
-    pub fn build_operation_request<O: Operation, B: Serialize + ?Sized>(
-        &self,
-        body: Option<&B>,
-    ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.build_request(operation_request::<O, B>(body)?)
-    }
-
     /// The HTTP request: the path under the base URL, the query, the credentials, the
     /// request's own headers and its body.
     pub fn build_request(&self, request: Request) -> Result<http::Request<Vec<u8>>, Error> {
@@ -157,15 +148,6 @@ impl Config {
         let wait = error.retry_after()?;
         // A hostile message ("wait 18446744073709551615 seconds") must not overflow.
         waited.checked_add(wait).filter(|total| *total <= policy.max_total_wait).map(|_| wait)
-    }
-}
-
-/// The request of an operation without parameters: its path, and `body` as JSON.
-pub(crate) fn operation_request<O: Operation, B: Serialize + ?Sized>(body: Option<&B>) -> Result<Request, Error> {
-    let request = Request::new(O::ID, O::METHOD, O::PATH);
-    match body {
-        Some(body) => request.json(body),
-        None => Ok(request),
     }
 }
 
@@ -329,15 +311,6 @@ mod tests {
     use http::Method;
     use serde_json::json;
 
-    struct Kick;
-    impl Operation for Kick {
-        const ID: &'static str = "groups.kick";
-        const METHOD: Method = Method::POST;
-        const PATH: &'static str = "/api/v1/groups.kick";
-        type Body = serde_json::Value;
-        type Output = serde_json::Value;
-    }
-
     fn config(base_url: &str) -> Config {
         let credentials = Credentials::new("user-1", "token-1");
         let user_agent = HeaderValue::from_static("agent/1");
@@ -347,7 +320,9 @@ mod tests {
     #[test]
     fn requests_carry_method_path_credentials_and_json() {
         let request = config("https://example.com/chat/")
-            .build_operation_request::<Kick, _>(Some(&json!({"roomId": "R"})))
+            .build_request(
+                Request::new("groups.kick", Method::POST, "/api/v1/groups.kick").json(&json!({"roomId": "R"})).unwrap(),
+            )
             .unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.uri(), "https://example.com/chat/api/v1/groups.kick");

@@ -52,6 +52,10 @@ pub enum Error {
     /// The request body could not be encoded as JSON.
     #[error("could not encode the request body: {0}")]
     Encode(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A value the spec says the server rejects (an empty list that must not be empty, a
+    /// repeated item, a number out of range, ...). The request was not sent.
+    #[error("{0}")]
+    InvalidRequest(Box<crate::validate::InvalidRequest>),
     /// The client was configured wrongly, such as with a base URL that is not absolute.
     #[error("invalid configuration: {0}")]
     Config(String),

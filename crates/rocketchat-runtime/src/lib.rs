@@ -17,20 +17,25 @@ pub mod double_option;
 mod env;
 mod error;
 mod operation;
+mod pages;
 mod rate_limit;
 mod request;
 mod retry;
 mod transport;
+pub mod validate;
 
 pub use builder::TransportBuilder;
-pub use call::{Call, Custom, Decode, Json};
+pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
 pub use core::{Response, TwoFactor, classify_response, decode_response};
 pub use credentials::Credentials;
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
+#[cfg(feature = "blocking")]
+pub use pages::Items;
+pub use pages::{DEFAULT_PAGE_SIZE, ItemStream, Page, Pager, Paginated};
 pub use rate_limit::RateLimit;
-pub use request::{File, Multipart, RawResponse, Request, json_text, path_segment};
+pub use request::{File, Multipart, QueryStyle, RawResponse, Request, json_text, path_segment};
 pub use retry::RetryPolicy;
 pub use transport::Transport;
 

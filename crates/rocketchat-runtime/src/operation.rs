@@ -1,20 +1,28 @@
+use crate::{Decode, Error, Request};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de::DeserializeOwned};
 
-/// What the generated code knows about one operation of the spec. Each operation has a
-/// marker type in the generated crate's `operations` module that implements this trait.
+/// What the generated code knows about one operation of the spec. Every operation has a
+/// marker type in the generated crate's `operations` module that implements this trait, so
+/// code can call, inspect or test operations generically ([`crate::Transport::send`] returns
+/// the status and rate-limit headers beside the value of any operation).
 pub trait Operation {
     /// The spec's `operationId`, such as `groups.kick`.
     const ID: &'static str;
     const METHOD: http::Method;
-    /// The path under the server's base URL, such as `/api/v1/groups.kick`.
+    /// The path under the server's base URL, such as `/api/v1/groups.kick`, with `{name}`
+    /// for each path parameter.
     const PATH: &'static str;
-    /// The JSON request body; `()` when the operation takes none.
-    type Body: Serialize;
+    /// What a call takes: the JSON request body for an operation without parameters, the
+    /// operation's parameters struct (path, query and header parameters, and the body) for one
+    /// with, or `()` for one that takes nothing.
+    type Input: ?Sized;
     /// What a successful call returns.
-    type Output: DeserializeOwned;
-    /// Whether the success body is dropped unread (an output of [`NoContent`]): servers may
-    /// answer such calls with text that is not JSON.
-    const IGNORES_BODY: bool = false;
+    type Output;
+    /// How the success response becomes [`Operation::Output`].
+    type Decoder: Decode<Self::Output> + Default + Unpin;
+    /// The request for `input`. Values the spec forbids are refused here
+    /// ([`Error::InvalidRequest`]), before anything is sent.
+    fn request(input: &Self::Input) -> Result<Request, Error>;
 }
 
 /// Code that runs once per operation type, through the generated `operations::visit_all`.
@@ -22,13 +30,13 @@ pub trait OperationVisitor {
     fn visit<O: Operation>(&mut self);
 }
 
-/// Like [`OperationVisitor`], for operations whose types also go the other way (a request
-/// body decoded, a response encoded), as tests and mock servers need: the generated
+/// Like [`OperationVisitor`], for operations whose types also go the other way (the input
+/// decoded, the output encoded), as tests and mock servers need: the generated
 /// `operations::visit_all_round_trip`, with the generated crate's `roundtrip` feature.
 pub trait RoundTripVisitor {
     fn visit<O>(&mut self)
     where
-        O: Operation<Body: DeserializeOwned, Output: Serialize>;
+        O: Operation<Input: Serialize + DeserializeOwned + Sized, Output: Serialize + DeserializeOwned>;
 }
 
 /// The output of an operation whose success response has no described body: whatever the

@@ -17,9 +17,31 @@ pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|error| Error::Encode(Box::new(error)))
 }
 
-/// A path parameter's value, percent-encoded so that it stays one path segment.
+/// A path parameter's value, percent-encoded so that it stays one path segment. `.` and `..`
+/// are encoded too: URL normalization would otherwise remove them and send the request to
+/// another endpoint.
 pub fn path_segment(value: impl Display) -> String {
-    utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
+    match value.to_string().as_str() {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        value => utf8_percent_encode(value, PATH_SEGMENT).to_string(),
+    }
+}
+
+/// How a query parameter that is not a plain scalar goes on the wire: OpenAPI's `style` and
+/// `explode`, decided by the generator from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`: exploded, arrays repeat the key (`a=1&a=2`) and objects send each property as a
+    /// key of its own (`roomId=R`); not exploded, values are joined with commas (`a=1,2`,
+    /// `room=roomId,R`).
+    Form { explode: bool },
+    /// Arrays joined with spaces (`a=1%202`).
+    SpaceDelimited,
+    /// Arrays joined with `|` (`a=1|2`).
+    PipeDelimited,
+    /// Objects as `name[key]=value`.
+    DeepObject,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +66,14 @@ impl Request {
         self
     }
 
+    /// Adds a query parameter when it has a value.
+    pub fn query_opt(self, name: &str, value: Option<impl Display>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
     /// Adds a query parameter per item, as OpenAPI's default (`form`, exploded) style does.
     pub fn query_each<T: Display>(mut self, name: &str, values: &[T]) -> Self {
         for value in values {
@@ -52,10 +82,61 @@ impl Request {
         self
     }
 
-    /// Adds a query parameter holding JSON, for parameters whose schema is an object.
+    /// Adds a query parameter holding JSON (`content: application/json`); a `None` or `null`
+    /// value is left out.
     pub fn query_json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
-        let json = serde_json::to_string(value).map_err(|error| Error::Encode(Box::new(error)))?;
-        Ok(self.query(name, json))
+        Ok(match json_unless_null(value)? {
+            Some(json) => self.query(name, json),
+            None => self,
+        })
+    }
+
+    /// Adds a query parameter of any type, encoded as `style` says. `None` and `null` values
+    /// are left out; a value nested inside an array or object is sent as JSON text.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<Self, Error> {
+        use serde_json::Value;
+        let value = serde_json::to_value(value).map_err(|error| Error::Encode(Box::new(error)))?;
+        let joined = |separator: &str, items: Vec<String>| items.join(separator);
+        match (value, style) {
+            (Value::Null, _) => {}
+            (Value::Array(items), QueryStyle::Form { explode: true }) => {
+                for item in items.iter().filter(|item| !item.is_null()) {
+                    self.query.push((name.to_owned(), query_text(item)));
+                }
+            }
+            (Value::Array(items), style) => {
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                let items = items.iter().filter(|item| !item.is_null()).map(query_text).collect();
+                self.query.push((name.to_owned(), joined(separator, items)));
+            }
+            (Value::Object(map), QueryStyle::DeepObject) => {
+                for (key, item) in map.iter().filter(|(_, item)| !item.is_null()) {
+                    self.query.push((format!("{name}[{key}]"), query_text(item)));
+                }
+            }
+            (Value::Object(map), QueryStyle::Form { explode: false }) => {
+                let pairs = map.iter().filter(|(_, item)| !item.is_null());
+                let items = pairs.flat_map(|(key, item)| [key.clone(), query_text(item)]).collect();
+                self.query.push((name.to_owned(), joined(",", items)));
+            }
+            // Exploded form, and the delimited styles, which OpenAPI defines only for arrays.
+            (Value::Object(map), _) => {
+                for (key, item) in map.iter().filter(|(_, item)| !item.is_null()) {
+                    self.query.push((key.clone(), query_text(item)));
+                }
+            }
+            (scalar, _) => self.query.push((name.to_owned(), query_text(&scalar))),
+        }
+        Ok(self)
     }
 
     /// Adds a header parameter.
@@ -66,6 +147,22 @@ impl Request {
             .map_err(|_| Error::Config(format!("the value of header `{name}` is not a valid header value")))?;
         self.headers.push((header, value));
         Ok(self)
+    }
+
+    /// Adds a header parameter when it has a value.
+    pub fn header_opt(self, name: &str, value: Option<impl Display>) -> Result<Self, Error> {
+        match value {
+            Some(value) => self.header(name, value),
+            None => Ok(self),
+        }
+    }
+
+    /// Adds a header parameter holding JSON; a `None` or `null` value is left out.
+    pub fn header_json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, Error> {
+        match json_unless_null(value)? {
+            Some(json) => self.header(name, json),
+            None => Ok(self),
+        }
     }
 
     /// A JSON body.
@@ -95,6 +192,19 @@ impl Request {
             .map_err(|_| Error::Config(format!("`{content_type}` is not a valid media type")))?;
         self.body = Some((content_type, bytes));
         Ok(self)
+    }
+}
+
+fn json_unless_null<T: Serialize + ?Sized>(value: &T) -> Result<Option<String>, Error> {
+    let value = serde_json::to_value(value).map_err(|error| Error::Encode(Box::new(error)))?;
+    Ok((!value.is_null()).then(|| value.to_string()))
+}
+
+/// A scalar as query text (strings unquoted); anything else as JSON text.
+fn query_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -260,6 +370,36 @@ mod tests {
     fn path_parameters_stay_one_segment() {
         assert_eq!(path_segment("a b/c?d#e"), "a%20b%2Fc%3Fd%23e");
         assert_eq!(path_segment("ok-1.2_~"), "ok-1.2_~");
+        assert_eq!(path_segment(".."), "%2E%2E");
+        assert_eq!(path_segment("."), "%2E");
+        assert_eq!(path_segment("..."), "...");
+    }
+
+    fn query_of<T: Serialize>(value: &T, style: QueryStyle) -> Vec<(String, String)> {
+        Request::new("x", Method::GET, "/").query_styled("p", value, style).unwrap().query
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected.iter().map(|(key, value)| (key.to_string(), value.to_string())).collect()
+    }
+
+    #[test]
+    fn query_parameters_follow_openapi_styles() {
+        let form = QueryStyle::Form { explode: true };
+        let unexploded = QueryStyle::Form { explode: false };
+        let room = serde_json::json!({"roomId": "R1"});
+        assert_eq!(query_of(&room, form), pairs(&[("roomId", "R1")]));
+        assert_eq!(query_of(&room, unexploded), pairs(&[("p", "roomId,R1")]));
+        assert_eq!(query_of(&room, QueryStyle::DeepObject), pairs(&[("p[roomId]", "R1")]));
+        let list = ["a", "b"];
+        assert_eq!(query_of(&list, form), pairs(&[("p", "a"), ("p", "b")]));
+        assert_eq!(query_of(&list, unexploded), pairs(&[("p", "a,b")]));
+        assert_eq!(query_of(&list, QueryStyle::SpaceDelimited), pairs(&[("p", "a b")]));
+        assert_eq!(query_of(&list, QueryStyle::PipeDelimited), pairs(&[("p", "a|b")]));
+        assert_eq!(query_of(&3, form), pairs(&[("p", "3")]));
+        assert_eq!(query_of(&Option::<i32>::None, form), pairs(&[]));
+        let nested = serde_json::json!({"sort": {"name": 1}, "gone": null});
+        assert_eq!(query_of(&nested, form), pairs(&[("sort", r#"{"name":1}"#)]));
     }
 
     #[test]

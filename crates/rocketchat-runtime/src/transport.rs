@@ -1,8 +1,7 @@
-use crate::core::{Config, Response, TwoFactor, cap_body, classify_response, operation_request};
+use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
 use crate::error::Error;
 use crate::request::{RawResponse, Request};
-use crate::{Call, Credentials, Operation, TransportBuilder};
-use serde::Serialize;
+use crate::{Call, Credentials, Decode, Operation, TransportBuilder};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,38 +41,31 @@ impl Transport {
         &self.config.base_url
     }
 
-    /// The HTTP request for operation `O`: its method and path under the base URL, the
-    /// credentials, and `body` as JSON. Touches no network.
-    pub fn build_request<O: Operation, B: Serialize + ?Sized>(
-        &self,
-        body: Option<&B>,
-    ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.config.build_operation_request::<O, B>(body)
+    /// The HTTP request that calling operation `O` with `input` sends: its method and path
+    /// under the base URL, its parameters, the credentials and its body. Touches no network.
+    pub fn build_request<O: Operation>(&self, input: &O::Input) -> Result<http::Request<Vec<u8>>, Error> {
+        self.config.build_request(O::request(input)?)
     }
 
     /// Calls operation `O` and decodes its result.
-    pub async fn execute<O: Operation, B: Serialize + ?Sized>(&self, body: Option<&B>) -> Result<O::Output, Error> {
-        self.send::<O, B>(body).await.map(|response| response.value)
+    pub async fn execute<O: Operation>(&self, input: &O::Input) -> Result<O::Output, Error> {
+        self.call::<O>(input).await
     }
 
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
-    pub async fn send<O: Operation, B: Serialize + ?Sized>(
-        &self,
-        body: Option<&B>,
-    ) -> Result<Response<O::Output>, Error> {
-        let raw = self.send_request(operation_request::<O, B>(body)?).await?;
-        let value = if O::IGNORES_BODY { crate::core::decode_json(raw.status, b"null")? } else { raw.json()? };
-        Ok(Response { value, status: raw.status, rate_limit: raw.rate_limit() })
+    pub async fn send<O: Operation>(&self, input: &O::Input) -> Result<Response<O::Output>, Error> {
+        let raw = self.send_request(O::request(input)?).await?;
+        let (status, rate_limit) = (raw.status, raw.rate_limit());
+        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit })
     }
 
-    /// Sends a request built by generated code and decodes its response with `decode`
-    /// ([`Json`](crate::Json) or [`Custom`](crate::Custom)). A request that could not be built
-    /// fails when the call is awaited.
-    pub fn call<T, D>(&self, request: Result<Request, Error>, decode: D) -> Call<'_, T, D> {
-        Call::new(self.sending(request), decode)
+    /// The call of operation `O` with `input`, as the generated methods return it. A request
+    /// that could not be built (or that the spec forbids) fails when the call is awaited.
+    pub fn call<O: Operation>(&self, input: &O::Input) -> Call<'_, O::Output, O::Decoder> {
+        Call::new(self.sending(O::request(input)), O::Decoder::default())
     }
 
-    fn sending(&self, request: Result<Request, Error>) -> crate::call::Sending<'_> {
+    pub(crate) fn sending(&self, request: Result<Request, Error>) -> crate::call::Sending<'_> {
         match request {
             Ok(request) => Box::pin(self.send_request(request)),
             Err(error) => Box::pin(std::future::ready(Err(error))),

@@ -3,19 +3,20 @@
 //! A blocking client, for scripts and command-line tools: one method per operation,
 //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
 
-use crate::requests;
-use rocketchat_runtime::blocking::Transport;
+use crate::operations;
 use rocketchat_runtime::{Credentials, Error, TwoFactor};
 
 /// A blocking client for the Rocket.Chat REST API. Create and use it outside any async
 /// runtime. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Client {
-    transport: Transport,
+    transport: rocketchat_runtime::blocking::Transport,
 }
 
 impl Client {
-    /// A client for the server at `base_url`, with default settings.
+    /// A client for the server at `base_url` (such as `https://chat.example.com`, or
+    /// `https://example.com/chat` for a server installed under a sub-path), with the
+    /// default settings of [`Transport::builder`](rocketchat_runtime::Transport::builder).
     ///
     /// # Errors
     ///
@@ -27,12 +28,13 @@ impl Client {
             .map(Self::from_transport)
     }
 
-    /// A client configured from `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
-    /// `ROCKETCHAT_AUTH_TOKEN`.
+    /// A client for the server in `ROCKETCHAT_URL`, as the user in
+    /// `ROCKETCHAT_USER_ID` with the token in `ROCKETCHAT_AUTH_TOKEN`.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] naming each variable that is unset or empty.
+    /// [`Error::Config`] naming each variable that is unset or empty, or if the URL is
+    /// not valid.
     pub fn from_env() -> Result<Self, Error> {
         rocketchat_runtime::Transport::builder_from_env()?
             .build_blocking()
@@ -41,16 +43,18 @@ impl Client {
 
     /// A client over a transport from
     /// [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).
-    pub fn from_transport(transport: Transport) -> Self {
+    pub fn from_transport(transport: rocketchat_runtime::blocking::Transport) -> Self {
         Self { transport }
     }
 
-    /// The transport this client sends requests through.
-    pub fn transport(&self) -> &Transport {
+    /// The transport this client sends requests through. Its `send::<O>` returns the
+    /// status and rate-limit headers of any operation `O` of [`crate::operations`] too.
+    pub fn transport(&self) -> &rocketchat_runtime::blocking::Transport {
         &self.transport
     }
 
-    /// A copy of this client that sends a two-factor code with every call.
+    /// A copy of this client that sends a two-factor code with every call, for calls
+    /// the server protects with 2FA.
     pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
         Self {
             transport: self.transport.with_two_factor(two_factor),
@@ -64,7 +68,7 @@ impl Client {
         &self,
         body: &crate::types::TeamsLeaveRequest,
     ) -> Result<crate::types::Success, Error> {
-        self.transport.send_request(requests::teams_leave(body)?)?.json()
+        self.transport.execute::<operations::TeamsLeave>(body)
     }
 
     /// Leave a private group
@@ -74,7 +78,7 @@ impl Client {
         &self,
         body: &crate::types::GroupsLeaveRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        self.transport.send_request(requests::groups_leave(body)?)?.json()
+        self.transport.execute::<operations::GroupsLeave>(body)
     }
 
     /// Remove the leader role from a user in a private group
@@ -84,7 +88,7 @@ impl Client {
         &self,
         body: &crate::types::GroupsRemoveLeaderRequest,
     ) -> Result<crate::types::Success, Error> {
-        self.transport.send_request(requests::groups_remove_leader(body)?)?.json()
+        self.transport.execute::<operations::GroupsRemoveLeader>(body)
     }
 
     /// Remove a user from a private group
@@ -94,6 +98,6 @@ impl Client {
         &self,
         body: &crate::types::GroupsKickRequest,
     ) -> Result<crate::types::GroupChanged, Error> {
-        self.transport.send_request(requests::groups_kick(body)?)?.json()
+        self.transport.execute::<operations::GroupsKick>(body)
     }
 }

@@ -25,19 +25,21 @@ pub mod blocking;
 mod client;
 
 #[rustfmt::skip]
-mod requests;
-
-#[rustfmt::skip]
 pub mod operations;
 
 #[rustfmt::skip]
 pub mod types;
 pub use client::Client;
 pub use rocketchat_runtime::ApiError;
+pub use rocketchat_runtime::Call;
 pub use rocketchat_runtime::Credentials;
 pub use rocketchat_runtime::Error;
 pub use rocketchat_runtime::ErrorType;
 pub use rocketchat_runtime::File;
+pub use rocketchat_runtime::ItemStream;
+
+#[cfg(feature = "blocking")]
+pub use rocketchat_runtime::Items;
 pub use rocketchat_runtime::NoContent;
 pub use rocketchat_runtime::RateLimit;
 pub use rocketchat_runtime::Response;
@@ -45,3 +47,5 @@ pub use rocketchat_runtime::RetryPolicy;
 pub use rocketchat_runtime::Transport;
 pub use rocketchat_runtime::TransportBuilder;
 pub use rocketchat_runtime::TwoFactor;
+pub use rocketchat_runtime::http::StatusCode;
+pub use rocketchat_runtime::validate::InvalidRequest;

@@ -2,6 +2,8 @@
 
 //! The request and response types of the API, one per schema of the spec.
 
+use rocketchat_runtime::validate;
+
 /// A private room (group). Real servers send many more fields than the documentation pages
 /// show; those this spec does not name are kept in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -88,6 +90,13 @@ pub struct GroupsKickRequest {
     pub user: User,
 }
 
+impl GroupsKickRequest {
+    /// A `GroupsKickRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
+}
+
 /// The body of `groups.leave`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
@@ -95,6 +104,13 @@ pub struct GroupsLeaveRequest {
     /// A room, by id or by name.
     #[serde(flatten)]
     pub room: Room,
+}
+
+impl GroupsLeaveRequest {
+    /// A `GroupsLeaveRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
 }
 
 /// The body of `groups.removeLeader`.
@@ -107,6 +123,13 @@ pub struct GroupsRemoveLeaderRequest {
     /// A user, by id or by username.
     #[serde(flatten)]
     pub user: User,
+}
+
+impl GroupsRemoveLeaderRequest {
+    /// A `GroupsRemoveLeaderRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
 }
 
 /// A room, by id or by name.
@@ -232,6 +255,25 @@ pub struct TeamsLeaveRequest {
     /// required); when sent it must not be empty, and ids must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooms: Option<Vec<String>>,
+}
+
+impl TeamsLeaveRequest {
+    /// A `TeamsLeaveRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team) -> Self {
+        Self { team, rooms: None }
+    }
+}
+
+impl validate::Validate for TeamsLeaveRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.rooms.as_ref() {
+            let at = at.field("rooms");
+            validate::rule(&at, validate::min_items(value, 1))?;
+            validate::rule(&at, validate::unique_items(value))?;
+        }
+
+        Ok(())
+    }
 }
 
 /// A user, by id or by username.

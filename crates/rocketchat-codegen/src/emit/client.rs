@@ -1,13 +1,13 @@
-//! The call side: `operations.rs` (markers), `requests.rs` (building requests and decoding
-//! responses, shared by both clients), `client.rs` and `blocking.rs`.
+//! The call side: `operations.rs` (a marker type per operation, which builds its request),
+//! `client.rs` and `blocking.rs` (one method per operation, from one renderer).
 
 use super::{doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
-use crate::model::{Api, BodyMedia, Field, Operation, Output, Param, ParamLocation, PathPiece, TypeKind, TypeRef};
+use crate::model::{
+    Api, BodyMedia, Field, Input, Operation, Output, Param, ParamEncoding, ParamLocation, PathPiece, QueryStyle,
+    TypeKind, TypeRef,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-
-/// Clippy's limit; methods with more take them anyway, since each is one of the spec's.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 pub(crate) fn output_type(output: &Output) -> TokenStream {
     match output {
@@ -22,114 +22,83 @@ pub(crate) fn output_type(output: &Output) -> TokenStream {
     }
 }
 
-/// How an argument of this type is passed: by value for small scalars, else by reference.
-fn argument_type(ty: &TypeRef, required: bool) -> TokenStream {
-    let by_reference = match ty {
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
-            let ty = qualified_type_tokens(ty);
-            return if required { ty } else { quote!(Option<#ty>) };
-        }
-        TypeRef::String => quote!(&str),
-        TypeRef::Vec(item) => {
-            let item = qualified_type_tokens(item);
-            quote!(&[#item])
-        }
-        other => {
-            let ty = qualified_type_tokens(other);
-            quote!(&#ty)
-        }
-    };
-    if required { by_reference } else { quote!(Option<#by_reference>) }
-}
-
-fn body_argument(operation: &Operation) -> Option<TokenStream> {
-    let body = operation.body.as_ref()?;
-    Some(match body.media {
-        BodyMedia::Bytes(_) => quote!(&[u8]),
-        _ => argument_type(&body.ty, true),
-    })
-}
-
-/// The method's parameters, as `name: Type` pairs, body last.
-fn arguments(operation: &Operation) -> Vec<TokenStream> {
-    let mut arguments: Vec<TokenStream> = operation
-        .params
-        .iter()
-        .map(|param| {
-            let name = ident(&param.name);
-            let ty = argument_type(&param.ty, param.required);
-            quote!(#name: #ty)
-        })
-        .collect();
-    if let Some(body) = body_argument(operation) {
-        arguments.push(quote!(body: #body));
+/// The runtime's decoder for an output.
+fn decoder(output: &Output) -> TokenStream {
+    match output {
+        Output::Json(_) => quote!(rocketchat_runtime::Json),
+        Output::Text => quote!(rocketchat_runtime::Text),
+        Output::Bytes => quote!(rocketchat_runtime::Bytes),
+        Output::Empty => quote!(rocketchat_runtime::Ignore),
+        Output::ByStatus(_) => quote!(rocketchat_runtime::ByStatus),
     }
-    arguments
 }
 
-fn argument_names(operation: &Operation) -> Vec<Ident> {
-    let mut names: Vec<Ident> = operation.params.iter().map(|param| ident(&param.name)).collect();
-    if operation.body.is_some() {
-        names.push(ident("body"));
-    }
-    names
-}
-
-fn too_many_arguments(operation: &Operation) -> Option<TokenStream> {
-    let count = operation.params.len() + usize::from(operation.body.is_some()) + 1;
-    (count > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
-}
-
-/// `src/operations.rs`: a marker type per operation that `rocketchat_runtime::Operation` can
-/// describe fully (no parameters, JSON in and out).
-pub fn operations_module(api: &Api) -> TokenStream {
-    let simple: Vec<&Operation> = api.operations.iter().filter(|operation| operation.is_simple()).collect();
-    let markers = simple.iter().map(|operation| {
-        let marker = ident(&operation.marker_name);
-        let id = &operation.id;
-        let path = &operation.path;
-        let method = format_ident!("{}", operation.http_method);
-        let body = match &operation.body {
-            Some(body) => qualified_type_tokens(&body.ty),
-            None => quote!(()),
-        };
-        let output = output_type(&operation.output);
-        let ignores_body = (operation.output == Output::Empty).then(|| {
-            quote!(
-                const IGNORES_BODY: bool = true;
-            )
-        });
-        let summary = one_line(operation.summary.as_deref().unwrap_or(id));
-        let summary = format!(" `{} {}`: {summary}", operation.http_method, operation.path);
-        let method_link = format!(" Called by [`Client::{0}`](crate::Client::{0}).", operation.method_name);
-        quote! {
-            #[doc = #summary]
-            ///
-            #[doc = #method_link]
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub struct #marker;
-
-            impl rocketchat_runtime::Operation for #marker {
-                const ID: &'static str = #id;
-                const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::#method;
-                const PATH: &'static str = #path;
-                type Body = #body;
-                type Output = #output;
-                #ignores_body
+/// The operation's input type, as `Operation::Input` names it: list and byte bodies as
+/// slices, so a method never takes `&Vec<T>`.
+fn input_type(operation: &Operation) -> TokenStream {
+    match (&operation.input, &operation.body) {
+        (Input::Params(name), _) => {
+            let name = ident(name);
+            quote!(crate::types::#name)
+        }
+        (Input::Body, Some(body)) => match &body.ty {
+            TypeRef::Bytes => quote!([u8]),
+            TypeRef::Vec(item) => {
+                let item = qualified_type_tokens(item);
+                quote!([#item])
             }
-        }
+            ty => qualified_type_tokens(ty),
+        },
+        _ => quote!(()),
+    }
+}
+
+/// Whether the input is a sized, owned type (not a slice): only those can be decoded from
+/// JSON by generic code such as the examples test.
+fn input_is_sized(operation: &Operation) -> bool {
+    !matches!((&operation.input, &operation.body), (Input::Body, Some(body)) if matches!(body.ty, TypeRef::Bytes | TypeRef::Vec(_)))
+}
+
+/// The name of the method's argument.
+fn input_name(operation: &Operation) -> Ident {
+    match operation.input {
+        Input::None => ident("_input"),
+        Input::Body => ident("body"),
+        Input::Params(_) => ident("params"),
+    }
+}
+
+fn is_validated(api: &Api, ty: &TypeRef) -> bool {
+    crate::model::named_in(ty).and_then(|name| api.type_def(name)).is_some_and(|def| def.validated)
+}
+
+/// `src/operations.rs`: a marker type per operation implementing
+/// `rocketchat_runtime::Operation` (and `Paginated` for lists); its `request` builds the
+/// request both clients send.
+pub fn operations_module(api: &Api) -> TokenStream {
+    let markers = api.operations.iter().map(|operation| marker(api, operation));
+    let visitor = if api.operations.is_empty() { quote!(_visitor) } else { quote!(visitor) };
+    let visits = api.operations.iter().map(|operation| {
+        let marker = ident(&operation.marker_name);
+        quote!(visitor.visit::<#marker>();)
     });
-    let visitor = if simple.is_empty() { quote!(_visitor) } else { quote!(visitor) };
-    let visits: Vec<TokenStream> = simple
+    // By-status outputs are decoded by status, not by serde.
+    let round_trips: Vec<&Operation> = api
+        .operations
         .iter()
-        .map(|operation| {
-            let marker = ident(&operation.marker_name);
-            quote!(visitor.visit::<#marker>();)
-        })
+        .filter(|operation| input_is_sized(operation) && !matches!(operation.output, Output::ByStatus(_)))
         .collect();
+    let round_trip_visitor = if round_trips.is_empty() { quote!(_visitor) } else { quote!(visitor) };
+    let round_trips = round_trips.iter().map(|operation| {
+        let marker = ident(&operation.marker_name);
+        quote!(visitor.visit::<#marker>();)
+    });
     quote! {
-        //! One marker type per operation without parameters (JSON in, JSON out), for code that
-        //! handles operations generically (tests, metrics, middleware).
+        //! One marker type per operation, for code that handles operations generically (tests,
+        //! metrics, middleware, [`Transport::send`](rocketchat_runtime::Transport::send) to
+        //! read the status and rate-limit headers of any call).
+
+        use rocketchat_runtime::{Error, Request};
 
         #( #markers )*
 
@@ -139,155 +108,232 @@ pub fn operations_module(api: &Api) -> TokenStream {
             #( #visits )*
         }
 
-        /// Like [`visit_all`], with the request and response types serializable both ways.
+        /// Like [`visit_all`], with the inputs and outputs serializable both ways (operations
+        /// whose input is a slice, or whose output differs by status, are left out).
         #[cfg(feature = "roundtrip")]
-        pub fn visit_all_round_trip(#visitor: &mut impl rocketchat_runtime::RoundTripVisitor) {
-            #( #visits )*
+        pub fn visit_all_round_trip(#round_trip_visitor: &mut impl rocketchat_runtime::RoundTripVisitor) {
+            #( #round_trips )*
         }
     }
 }
 
-/// `src/requests.rs`: per operation, a function that builds its request and one that decodes
-/// its success response. Both clients call them, so they cannot drift apart.
-pub fn requests_module(api: &Api) -> TokenStream {
-    let functions = api.operations.iter().map(|operation| {
-        let build = ident(&operation.method_name);
-        let decode = format_ident!("{}_output", operation.method_name);
-        let arguments = arguments(operation);
-        let allow = too_many_arguments(operation);
-        let output = output_type(&operation.output);
-        let build_body = build_request(api, operation);
-        let decode_body = decode_output(&operation.output, api);
-        // An empty output does not look at the response.
-        let response = if operation.output == Output::Empty { quote!(_response) } else { quote!(response) };
-        // JSON outputs are decoded by generic runtime code, compiled where a call is awaited.
-        let decoder = (!matches!(operation.output, Output::Json(_))).then(|| {
-            quote! {
-                pub(crate) fn #decode(#response: rocketchat_runtime::RawResponse) -> Result<#output, Error> {
-                    #decode_body
-                }
-            }
-        });
-        quote! {
-            #allow
-            pub(crate) fn #build(#( #arguments ),*) -> Result<Request, Error> {
-                #build_body
-            }
-
-            #decoder
-        }
-    });
+fn marker(api: &Api, operation: &Operation) -> TokenStream {
+    let marker = ident(&operation.marker_name);
+    let id = &operation.id;
+    let path = &operation.path;
+    let method = format_ident!("{}", operation.http_method);
+    let input = input_type(operation);
+    let output = output_type(&operation.output);
+    let decoder = decoder(&operation.output);
+    let summary = one_line(operation.summary.as_deref().unwrap_or(id));
+    let summary = format!(" `{} {}`: {summary}", operation.http_method, operation.path);
+    let method_link = format!(" Called by [`Client::{0}`](crate::Client::{0}).", operation.method_name);
+    let build = build_request(api, operation);
+    let input_name = input_name(operation);
+    let paginated = operation.pagination.as_ref().map(|_| paginated_impl(operation));
     quote! {
-        //! Building each operation's request and decoding its response, for both clients.
+        #[doc = #summary]
+        ///
+        #[doc = #method_link]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct #marker;
 
-        use rocketchat_runtime::{Error, Request};
+        impl rocketchat_runtime::Operation for #marker {
+            const ID: &'static str = #id;
+            const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::#method;
+            const PATH: &'static str = #path;
+            type Input = #input;
+            type Output = #output;
+            type Decoder = #decoder;
 
-        #( #functions )*
+            fn request(#input_name: &Self::Input) -> Result<Request, Error> {
+                #build
+            }
+        }
+
+        #paginated
     }
 }
 
 fn build_request(api: &Api, operation: &Operation) -> TokenStream {
-    let id = &operation.id;
-    let method = format_ident!("{}", operation.http_method);
-    let path = path_expression(api, operation);
-    let mut steps = Vec::new();
-    for param in operation.params.iter().filter(|param| param.location != ParamLocation::Path) {
-        steps.push(param_step(api, param));
-    }
-    if let Some(body) = &operation.body {
-        steps.push(match &body.media {
-            BodyMedia::Json => quote!(let request = request.json(body)?;),
-            BodyMedia::Form => quote!(let request = request.form(body)?;),
-            BodyMedia::Bytes(content_type) => quote!(let request = request.bytes(#content_type, body.to_vec())?;),
-            BodyMedia::Multipart => multipart_step(api, &body.ty),
-        });
-    }
+    let input = input_name(operation);
+    let validated = match (&operation.input, &operation.body) {
+        (Input::Params(name), _) => api.type_def(name).is_some_and(|def| def.validated),
+        (Input::Body, Some(body)) => !matches!(body.ty, TypeRef::Vec(_)) && is_validated(api, &body.ty),
+        _ => false,
+    };
+    let check = validated.then(|| quote!(rocketchat_runtime::validate::check(Self::ID, #input)?;));
+    let path = path_expression(operation);
+    let steps: Vec<TokenStream> =
+        operation.params.iter().filter(|param| param.location != ParamLocation::Path).map(param_step).collect();
+    let body = operation.body.as_ref().map(|body| {
+        let value = match operation.input {
+            Input::Params(_) => {
+                let field = ident(Operation::BODY_FIELD);
+                quote!(&params.#field)
+            }
+            _ => quote!(body),
+        };
+        match &body.media {
+            BodyMedia::Json => quote!(let request = request.json(#value)?;),
+            BodyMedia::Form => quote!(let request = request.form(#value)?;),
+            BodyMedia::Bytes(content_type) => quote!(let request = request.bytes(#content_type, #value.to_vec())?;),
+            BodyMedia::Multipart => multipart_step(api, &body.ty, value),
+        }
+    });
     quote! {
-        let request = Request::new(#id, rocketchat_runtime::http::Method::#method, #path);
+        #check
+        let request = Request::new(Self::ID, Self::METHOD, #path);
         #( #steps )*
+        #body
         Ok(request)
     }
 }
 
 /// The path with each parameter percent-encoded into its segment.
-fn path_expression(api: &Api, operation: &Operation) -> TokenStream {
+fn path_expression(operation: &Operation) -> TokenStream {
     if operation.path_pieces.iter().all(|piece| matches!(piece, PathPiece::Literal(_))) {
-        let path = &operation.path;
-        return quote!(#path);
+        return quote!(Self::PATH);
     }
     let pieces = operation.path_pieces.iter().map(|piece| match piece {
         PathPiece::Literal(text) => quote!(#text),
         PathPiece::Param(index) => {
             let param = &operation.params[*index];
             let name = ident(&param.name);
-            if is_displayable(&param.ty) || is_string_enum(api, &param.ty) {
-                quote!(&rocketchat_runtime::path_segment(#name))
-            } else {
-                quote!(&rocketchat_runtime::path_segment(rocketchat_runtime::json_text(#name)?))
+            let value = param_value(param);
+            match param.encoding {
+                ParamEncoding::Text => quote!(&rocketchat_runtime::path_segment(#value)),
+                _ => quote!(&rocketchat_runtime::path_segment(rocketchat_runtime::json_text(&params.#name)?)),
             }
         }
     });
     quote!([#( #pieces ),*].concat())
 }
 
-/// Whether values of this type are sent as their `Display` text (else as JSON text).
-fn is_displayable(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String)
-}
-
-fn is_string_enum(api: &Api, ty: &TypeRef) -> bool {
-    let TypeRef::Named(name) = ty else { return false };
-    matches!(api.type_def(name).map(|def| &def.kind), Some(TypeKind::StringEnum { .. }))
-}
-
-fn param_step(api: &Api, param: &Param) -> TokenStream {
+/// A parameter's value as an argument: scalars that are `Copy` by value, the rest borrowed.
+fn param_value(param: &Param) -> TokenStream {
     let name = ident(&param.name);
-    let wire = match param.location {
-        // Header names are case-insensitive; lower case is how HTTP/2 sends them.
-        ParamLocation::Header => param.wire.to_ascii_lowercase(),
-        _ => param.wire.clone(),
-    };
-    let add = |value: TokenStream| match (param.location, &param.ty) {
-        (ParamLocation::Header, ty) if is_displayable(ty) || is_string_enum(api, ty) => {
-            quote!(request.header(#wire, #value)?)
+    match param.ty {
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 if param.required => quote!(params.#name),
+        _ => quote!(&params.#name),
+    }
+}
+
+/// One line per parameter; optional ones are left out when `None`.
+fn param_step(param: &Param) -> TokenStream {
+    let name = ident(&param.name);
+    let wire = &param.wire;
+    let value = param_value(param);
+    let optional = !param.required;
+    let add = match (param.location, param.encoding) {
+        (ParamLocation::Header, ParamEncoding::Text) if optional => {
+            quote!(request.header_opt(#wire, params.#name.as_ref())?)
         }
-        (ParamLocation::Header, _) => quote!(request.header(#wire, rocketchat_runtime::json_text(#value)?)?),
-        (_, ty) if is_displayable(ty) || is_string_enum(api, ty) => quote!(request.query(#wire, #value)),
-        (_, TypeRef::Vec(item)) if is_displayable(item) || is_string_enum(api, item) => {
-            quote!(request.query_each(#wire, #value))
+        (ParamLocation::Header, ParamEncoding::Text) => quote!(request.header(#wire, #value)?),
+        (ParamLocation::Header, _) => quote!(request.header_json(#wire, #value)?),
+        (_, ParamEncoding::Text) if optional => quote!(request.query_opt(#wire, params.#name.as_ref())),
+        (_, ParamEncoding::Text) => quote!(request.query(#wire, #value)),
+        (_, ParamEncoding::Json) => quote!(request.query_json(#wire, #value)?),
+        (_, ParamEncoding::Styled(style)) => {
+            let style = query_style(style);
+            quote!(request.query_styled(#wire, #value, #style)?)
         }
-        _ => quote!(request.query_json(#wire, #value)?),
     };
-    if param.required {
-        let add = add(quote!(#name));
-        quote! { let request = #add; }
-    } else {
-        let add = add(quote!(value));
-        quote! {
-            let request = match #name {
-                Some(value) => #add,
-                None => request,
-            };
+    quote! { let request = #add; }
+}
+
+fn query_style(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::Form { explode } => quote!(rocketchat_runtime::QueryStyle::Form { explode: #explode }),
+        QueryStyle::SpaceDelimited => quote!(rocketchat_runtime::QueryStyle::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(rocketchat_runtime::QueryStyle::PipeDelimited),
+        QueryStyle::DeepObject => quote!(rocketchat_runtime::QueryStyle::DeepObject),
+    }
+}
+
+/// `impl Paginated`: which fields page the input, where the items and the total are.
+fn paginated_impl(operation: &Operation) -> TokenStream {
+    let Some(pagination) = &operation.pagination else { return TokenStream::new() };
+    let marker = ident(&operation.marker_name);
+    let item = qualified_type_tokens(&pagination.item);
+    let offset = &operation.params[pagination.offset_param];
+    let count = &operation.params[pagination.count_param];
+    let requested = |param: &Param| {
+        let name = ident(&param.name);
+        match (param.required, &param.ty) {
+            (false, TypeRef::I64) => quote!(params.#name),
+            (false, _) => quote!(params.#name.map(i64::from)),
+            (true, TypeRef::I64) => quote!(Some(params.#name)),
+            (true, _) => quote!(Some(i64::from(params.#name))),
+        }
+    };
+    let set = |param: &Param, value: Ident| {
+        let name = ident(&param.name);
+        let converted = quote!(#value.try_into().unwrap_or(i64::MAX));
+        let converted = match &param.ty {
+            TypeRef::I32 => quote!(#value.try_into().unwrap_or(i32::MAX)),
+            _ => converted,
+        };
+        if param.required { quote!(page.#name = #converted;) } else { quote!(page.#name = Some(#converted);) }
+    };
+    let (requested_offset, requested_count) = (requested(offset), requested(count));
+    let (set_offset, set_count) = (set(offset, ident("offset")), set(count, ident("count")));
+    let path = |names: &[String]| {
+        let names = names.iter().map(|name| ident(name));
+        quote!(output #( .#names )*)
+    };
+    let items = path(&pagination.items_path);
+    let items = if pagination.items_optional { quote!(#items.unwrap_or_default()) } else { items };
+    let total = match &pagination.total_path {
+        Some((names, false)) => {
+            let total = path(names);
+            quote!(u64::try_from(#total).ok())
+        }
+        Some((names, true)) => {
+            let total = path(names);
+            quote!(#total.and_then(|total| u64::try_from(total).ok()))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        impl rocketchat_runtime::Paginated for #marker {
+            type Item = #item;
+
+            fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+                (#requested_offset, #requested_count)
+            }
+
+            fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+                let mut page = params.clone();
+                #set_offset
+                #set_count
+                page
+            }
+
+            fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+                rocketchat_runtime::Page { total: #total, items: #items }
+            }
         }
     }
 }
 
 /// Each field of the body struct becomes a part: files as files, scalars as text, anything
 /// else as JSON text; flattened fields and extra keys contribute their own keys.
-fn multipart_step(api: &Api, ty: &TypeRef) -> TokenStream {
+fn multipart_step(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
     let kind = match ty {
         TypeRef::Named(name) => api.type_def(name).map(|def| &def.kind),
         _ => None,
     };
     let Some(TypeKind::Struct { fields, additional }) = kind else {
         // The model sends a multipart body that is not a struct as JSON instead.
-        return quote!(let request = request.json(body)?;);
+        return quote!(let request = request.json(#value)?;);
     };
     let mut parts: Vec<TokenStream> = fields.iter().map(|field| multipart_part(api, field)).collect();
     if additional.is_some() {
         parts.push(quote!(let form = form.flattened(&body.additional_properties)?;));
     }
     quote! {
+        let body = #value;
         let form = rocketchat_runtime::Multipart::new();
         #( #parts )*
         let request = request.multipart(form);
@@ -321,81 +367,90 @@ fn multipart_part(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
-/// The decoded value of a success response, as an expression over `response`.
-fn value_expression(output: &Output) -> TokenStream {
-    match output {
-        Output::Json(_) | Output::ByStatus(_) => quote!(response.json()?),
-        Output::Text => quote!(response.text()),
-        Output::Bytes => quote!(response.into_bytes()),
-        Output::Empty => quote!(rocketchat_runtime::NoContent),
-    }
+/// Whether values of this type are sent as their `Display` text (else as JSON text).
+fn is_displayable(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String)
 }
 
-fn decode_output(output: &Output, api: &Api) -> TokenStream {
-    match output {
-        Output::Json(_) => quote!(response.json()),
-        Output::ByStatus(name) => {
-            let Some(TypeKind::ByStatus { variants }) = api.type_def(name).map(|def| &def.kind) else {
-                return quote!(Err(response.undocumented()));
-            };
-            let enum_name = ident(name);
-            // Exact codes first, then the `2XX` range for the rest.
-            let mut ordered: Vec<_> = variants.iter().collect();
-            ordered.sort_by_key(|variant| variant.status.is_none());
-            let arms = ordered.into_iter().map(|variant| {
-                let status = match variant.status {
-                    Some(code) => {
-                        let code = proc_macro2::Literal::u16_unsuffixed(code);
-                        quote!(#code)
-                    }
-                    // A guard, not `200..=299`: the exact codes above overlap the range.
-                    None => quote!(_ if response.status.is_success()),
-                };
-                let variant_name = ident(&variant.name);
-                let value = value_expression(&variant.output);
-                quote!(#status => Ok(crate::types::#enum_name::#variant_name(#value)),)
-            });
-            quote! {
-                match response.status.as_u16() {
-                    #( #arms )*
-                    _ => Err(response.undocumented()),
-                }
-            }
-        }
-        other => {
-            let value = value_expression(other);
-            quote!(Ok(#value))
-        }
-    }
+fn is_string_enum(api: &Api, ty: &TypeRef) -> bool {
+    let TypeRef::Named(name) = ty else { return false };
+    matches!(api.type_def(name).map(|def| &def.kind), Some(TypeKind::StringEnum { .. }))
 }
 
-/// `src/client.rs`: the `Client` and one async method per operation.
+/// The two clients: the same methods, returning a call to `.await` or blocking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    Async,
+    Blocking,
+}
+
+/// `src/client.rs`: the async `Client`.
 pub fn client_module(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|operation| client_method(operation, true));
+    client(api, ClientKind::Async)
+}
+
+/// `src/blocking.rs`: the blocking `Client` (feature `blocking`).
+pub fn blocking_module(api: &Api) -> TokenStream {
+    client(api, ClientKind::Blocking)
+}
+
+fn client(api: &Api, kind: ClientKind) -> TokenStream {
+    let methods = api.operations.iter().map(|operation| client_method(operation, kind));
+    let (module_doc, transport, build) = match kind {
+        ClientKind::Async => (
+            quote! {
+                //! The client: one method per operation of the spec, each returning a
+                //! [`Call`](rocketchat_runtime::Call), a `Future` to `.await`.
+            },
+            quote!(rocketchat_runtime::Transport),
+            quote!(build),
+        ),
+        ClientKind::Blocking => (
+            quote! {
+                //! A blocking client, for scripts and command-line tools: one method per operation,
+                //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
+            },
+            quote!(rocketchat_runtime::blocking::Transport),
+            quote!(build_blocking),
+        ),
+    };
+    let (struct_doc, new_errors, from_transport_doc) = match kind {
+        ClientKind::Async => (
+            " A client for the Rocket.Chat REST API.\n\n Cheap to clone: clones share one connection pool.",
+            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.",
+            " A client over a transport configured with [`Transport::builder`](rocketchat_runtime::Transport::builder)\n (timeouts, retries on 429, body limits, user agent, your own `reqwest::Client`).",
+        ),
+        ClientKind::Blocking => (
+            " A blocking client for the Rocket.Chat REST API. Create and use it outside any async\n runtime. Cheap to clone.",
+            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or\n when called inside an async runtime.",
+            " A client over a transport from\n [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).",
+        ),
+    };
+    let struct_doc = struct_doc.lines().map(str::to_owned);
+    let new_errors = new_errors.lines().map(str::to_owned);
+    let from_transport_doc = from_transport_doc.lines().map(str::to_owned);
     quote! {
-        //! The client: one method per operation of the spec, returning a call to `.await`.
+        #module_doc
 
-        use crate::requests;
-        use rocketchat_runtime::{Credentials, Error, Transport, TwoFactor};
+        use crate::operations;
+        use rocketchat_runtime::{Credentials, Error, TwoFactor};
 
-        /// A client for the Rocket.Chat REST API.
-        ///
-        /// Cheap to clone: clones share one connection pool.
+        #( #[doc = #struct_doc] )*
         #[derive(Debug, Clone)]
         pub struct Client {
-            transport: Transport,
+            transport: #transport,
         }
 
         impl Client {
             /// A client for the server at `base_url` (such as `https://chat.example.com`, or
             /// `https://example.com/chat` for a server installed under a sub-path), with the
-            /// default settings of [`Transport::builder`].
+            /// default settings of [`Transport::builder`](rocketchat_runtime::Transport::builder).
             ///
             /// # Errors
             ///
-            /// [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.
+            #( #[doc = #new_errors] )*
             pub fn new(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
-                Transport::builder(base_url, credentials).build().map(Self::from_transport)
+                rocketchat_runtime::Transport::builder(base_url, credentials).#build().map(Self::from_transport)
             }
 
             /// A client for the server in `ROCKETCHAT_URL`, as the user in
@@ -406,18 +461,17 @@ pub fn client_module(api: &Api) -> TokenStream {
             /// [`Error::Config`] naming each variable that is unset or empty, or if the URL is
             /// not valid.
             pub fn from_env() -> Result<Self, Error> {
-                Transport::builder_from_env()?.build().map(Self::from_transport)
+                rocketchat_runtime::Transport::builder_from_env()?.#build().map(Self::from_transport)
             }
 
-            /// A client over a transport configured with [`Transport::builder`] (timeouts,
-            /// retries on 429, body limits, user agent, your own `reqwest::Client`).
-            pub fn from_transport(transport: Transport) -> Self {
+            #( #[doc = #from_transport_doc] )*
+            pub fn from_transport(transport: #transport) -> Self {
                 Self { transport }
             }
 
-            /// The transport this client sends requests through. Its
-            /// [`send`](Transport::send) returns the status and rate-limit headers too.
-            pub fn transport(&self) -> &Transport {
+            /// The transport this client sends requests through. Its `send::<O>` returns the
+            /// status and rate-limit headers of any operation `O` of [`crate::operations`] too.
+            pub fn transport(&self) -> &#transport {
                 &self.transport
             }
 
@@ -432,58 +486,88 @@ pub fn client_module(api: &Api) -> TokenStream {
     }
 }
 
-fn client_method(operation: &Operation, asynchronous: bool) -> TokenStream {
+fn client_method(operation: &Operation, kind: ClientKind) -> TokenStream {
     let name = ident(&operation.method_name);
-    let decode = format_ident!("{}_output", operation.method_name);
+    let marker = ident(&operation.marker_name);
     let output = output_type(&operation.output);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
-    let allow = too_many_arguments(operation);
-    let arguments = arguments(operation);
-    let names = argument_names(operation);
-    let docs = if asynchronous {
-        doc_lines_raw(&method_doc(operation))
-    } else {
-        let summary = one_line(operation.summary.as_deref().unwrap_or(&operation.id));
-        let see = format!(
-            "`{} {}`. Blocks until the call completes; see [`crate::Client::{}`] for the permissions and failures.",
-            operation.http_method, operation.path, operation.method_name
-        );
-        doc_lines_raw(&format!("{summary}\n\n{see}"))
+    let input = input_type(operation);
+    let (argument, passed) = match operation.input {
+        Input::None => (None, quote!(&())),
+        _ => {
+            let input_name = input_name(operation);
+            (Some(quote!(#input_name: &#input)), quote!(#input_name))
+        }
     };
-    let json = matches!(operation.output, Output::Json(_));
-    match (asynchronous, json) {
-        (true, true) => quote! {
-            #( #[doc = #docs] )*
-            #deprecated
-            #allow
-            pub fn #name(&self, #( #arguments ),*) -> rocketchat_runtime::Call<'_, #output> {
-                self.transport.call(requests::#name(#( #names ),*), rocketchat_runtime::Json)
+    let docs = match kind {
+        ClientKind::Async => doc_lines_raw(&method_doc(operation)),
+        ClientKind::Blocking => {
+            let summary = one_line(operation.summary.as_deref().unwrap_or(&operation.id));
+            let see = format!(
+                "`{} {}`. Blocks until the call completes; see [`crate::Client::{}`] for the permissions and failures.",
+                operation.http_method, operation.path, operation.method_name
+            );
+            doc_lines_raw(&format!("{summary}\n\n{see}"))
+        }
+    };
+    let method = match kind {
+        ClientKind::Async => {
+            let decoder = match operation.output {
+                Output::Json(_) => None,
+                _ => {
+                    let decoder = decoder(&operation.output);
+                    Some(quote!(, #decoder))
+                }
+            };
+            quote! {
+                pub fn #name(&self, #argument) -> rocketchat_runtime::Call<'_, #output #decoder> {
+                    self.transport.call::<operations::#marker>(#passed)
+                }
+            }
+        }
+        ClientKind::Blocking => quote! {
+            pub fn #name(&self, #argument) -> Result<#output, Error> {
+                self.transport.execute::<operations::#marker>(#passed)
             }
         },
-        (true, false) => quote! {
-            #( #[doc = #docs] )*
+    };
+    let paged = operation.pagination.as_ref().map(|pagination| {
+        let argument = argument.clone();
+        let (method_name, returns, constructor) = match kind {
+            ClientKind::Async => (
+                ident(&pagination.stream_method),
+                quote!(rocketchat_runtime::ItemStream<'_, operations::#marker>),
+                quote!(rocketchat_runtime::ItemStream::new),
+            ),
+            ClientKind::Blocking => (
+                ident(&pagination.iter_method),
+                quote!(rocketchat_runtime::Items<'_, operations::#marker>),
+                quote!(rocketchat_runtime::Items::new),
+            ),
+        };
+        let what = match kind {
+            ClientKind::Async => "A stream of",
+            ClientKind::Blocking => "An iterator over",
+        };
+        let doc = format!(
+            " {what} every item of [`Client::{0}`](Self::{0}), fetched page after page from the\n `offset` and `count` of `params` (`count` is the page size; default {1}). It stops at\n the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.",
+            operation.method_name,
+            50
+        );
+        let doc = doc.lines().map(str::to_owned);
+        quote! {
+            #( #[doc = #doc] )*
             #deprecated
-            #allow
-            pub fn #name(&self, #( #arguments ),*) -> rocketchat_runtime::Call<'_, #output, rocketchat_runtime::Custom<#output>> {
-                self.transport.call(requests::#name(#( #names ),*), rocketchat_runtime::Custom(requests::#decode))
+            pub fn #method_name(&self, #argument) -> #returns {
+                #constructor(&self.transport, #passed)
             }
-        },
-        (false, true) => quote! {
-            #( #[doc = #docs] )*
-            #deprecated
-            #allow
-            pub fn #name(&self, #( #arguments ),*) -> Result<#output, Error> {
-                self.transport.send_request(requests::#name(#( #names ),*)?)?.json()
-            }
-        },
-        (false, false) => quote! {
-            #( #[doc = #docs] )*
-            #deprecated
-            #allow
-            pub fn #name(&self, #( #arguments ),*) -> Result<#output, Error> {
-                requests::#decode(self.transport.send_request(requests::#name(#( #names ),*)?)?)
-            }
-        },
+        }
+    });
+    quote! {
+        #( #[doc = #docs] )*
+        #deprecated
+        #method
+        #paged
     }
 }
 
@@ -496,8 +580,8 @@ fn method_doc(operation: &Operation) -> String {
     if let Some(description) = &operation.description {
         sections.push(rustdoc_markdown(description.trim()));
     }
-    if !operation.params.is_empty() || operation.body.as_ref().is_some_and(|body| body.description.is_some()) {
-        let mut arguments = String::from("# Arguments\n");
+    if let Input::Params(params_type) = &operation.input {
+        let mut arguments = format!("# Parameters\n\nThe fields of [`{params_type}`](crate::types::{params_type}):\n");
         for param in &operation.params {
             let place = match param.location {
                 ParamLocation::Path => "path",
@@ -507,10 +591,14 @@ fn method_doc(operation: &Operation) -> String {
             let description = param.doc.as_deref().map(|doc| format!(": {}", one_line(doc))).unwrap_or_default();
             arguments.push_str(&format!("\n- `{}` (`{}`, {place}){description}", param.name, param.wire));
         }
-        if let Some(description) = operation.body.as_ref().and_then(|body| body.description.as_deref()) {
-            arguments.push_str(&format!("\n- `body`: {}", one_line(description)));
+        if operation.body.is_some() {
+            let description = operation.body.as_ref().and_then(|body| body.description.as_deref());
+            let description = description.map(|doc| format!(": {}", one_line(doc))).unwrap_or_default();
+            arguments.push_str(&format!("\n- `{}`: the request body{description}", Operation::BODY_FIELD));
         }
         sections.push(arguments);
+    } else if let Some(description) = operation.body.as_ref().and_then(|body| body.description.as_deref()) {
+        sections.push(format!("# Arguments\n\n- `body`: {}", one_line(description)));
     }
     match &operation.permissions {
         Some(permissions) if permissions.is_empty() => sections.push("# Permissions\n\nNone required.".into()),
@@ -536,64 +624,4 @@ fn method_doc(operation: &Operation) -> String {
     }
     sections.push(errors);
     sections.join("\n\n")
-}
-
-/// `src/blocking.rs`: the same methods, blocking the calling thread (feature `blocking`).
-pub fn blocking_module(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|operation| client_method(operation, false));
-    quote! {
-        //! A blocking client, for scripts and command-line tools: one method per operation,
-        //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
-
-        use crate::requests;
-        use rocketchat_runtime::blocking::Transport;
-        use rocketchat_runtime::{Credentials, Error, TwoFactor};
-
-        /// A blocking client for the Rocket.Chat REST API. Create and use it outside any async
-        /// runtime. Cheap to clone.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            transport: Transport,
-        }
-
-        impl Client {
-            /// A client for the server at `base_url`, with default settings.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or
-            /// when called inside an async runtime.
-            pub fn new(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
-                rocketchat_runtime::Transport::builder(base_url, credentials).build_blocking().map(Self::from_transport)
-            }
-
-            /// A client configured from `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
-            /// `ROCKETCHAT_AUTH_TOKEN`.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::Config`] naming each variable that is unset or empty.
-            pub fn from_env() -> Result<Self, Error> {
-                rocketchat_runtime::Transport::builder_from_env()?.build_blocking().map(Self::from_transport)
-            }
-
-            /// A client over a transport from
-            /// [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).
-            pub fn from_transport(transport: Transport) -> Self {
-                Self { transport }
-            }
-
-            /// The transport this client sends requests through.
-            pub fn transport(&self) -> &Transport {
-                &self.transport
-            }
-
-            /// A copy of this client that sends a two-factor code with every call.
-            pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
-                Self { transport: self.transport.with_two_factor(two_factor) }
-            }
-
-            #( #methods )*
-        }
-    }
 }

@@ -3,7 +3,7 @@
 mod client;
 mod types;
 
-pub use client::{blocking_module, client_module, operations_module, requests_module};
+pub use client::{ClientKind, blocking_module, client_module, operations_module};
 pub use types::types_module;
 
 use crate::model::{Api, TypeRef};
@@ -187,6 +187,7 @@ fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
             let inner = type_tokens_in(inner, qualified);
             quote!(Box<#inner>)
         }
+        TypeRef::Bytes => quote!(Vec<u8>),
     }
 }
 
@@ -230,18 +231,20 @@ pub fn lib_module(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
-        mod requests;
-        #[rustfmt::skip]
         pub mod operations;
         #[rustfmt::skip]
         pub mod types;
 
         pub use client::Client;
         pub use rocketchat_runtime::ApiError;
+        pub use rocketchat_runtime::Call;
         pub use rocketchat_runtime::Credentials;
         pub use rocketchat_runtime::Error;
         pub use rocketchat_runtime::ErrorType;
         pub use rocketchat_runtime::File;
+        pub use rocketchat_runtime::ItemStream;
+        #[cfg(feature = "blocking")]
+        pub use rocketchat_runtime::Items;
         pub use rocketchat_runtime::NoContent;
         pub use rocketchat_runtime::RateLimit;
         pub use rocketchat_runtime::Response;
@@ -249,6 +252,8 @@ pub fn lib_module(api: &Api) -> TokenStream {
         pub use rocketchat_runtime::Transport;
         pub use rocketchat_runtime::TransportBuilder;
         pub use rocketchat_runtime::TwoFactor;
+        pub use rocketchat_runtime::http::StatusCode;
+        pub use rocketchat_runtime::validate::InvalidRequest;
     }
 }
 

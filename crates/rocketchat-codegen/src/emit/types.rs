@@ -2,16 +2,28 @@
 
 use super::{client::output_type, doc_opt, ident, type_tokens};
 use crate::model::{
-    Api, Directions, EnumVariant, Field, StatusVariant, TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant,
+    Api, Directions, EnumVariant, Field, Output, Rule, Scalar, StatusVariant, TypeDef, TypeKind, TypeRef,
+    UNKNOWN_VARIANT, Variant,
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// `src/types.rs`: every type the operations use.
 pub fn types_module(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    // A module name cannot clash with a type of the spec: those are all UpperCamelCase.
+    let validate_import = api.types.iter().any(|def| def.validated).then(|| {
+        quote!(
+            use rocketchat_runtime::validate;
+        )
+    });
+    let items = api.types.iter().map(|def| {
+        let definition = type_def(def);
+        let validate = def.validated.then(|| validate_impl(api, def));
+        quote! { #definition #validate }
+    });
     quote! {
         //! The request and response types of the API, one per schema of the spec.
+        #validate_import
         #( #items )*
     }
 }
@@ -21,7 +33,15 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(doc, &name, fields, additional.as_ref(), serde_derives(def.directions))
+            let mut derives = serde_derives(def.directions);
+            let is_request = def.directions.serialize;
+            let all_optional = fields.iter().all(|field| field.wire.is_some() && (field.optional || field.nullable));
+            if is_request && all_optional {
+                derives.extend(quote!(#[derive(Default)]));
+            }
+            let definition = struct_def(doc, &name, fields, additional.as_ref(), derives);
+            let constructor = (is_request && !all_optional).then(|| constructor(&name, fields, additional.is_some()));
+            quote! { #definition #constructor }
         }
         TypeKind::OneKeyOf { variants } => one_key_of_def(doc, &name, variants, serde_derives(def.directions)),
         TypeKind::Untagged { variants } => untagged_def(doc, &name, variants, serde_derives(def.directions)),
@@ -150,19 +170,198 @@ fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: T
 }
 
 /// The success bodies of one operation, by status; decoded by the client, not by serde.
-fn by_status_def(doc: TokenStream, name: &Ident, variants: &[StatusVariant]) -> TokenStream {
-    let variants = variants.iter().map(|variant| {
+fn by_status_def(doc: TokenStream, name: &Ident, status_variants: &[StatusVariant]) -> TokenStream {
+    let variants = status_variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = output_type(&variant.output);
         let status = variant.status.map_or("2XX".to_owned(), |code| code.to_string());
         let doc = format!(" `{status}`: {}", super::one_line(&variant.description));
         quote! { #[doc = #doc] #variant_name(#ty), }
     });
+    // Exact codes first, then the `2XX` range for the rest.
+    let mut ordered: Vec<&StatusVariant> = status_variants.iter().collect();
+    ordered.sort_by_key(|variant| variant.status.is_none());
+    let arms = ordered.into_iter().map(|variant| {
+        let status = match variant.status {
+            Some(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            // A guard, not `200..=299`: the exact codes above overlap the range.
+            None => quote!(_ if response.status.is_success()),
+        };
+        let variant_name = ident(&variant.name);
+        let value = match &variant.output {
+            Output::Json(_) | Output::ByStatus(_) => quote!(response.json()?),
+            Output::Text => quote!(response.text()),
+            Output::Bytes => quote!(response.into_bytes()),
+            Output::Empty => quote!(rocketchat_runtime::NoContent),
+        };
+        quote!(#status => Ok(Self::#variant_name(#value)),)
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
+        }
+
+        impl rocketchat_runtime::FromResponse for #name {
+            fn from_response(response: rocketchat_runtime::RawResponse) -> Result<Self, rocketchat_runtime::Error> {
+                match response.status.as_u16() {
+                    #( #arms )*
+                    _ => Err(response.undocumented()),
+                }
+            }
+        }
+    }
+}
+
+/// Clippy's limit on arguments: a type with more required fields is built with a literal.
+const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
+
+/// `new` taking the required fields, the optional ones `None`: a request can be built without
+/// spelling out every optional field, and stays source-compatible when the spec adds one.
+fn constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+    let required: Vec<&Field> =
+        fields.iter().filter(|field| field.wire.is_none() || !(field.optional || field.nullable)).collect();
+    if required.len() > MAX_CONSTRUCTOR_ARGUMENTS {
+        return TokenStream::new();
+    }
+    let arguments = required.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let ty = type_tokens(&field.ty);
+        quote!(#field_name: #ty)
+    });
+    let values = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        if field.wire.is_none() || !(field.optional || field.nullable) {
+            quote!(#field_name)
+        } else {
+            quote!(#field_name: None)
+        }
+    });
+    let additional = has_additional.then(|| quote!(additional_properties: Default::default(),));
+    let doc = format!(" A `{name}` with the required fields; the optional ones are `None`.");
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#( #arguments ),*) -> Self {
+                Self { #( #values, )* #additional }
+            }
+        }
+    }
+}
+
+/// `impl Validate`: each field's rules, then the fields whose types have rules of their own.
+fn validate_impl(api: &Api, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let validated =
+        |ty: &TypeRef| crate::model::named_in(ty).and_then(|name| api.type_def(name)).is_some_and(|def| def.validated);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let checks = fields.iter().map(|field| field_checks(field, validated(&field.ty)));
+            let additional = additional
+                .as_ref()
+                .filter(|ty| validated(ty))
+                .map(|_| quote!(validate::Validate::validate(&self.additional_properties, at)?;));
+            quote! { #( #checks )* #additional Ok(()) }
+        }
+        TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
+            let arms = variants.iter().filter(|variant| validated(&variant.ty)).map(|variant| {
+                let variant_name = ident(&variant.name);
+                quote!(Self::#variant_name(value) => validate::Validate::validate(value, at),)
+            });
+            quote! {
+                match self {
+                    #( #arms )*
+                    #[allow(unreachable_patterns)]
+                    _ => Ok(()),
+                }
+            }
+        }
+        _ => quote!(Ok(())),
+    };
+    quote! {
+        impl validate::Validate for #name {
+            fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+                #body
+            }
+        }
+    }
+}
+
+fn field_checks(field: &Field, holds_validated: bool) -> TokenStream {
+    if field.rules.is_empty() && !holds_validated {
+        return TokenStream::new();
+    }
+    let name = ident(&field.name);
+    let Some(wire) = &field.wire else {
+        // A flattened part: its keys are this object's own.
+        return quote!(validate::Validate::validate(&self.#name, at)?;);
+    };
+    let rules = field.rules.iter().map(|rule| {
+        let check = rule_check(rule);
+        quote!(validate::rule(&at, #check)?;)
+    });
+    let nested = holds_validated.then(|| quote!(validate::Validate::validate(value, &at)?;));
+    let value = match (field.optional, field.nullable) {
+        (false, false) => quote!(Some(&self.#name)),
+        (true, true) => quote!(self.#name.as_ref().and_then(Option::as_ref)),
+        _ => quote!(self.#name.as_ref()),
+    };
+    quote! {
+        if let Some(value) = #value {
+            let at = at.field(#wire);
+            #( #rules )*
+            #nested
+        }
+    }
+}
+
+/// A call of the runtime's check for one rule, on `value` (a reference to the field's value).
+fn rule_check(rule: &Rule) -> TokenStream {
+    let rules = quote!(validate);
+    match rule {
+        Rule::MinItems(min) => {
+            let min = proc_macro2::Literal::u64_unsuffixed(*min);
+            quote!(#rules::min_items(value, #min))
+        }
+        Rule::MaxItems(max) => {
+            let max = proc_macro2::Literal::u64_unsuffixed(*max);
+            quote!(#rules::max_items(value, #max))
+        }
+        Rule::UniqueItems => quote!(#rules::unique_items(value)),
+        Rule::MinLength(min) => {
+            let min = proc_macro2::Literal::u64_unsuffixed(*min);
+            quote!(#rules::min_length(value, #min))
+        }
+        Rule::MaxLength(max) => {
+            let max = proc_macro2::Literal::u64_unsuffixed(*max);
+            quote!(#rules::max_length(value, #max))
+        }
+        Rule::Pattern(pattern) => quote!(#rules::pattern(value, #pattern)),
+        Rule::Minimum { bound, exclusive } => {
+            let bound = proc_macro2::Literal::f64_unsuffixed(*bound);
+            quote!(#rules::minimum(*value as f64, #bound, #exclusive))
+        }
+        Rule::Maximum { bound, exclusive } => {
+            let bound = proc_macro2::Literal::f64_unsuffixed(*bound);
+            quote!(#rules::maximum(*value as f64, #bound, #exclusive))
+        }
+        Rule::OneOf(values) => {
+            let values = values.iter().map(|value| match value {
+                Scalar::Integer(integer) => {
+                    let literal = proc_macro2::Literal::i64_unsuffixed(*integer);
+                    quote!(#literal)
+                }
+                Scalar::Number(number) => {
+                    let literal = proc_macro2::Literal::f64_unsuffixed(*number);
+                    quote!(#literal)
+                }
+                Scalar::Bool(boolean) => quote!(#boolean),
+            });
+            quote!(#rules::one_of(value, &[#( #values ),*]))
         }
     }
 }

@@ -2,12 +2,19 @@
 //! response returns is deserialized, and everything either contains inherits it. Types no
 //! operation reaches get both, so nothing a user might want is missing.
 
-use super::{BodyMedia, Directions, Operation, Output, TypeDef, TypeKind, TypeRef};
+use super::{BodyMedia, Directions, Input, Operation, Output, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeMap;
 
 pub(super) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
     let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
-    let mut serialize = Vec::new();
+    let inputs: Vec<TypeRef> = operations
+        .iter()
+        .filter_map(|operation| match &operation.input {
+            Input::Params(name) => Some(TypeRef::Named(name.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut serialize: Vec<&TypeRef> = inputs.iter().collect();
     let mut deserialize = Vec::new();
     for operation in operations {
         serialize.extend(operation.params.iter().map(|param| &param.ty));

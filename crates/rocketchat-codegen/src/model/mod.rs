@@ -8,8 +8,12 @@
 
 mod directions;
 mod operations;
+mod pagination;
 mod recursion;
+mod rules;
 mod schemas;
+
+pub(crate) use rules::named_in;
 
 use crate::error::{Error, Location, Pointer};
 use crate::naming::{self, Scope};
@@ -72,19 +76,50 @@ pub struct Operation {
     /// Path parameters in path order, then query and header parameters in spec order.
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
+    /// What a call takes as its one argument.
+    pub input: Input,
     pub output: Output,
+    /// From the `x-pagination` extension: a list paged by `offset` and `count`.
+    pub pagination: Option<Pagination>,
     /// Every documented response, success and failure, for the method's docs.
     pub responses: Vec<ResponseDoc>,
 }
 
+/// The one argument of an operation's method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Nothing: the method takes no argument.
+    None,
+    /// The request body alone (an operation without parameters).
+    Body,
+    /// The generated struct of this name, holding every parameter (a field named as
+    /// [`Param::name`]) and the body (the field [`Operation::BODY_FIELD`]).
+    Params(String),
+}
+
 impl Operation {
-    /// No parameters, a JSON body or none, and one JSON output or none: such an operation is
-    /// fully described by a marker type implementing `rocketchat_runtime::Operation`.
-    pub fn is_simple(&self) -> bool {
-        self.params.is_empty()
-            && self.body.as_ref().is_none_or(|body| body.media == BodyMedia::Json)
-            && matches!(self.output, Output::Json(_) | Output::Empty)
-    }
+    /// The field of the parameters struct that holds the body.
+    pub const BODY_FIELD: &'static str = "body";
+}
+
+/// A list operation: where its items and total are, and which parameters page it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub item: TypeRef,
+    /// Field names from the output to the items (through flattened parts).
+    pub items_path: Vec<String>,
+    /// Whether the items field may be absent.
+    pub items_optional: bool,
+    /// Field names from the output to `total`, if the output has one, and whether it may be
+    /// absent.
+    pub total_path: Option<(Vec<String>, bool)>,
+    /// Indexes into [`Operation::params`].
+    pub offset_param: usize,
+    pub count_param: usize,
+    /// The async client's method returning a stream of items.
+    pub stream_method: String,
+    /// The blocking client's method returning an iterator of items.
+    pub iter_method: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,9 +135,32 @@ pub struct Param {
     pub name: String,
     pub wire: String,
     pub location: ParamLocation,
+    pub encoding: ParamEncoding,
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// The spec's validation keywords for the value.
+    pub rules: Vec<Rule>,
+}
+
+/// How a parameter's value goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEncoding {
+    /// Its `Display` text: scalars and string enums.
+    Text,
+    /// JSON text: a parameter with `content: application/json`, and non-scalar path and
+    /// header parameters.
+    Json,
+    /// A query parameter by OpenAPI's `style` and `explode`.
+    Styled(QueryStyle),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form { explode: bool },
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +232,8 @@ pub enum TypeRef {
     Named(String),
     /// A field that would otherwise make its type infinitely large.
     Boxed(Box<TypeRef>),
+    /// A request body of a media type other than JSON, forms and multipart, sent as it is.
+    Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +243,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Which serde impls the operations need: requests serialize, responses deserialize.
     pub directions: Directions,
+    /// Whether the type, or a type it holds, has validation rules: it implements
+    /// `rocketchat_runtime::validate::Validate`.
+    pub validated: bool,
 }
 
 /// The serde directions a type is used in. The other direction is still derived behind the
@@ -221,6 +284,36 @@ pub struct Field {
     /// May be `null`. With `optional`, absent and `null` are told apart (`Option<Option<T>>`).
     pub nullable: bool,
     pub doc: Option<String>,
+    /// The spec's validation keywords for the value, checked before a request is sent.
+    pub rules: Vec<Rule>,
+}
+
+/// A validation keyword of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    MinLength(u64),
+    MaxLength(u64),
+    Pattern(String),
+    Minimum {
+        bound: f64,
+        exclusive: bool,
+    },
+    Maximum {
+        bound: f64,
+        exclusive: bool,
+    },
+    /// An `enum` of numbers or booleans, whose Rust type is the plain scalar.
+    OneOf(Vec<Scalar>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    Integer(i64),
+    Number(f64),
+    Bool(bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,21 +351,24 @@ pub const UNKNOWN_VARIANT: &str = "Unknown";
 
 pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     let mut builder = Builder::new(spec, file);
-    let operations = builder.operations()?;
+    let (operations, paged) = builder.operations()?;
     builder.remaining_components()?;
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     recursion::check_aliases(&types, file)?;
     recursion::check_constructible(&types, file)?;
     recursion::box_recursive_fields(&mut types);
     directions::mark(&mut types, &operations);
-    Ok(Api {
+    rules::mark_validated(&mut types);
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         operations,
         types,
         warnings: builder.warnings,
-    })
+    };
+    pagination::resolve(&mut api, paged, file)?;
+    Ok(api)
 }
 
 struct Builder<'a> {
@@ -334,7 +430,13 @@ impl<'a> Builder<'a> {
 
     /// Adds the type `name` (its serde directions are decided once all types are known).
     fn define(&mut self, name: &str, doc: Option<String>, kind: TypeKind) -> TypeRef {
-        self.insert_type(TypeDef { name: name.to_owned(), doc, kind, directions: Directions::default() });
+        self.insert_type(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind,
+            directions: Directions::default(),
+            validated: false,
+        });
         TypeRef::Named(name.to_owned())
     }
 

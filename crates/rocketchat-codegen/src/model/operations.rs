@@ -1,8 +1,9 @@
 //! Paths and operations to client methods.
 
+use super::pagination::Pending;
 use super::{
-    BodyMedia, Builder, CLIENT_METHODS, Directions, Operation, Output, Param, ParamLocation, PathPiece, RequestBody,
-    ResponseDoc, StatusVariant, TypeDef, TypeKind, TypeRef,
+    BodyMedia, Builder, CLIENT_METHODS, Directions, Field, Input, Operation, Output, Param, ParamEncoding,
+    ParamLocation, PathPiece, QueryStyle, RequestBody, ResponseDoc, StatusVariant, TypeDef, TypeKind, TypeRef, rules,
 };
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
@@ -15,11 +16,14 @@ use openapiv3::{
 const CLIENT_HEADERS: &[&str] = &["x-auth-token", "x-user-id", "x-2fa-code", "x-2fa-method"];
 
 impl Builder<'_> {
-    pub(super) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
+    /// Every operation, and the `x-pagination` of those that have it (resolved once every type
+    /// is known).
+    pub(super) fn operations(&mut self) -> Result<(Vec<Operation>, Vec<Pending>), Error> {
         let mut method_names = Scope::default();
         CLIENT_METHODS.iter().for_each(|name| method_names.reserve(name));
         let mut marker_names = Scope::default();
         let mut operations = Vec::new();
+        let mut paged = Vec::new();
         let paths = Pointer::root().join("paths");
         for (path_key, item) in &self.spec.paths.paths {
             let pointer = paths.join(path_key);
@@ -30,8 +34,15 @@ impl Builder<'_> {
                 let pointer = pointer.join(method);
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
                 let method_name = method_names.unique(naming::snake(&id));
-                // `requests.rs` names its decoder `<method>_output`.
-                method_names.reserve(&format!("{method_name}_output"));
+                if let Some(items) = self.pagination_extension(operation, &pointer)? {
+                    paged.push(Pending {
+                        operation: operations.len(),
+                        items,
+                        pointer: pointer.join("x-pagination"),
+                        stream_method: method_names.unique(format!("{method_name}_stream")),
+                        iter_method: method_names.unique(format!("{method_name}_iter")),
+                    });
+                }
                 let names = (method_name, marker_names.unique(naming::camel(&id)));
                 let shared = &item.parameters;
                 let built = self.operation(operation, shared, &pointer, id, names, method, path_key)?;
@@ -39,7 +50,15 @@ impl Builder<'_> {
                 self.drain_queue()?;
             }
         }
-        Ok(operations)
+        Ok((operations, paged))
+    }
+
+    /// `x-pagination: {items: members}`: the name of the output's field holding the items.
+    fn pagination_extension(&self, operation: &SpecOperation, pointer: &Pointer) -> Result<Option<String>, Error> {
+        let Some(value) = operation.extensions.get("x-pagination") else { return Ok(None) };
+        let items = value.get("items").and_then(serde_json::Value::as_str);
+        let message = "`x-pagination` must be an object naming the output's items field, such as `{items: members}`";
+        items.map(|items| Some(items.to_owned())).ok_or_else(|| self.invalid(&pointer.join("x-pagination"), message))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -61,6 +80,7 @@ impl Builder<'_> {
         };
         let (output, responses) =
             self.responses(operation, &pointer.join("responses"), (&marker_name, &method_name))?;
+        let input = self.input(&params, body.as_ref(), &marker_name, &method_name);
         Ok(Operation {
             id,
             method_name,
@@ -79,9 +99,46 @@ impl Builder<'_> {
             },
             params,
             body,
+            input,
             output,
+            pagination: None,
             responses,
         })
+    }
+
+    /// An operation with parameters takes one struct holding them and the body, so a call
+    /// names what it passes; one without takes its body, or nothing.
+    fn input(&mut self, params: &[Param], body: Option<&RequestBody>, marker_name: &str, method_name: &str) -> Input {
+        if params.is_empty() {
+            return if body.is_some() { Input::Body } else { Input::None };
+        }
+        let mut fields: Vec<Field> = params
+            .iter()
+            .map(|param| Field {
+                name: param.name.clone(),
+                wire: Some(param.wire.clone()),
+                ty: param.ty.clone(),
+                optional: !param.required,
+                nullable: false,
+                doc: param.doc.clone(),
+                rules: param.rules.clone(),
+            })
+            .collect();
+        if let Some(body) = body {
+            fields.push(Field {
+                name: Operation::BODY_FIELD.into(),
+                wire: Some(Operation::BODY_FIELD.into()),
+                ty: body.ty.clone(),
+                optional: false,
+                nullable: false,
+                doc: Some(body.description.clone().unwrap_or_else(|| "The request body.".into())),
+                rules: Vec::new(),
+            });
+        }
+        let name = self.type_names.unique(format!("{marker_name}Params"));
+        let doc = format!("The parameters of [`Client::{method_name}`](crate::Client::{method_name}).");
+        self.define(&name, Some(doc), TypeKind::Struct { fields, additional: None });
+        Input::Params(name)
     }
 
     fn string_list_extension(
@@ -130,8 +187,8 @@ impl Builder<'_> {
 
         let wire_path = path_key.split_whitespace().next().unwrap_or_default();
         let mut names = Scope::default();
-        // Names the generated methods use for their own locals.
-        ["body", "request", "response", "form", "value"].iter().for_each(|name| names.reserve(name));
+        // The parameters struct holds the body under this name.
+        names.reserve(Operation::BODY_FIELD);
         let mut params = Vec::new();
         let mut pieces = Vec::new();
         let mut path = String::new();
@@ -226,9 +283,11 @@ impl Builder<'_> {
             name: names.unique(naming::snake(parameter_name)),
             wire: parameter_name.to_owned(),
             location: ParamLocation::Path,
+            encoding: ParamEncoding::Text,
             ty: TypeRef::String,
             required: true,
             doc: None,
+            rules: Vec::new(),
         })
     }
 
@@ -242,18 +301,42 @@ impl Builder<'_> {
     ) -> Result<Param, Error> {
         let data = parameter.parameter_data_ref();
         let hint = format!("{marker_name}{}", naming::camel(&data.name));
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => self.type_of(schema, &hint, &pointer.join("schema"))?,
-            ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+        let (ty, rules) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let rules = match schema {
+                    ReferenceOr::Item(schema) => rules::of_schema(schema),
+                    ReferenceOr::Reference { .. } => Vec::new(),
+                };
+                (self.type_of(schema, &hint, &pointer.join("schema"))?, rules)
+            }
+            ParameterSchemaOrContent::Content(_) => (TypeRef::Json, Vec::new()),
         };
+        let is_text = matches!(ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String)
+            || self.is_string_enum(&ty);
+        let encoding = match (parameter, &data.format) {
+            (_, ParameterSchemaOrContent::Content(_)) => ParamEncoding::Json,
+            _ if is_text => ParamEncoding::Text,
+            (Parameter::Query { style, .. }, _) => ParamEncoding::Styled(match style {
+                // OpenAPI: `explode` defaults to true for `form` only.
+                openapiv3::QueryStyle::Form => QueryStyle::Form { explode: data.explode.unwrap_or(true) },
+                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+            }),
+            _ => ParamEncoding::Json,
+        };
+        // Header names are case-insensitive; lower case is how HTTP/2 sends them.
+        let wire = if location == ParamLocation::Header { data.name.to_ascii_lowercase() } else { data.name.clone() };
         let required = data.required || location == ParamLocation::Path;
         Ok(Param {
             name: names.unique(naming::snake(&data.name)),
-            wire: data.name.clone(),
+            wire,
             location,
+            encoding,
             ty,
             required,
             doc: data.description.clone(),
+            rules,
         })
     }
 
@@ -283,7 +366,7 @@ impl Builder<'_> {
             (_, None) => TypeRef::JsonObject,
         };
         let (media_kind, ty) = match media_kind {
-            BodyMedia::Bytes(content_type) => (BodyMedia::Bytes(content_type), TypeRef::File),
+            BodyMedia::Bytes(content_type) => (BodyMedia::Bytes(content_type), TypeRef::Bytes),
             // A multipart body must be a struct to become parts; anything else is sent as JSON text.
             BodyMedia::Multipart | BodyMedia::Form if !self.is_struct(&ty) => {
                 self.warn(&media_pointer, "a form body that is not an object is sent as JSON");
@@ -292,6 +375,17 @@ impl Builder<'_> {
             other => (other, ty),
         };
         Ok(RequestBody { ty, media: media_kind, description: body.description.clone() })
+    }
+
+    fn is_string_enum(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty else { return false };
+        if let Some(def) = self.types.get(name) {
+            return matches!(def.kind, TypeKind::StringEnum { .. });
+        }
+        let key = self.component_names.iter().find(|(_, rust)| *rust == name).map(|(key, _)| key);
+        let schema = key.and_then(|key| self.spec.components.as_ref()?.schemas.get(key));
+        matches!(schema, Some(ReferenceOr::Item(schema)) if matches!(&schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty()))
     }
 
     fn is_struct(&self, ty: &TypeRef) -> bool {
@@ -375,6 +469,7 @@ impl Builder<'_> {
             doc,
             kind: TypeKind::ByStatus { variants },
             directions: Directions::default(),
+            validated: false,
         });
         Output::ByStatus(name)
     }

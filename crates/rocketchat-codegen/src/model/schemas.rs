@@ -128,6 +128,7 @@ impl Builder<'_> {
                     doc: None,
                     kind: TypeKind::Alias(target),
                     directions: Directions::default(),
+                    validated: false,
                 });
                 return Ok(());
             }
@@ -143,7 +144,13 @@ impl Builder<'_> {
         }
         if ty != TypeRef::Named(name.clone()) {
             let doc = schema.schema_data.description.clone();
-            self.insert_type(TypeDef { name, doc, kind: TypeKind::Alias(ty), directions: Directions::default() });
+            self.insert_type(TypeDef {
+                name,
+                doc,
+                kind: TypeKind::Alias(ty),
+                directions: Directions::default(),
+                validated: false,
+            });
         }
         Ok(())
     }
@@ -371,6 +378,10 @@ impl Builder<'_> {
                 }
             };
             let optional = !object.required.contains(wire);
+            let rules = match property {
+                ReferenceOr::Item(schema) => super::rules::of_schema(schema),
+                ReferenceOr::Reference { .. } => Vec::new(),
+            };
             fields.push(Field {
                 name: names.unique(naming::snake(wire)),
                 wire: Some(wire.clone()),
@@ -378,6 +389,7 @@ impl Builder<'_> {
                 optional,
                 nullable,
                 doc,
+                rules,
             });
         }
         Ok(())
@@ -477,7 +489,15 @@ impl Builder<'_> {
                     };
                     let field_name = names.unique(part_name);
                     let doc = self.referenced_description(reference);
-                    fields.push(Field { name: field_name, wire: None, ty, optional: false, nullable: false, doc });
+                    fields.push(Field {
+                        name: field_name,
+                        wire: None,
+                        ty,
+                        optional: false,
+                        nullable: false,
+                        doc,
+                        rules: Vec::new(),
+                    });
                 }
                 ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(object)), .. }) => {
                     if object.additional_properties.is_some() && object.properties.is_empty() {
@@ -503,6 +523,7 @@ impl Builder<'_> {
                         optional: false,
                         nullable: false,
                         doc: None,
+                        rules: Vec::new(),
                     });
                 }
             }
@@ -600,5 +621,6 @@ fn untagged_variant_name(ty: &TypeRef) -> String {
         TypeRef::Vec(_) => "List".into(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Boxed(inner) => untagged_variant_name(inner),
+        TypeRef::Bytes => "Bytes".into(),
     }
 }

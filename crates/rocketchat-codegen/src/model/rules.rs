@@ -1,0 +1,110 @@
+//! The spec's validation keywords, and which types need checking before a request is sent.
+
+use super::{Rule, Scalar, TypeDef, TypeKind, TypeRef};
+use openapiv3::{Schema, SchemaKind, Type};
+use std::collections::BTreeMap;
+
+/// The rules a schema states for its own value (not those of the types it refers to).
+pub(super) fn of_schema(schema: &Schema) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    let mut bound = |rule: fn(f64, bool) -> Rule, value: Option<f64>, exclusive: bool| {
+        if let Some(value) = value {
+            rules.push(rule(value, exclusive));
+        }
+    };
+    let minimum = |bound, exclusive| Rule::Minimum { bound, exclusive };
+    let maximum = |bound, exclusive| Rule::Maximum { bound, exclusive };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => {
+            bound(minimum, integer.minimum.map(|value| value as f64), integer.exclusive_minimum);
+            bound(maximum, integer.maximum.map(|value| value as f64), integer.exclusive_maximum);
+            let values: Vec<Scalar> = integer.enumeration.iter().flatten().map(|&v| Scalar::Integer(v)).collect();
+            if !values.is_empty() {
+                rules.push(Rule::OneOf(values));
+            }
+        }
+        SchemaKind::Type(Type::Number(number)) => {
+            bound(minimum, number.minimum, number.exclusive_minimum);
+            bound(maximum, number.maximum, number.exclusive_maximum);
+            let values: Vec<Scalar> = number.enumeration.iter().flatten().map(|&v| Scalar::Number(v)).collect();
+            if !values.is_empty() {
+                rules.push(Rule::OneOf(values));
+            }
+        }
+        SchemaKind::Type(Type::Boolean(boolean)) => {
+            let values: Vec<Scalar> = boolean.enumeration.iter().flatten().map(|&v| Scalar::Bool(v)).collect();
+            // `[true, false]` allows everything a `bool` can be.
+            if values.len() == 1 {
+                rules.push(Rule::OneOf(values));
+            }
+        }
+        SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => {
+            rules.extend(string.min_length.filter(|&min| min > 0).map(|min| Rule::MinLength(min as u64)));
+            rules.extend(string.max_length.map(|max| Rule::MaxLength(max as u64)));
+            rules.extend(string.pattern.clone().map(Rule::Pattern));
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            rules.extend(array.min_items.filter(|&min| min > 0).map(|min| Rule::MinItems(min as u64)));
+            rules.extend(array.max_items.map(|max| Rule::MaxItems(max as u64)));
+            if array.unique_items {
+                rules.push(Rule::UniqueItems);
+            }
+        }
+        _ => {}
+    }
+    rules
+}
+
+/// Marks every type whose fields have rules, or hold a type that does: those implement
+/// `Validate`. A fixed point, since types refer to each other in any order (and in cycles).
+pub(super) fn mark_validated(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
+    let mut validated: Vec<bool> = types.iter().map(has_own_rules).collect();
+    loop {
+        let mut changed = false;
+        for position in 0..types.len() {
+            if validated[position] {
+                continue;
+            }
+            let holds_validated = contained(&types[position].kind)
+                .into_iter()
+                .any(|ty| named_in(ty).is_some_and(|name| index.get(name).is_some_and(|&i| validated[i])));
+            if holds_validated {
+                validated[position] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (def, validated) in types.iter_mut().zip(validated) {
+        // Only what a request sends is checked.
+        def.validated = validated && def.directions.serialize;
+    }
+}
+
+fn has_own_rules(def: &TypeDef) -> bool {
+    matches!(&def.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|field| !field.rules.is_empty()))
+}
+
+/// The types a type holds directly, as its fields or variants.
+pub(super) fn contained(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct { fields, additional } => fields.iter().map(|field| &field.ty).chain(additional).collect(),
+        TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
+            variants.iter().map(|variant| &variant.ty).collect()
+        }
+        TypeKind::Alias(target) => vec![target],
+        TypeKind::StringEnum { .. } | TypeKind::ByStatus { .. } => Vec::new(),
+    }
+}
+
+/// The generated type inside `Vec`, maps and boxes, if any.
+pub(crate) fn named_in(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner),
+        _ => None,
+    }
+}
