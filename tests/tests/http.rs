@@ -2,8 +2,8 @@
 //! decoding of each documented response, and each error status mapped to its variant.
 
 use rocketchat::types::{
-    GroupChanged, GroupsKickRequest, GroupsLeaveRequest, GroupsRemoveLeaderRequest, Room, RoomType, Success, Team,
-    TeamsLeaveRequest, User,
+    GroupChanged, GroupsKickRequest, GroupsLeaveRequest, GroupsRemoveLeaderRequest, Room, RoomType, Success,
+    SystemMessages, Team, TeamsLeaveRequest, User,
 };
 use rocketchat::{Client, Credentials, Error, ErrorType};
 use serde_json::json;
@@ -111,7 +111,8 @@ async fn the_documented_group_body_decodes_with_unknown_fields_kept() {
             "_id": "ByehQjC44FwMeiLbX", "name": "invite-me", "t": "p", "usernames": ["testing2"], "msgs": 0,
             "u": {"_id": "aobEdbYhXfu5hkeqG", "username": "testing1"},
             "ts": "2016-12-09T15:08:58.042Z", "ro": false, "sysMes": true,
-            "_updatedAt": "2016-12-09T15:22:40.656Z", "lastMessage": {"msg": "hi"}, "t2": "new"
+            "_updatedAt": "2016-12-09T15:22:40.656Z", "lastMessage": {"_id": "M1", "msg": "hi", "pinned": false},
+            "t2": "new"
         }
     });
     let server = Server::start(vec![Reply::json(200, &body)]).await;
@@ -121,8 +122,21 @@ async fn the_documented_group_body_decodes_with_unknown_fields_kept() {
     assert_eq!(group.id, "ByehQjC44FwMeiLbX");
     assert_eq!(group.t, Some(RoomType::P));
     assert_eq!(group.u.expect("owner").username.as_deref(), Some("testing1"));
-    assert_eq!(group.additional_properties["lastMessage"], json!({"msg": "hi"}));
+    assert_eq!(group.sys_mes, Some(SystemMessages::Bool(true)));
+    let last_message = group.last_message.expect("the last message");
+    assert_eq!((last_message.id.as_str(), last_message.msg.as_deref()), ("M1", Some("hi")));
+    assert_eq!(last_message.additional_properties["pinned"], json!(false));
     assert_eq!(group.additional_properties["t2"], json!("new"));
+}
+
+#[tokio::test]
+async fn a_current_room_object_decodes_with_system_messages_as_a_list() {
+    let body = json!({"success": true, "group": {"_id": "R1", "sysMes": ["uj", "ul"], "usersCount": 2}});
+    let server = Server::start(vec![Reply::json(200, &body)]).await;
+    let request = GroupsKickRequest::new(Room::Id("R1".into()), User::Id("U".into()));
+    let group = client(&server.url()).groups_kick(&request).await.unwrap().group.expect("the group object");
+    assert_eq!(group.sys_mes, Some(SystemMessages::List(vec!["uj".into(), "ul".into()])));
+    assert_eq!(group.users_count, Some(2));
 }
 
 async fn error_for(reply: Reply) -> Error {

@@ -236,6 +236,52 @@ error_types! {
     AppPrevented => "error-app-prevented",
     /// `invalid-params`: the body does not match the endpoint's schema.
     InvalidParams => "invalid-params",
+    /// `error-invalid-params`: a query parameter does not match the endpoint's schema.
+    InvalidQueryParams => "error-invalid-params",
+    /// `error-invalid-sort`: the `sort` parameter is not valid JSON or names a field that may not be sorted on.
+    InvalidSort => "error-invalid-sort",
+    /// `error-user-already-owner`
+    UserAlreadyOwner => "error-user-already-owner",
+    /// `error-user-not-owner`
+    UserNotOwner => "error-user-not-owner",
+    /// `error-remove-last-owner`: the last owner cannot lose the role.
+    RemoveLastOwner => "error-remove-last-owner",
+    /// `error-user-already-moderator`
+    UserAlreadyModerator => "error-user-already-moderator",
+    /// `error-user-not-moderator`
+    UserNotModerator => "error-user-not-moderator",
+    /// `error-user-already-leader`
+    UserAlreadyLeader => "error-user-already-leader",
+    /// `error-users-params-not-provided`
+    UsersParamsNotProvided => "error-users-params-not-provided",
+    /// `error-empty-invite-list`
+    EmptyInviteList => "error-empty-invite-list",
+    /// `error-user-is-banned`
+    UserIsBanned => "error-user-is-banned",
+    /// `error-team-not-found`
+    TeamNotFound => "error-team-not-found",
+    /// `error-duplicate-channel-name`: a room of that name exists.
+    DuplicateChannelName => "error-duplicate-channel-name",
+    /// `error-archived-duplicate-name`: an archived room of that name exists.
+    ArchivedDuplicateName => "error-archived-duplicate-name",
+    /// `error-invalid-room-name`
+    InvalidRoomName => "error-invalid-room-name",
+    /// `error-invalid-name`
+    InvalidName => "error-invalid-name",
+    /// `error-user-limit-exceeded`
+    UserLimitExceeded => "error-user-limit-exceeded",
+    /// `error-not-authorized`: the user may not do this (a 400, not a 403).
+    NotAuthorized => "error-not-authorized",
+    /// `error-action-not-allowed`: the user may not change this room setting.
+    ActionNotAllowed => "error-action-not-allowed",
+    /// `error-invalid-room-type`
+    InvalidRoomType => "error-invalid-room-type",
+    /// `error-cannot-delete-team-channel`
+    CannotDeleteTeamChannel => "error-cannot-delete-team-channel",
+    /// `error-cannot-delete-federated-room`
+    CannotDeleteFederatedRoom => "error-cannot-delete-federated-room",
+    /// `error-app-prevented-deleting`: an installed app refused the deletion.
+    AppPreventedDeleting => "error-app-prevented-deleting",
     /// `error-unauthorized`: the user lacks a permission (a 403).
     Unauthorized => "error-unauthorized",
     /// `unauthorized`: the short form of a 403.

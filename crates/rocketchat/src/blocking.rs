@@ -100,4 +100,664 @@ impl Client {
     ) -> Result<crate::types::GroupChanged, Error> {
         self.transport.execute::<operations::GroupsKick>(body)
     }
+
+    /// Create a private group
+    ///
+    /// `POST /api/v1/groups.create`. Blocks until the call completes; see [`crate::Client::groups_create`] for the permissions and failures.
+    pub fn groups_create(
+        &self,
+        body: &crate::types::GroupsCreateRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsCreate>(body)
+    }
+
+    /// Get a private group
+    ///
+    /// `GET /api/v1/groups.info`. Blocks until the call completes; see [`crate::Client::groups_info`] for the permissions and failures.
+    pub fn groups_info(
+        &self,
+        params: &crate::types::GroupsInfoParams,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsInfo>(params)
+    }
+
+    /// Add users to a private group
+    ///
+    /// `POST /api/v1/groups.invite`. Blocks until the call completes; see [`crate::Client::groups_invite`] for the permissions and failures.
+    pub fn groups_invite(
+        &self,
+        body: &crate::types::GroupsInviteRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsInvite>(body)
+    }
+
+    /// Add every user of the workspace to a private group
+    ///
+    /// `POST /api/v1/groups.addAll`. Blocks until the call completes; see [`crate::Client::groups_add_all`] for the permissions and failures.
+    pub fn groups_add_all(
+        &self,
+        body: &crate::types::GroupsAddAllRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsAddAll>(body)
+    }
+
+    /// Give a user the owner role in a private group
+    ///
+    /// `POST /api/v1/groups.addOwner`. Blocks until the call completes; see [`crate::Client::groups_add_owner`] for the permissions and failures.
+    pub fn groups_add_owner(
+        &self,
+        body: &crate::types::GroupsAddOwnerRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsAddOwner>(body)
+    }
+
+    /// Take the owner role from a user in a private group
+    ///
+    /// `POST /api/v1/groups.removeOwner`. Blocks until the call completes; see [`crate::Client::groups_remove_owner`] for the permissions and failures.
+    pub fn groups_remove_owner(
+        &self,
+        body: &crate::types::GroupsRemoveOwnerRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsRemoveOwner>(body)
+    }
+
+    /// Give a user the moderator role in a private group
+    ///
+    /// `POST /api/v1/groups.addModerator`. Blocks until the call completes; see [`crate::Client::groups_add_moderator`] for the permissions and failures.
+    pub fn groups_add_moderator(
+        &self,
+        body: &crate::types::GroupsAddModeratorRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsAddModerator>(body)
+    }
+
+    /// Take the moderator role from a user in a private group
+    ///
+    /// `POST /api/v1/groups.removeModerator`. Blocks until the call completes; see [`crate::Client::groups_remove_moderator`] for the permissions and failures.
+    pub fn groups_remove_moderator(
+        &self,
+        body: &crate::types::GroupsRemoveModeratorRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsRemoveModerator>(body)
+    }
+
+    /// Give a user the leader role in a private group
+    ///
+    /// `POST /api/v1/groups.addLeader`. Blocks until the call completes; see [`crate::Client::groups_add_leader`] for the permissions and failures.
+    pub fn groups_add_leader(
+        &self,
+        body: &crate::types::GroupsAddLeaderRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsAddLeader>(body)
+    }
+
+    /// List the members of a private group
+    ///
+    /// `GET /api/v1/groups.members`. Blocks until the call completes; see [`crate::Client::groups_members`] for the permissions and failures.
+    pub fn groups_members(
+        &self,
+        params: &crate::types::GroupsMembersParams,
+    ) -> Result<crate::types::GroupsMembersResponse, Error> {
+        self.transport.execute::<operations::GroupsMembers>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_members`](Self::groups_members), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_members_iter(
+        &self,
+        params: &crate::types::GroupsMembersParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsMembers> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List the moderators of a private group
+    ///
+    /// `GET /api/v1/groups.moderators`. Blocks until the call completes; see [`crate::Client::groups_moderators`] for the permissions and failures.
+    pub fn groups_moderators(
+        &self,
+        params: &crate::types::GroupsModeratorsParams,
+    ) -> Result<crate::types::GroupsModeratorsResponse, Error> {
+        self.transport.execute::<operations::GroupsModerators>(params)
+    }
+
+    /// List who holds room roles in a private group
+    ///
+    /// `GET /api/v1/groups.roles`. Blocks until the call completes; see [`crate::Client::groups_roles`] for the permissions and failures.
+    pub fn groups_roles(
+        &self,
+        params: &crate::types::GroupsRolesParams,
+    ) -> Result<crate::types::GroupsRolesResponse, Error> {
+        self.transport.execute::<operations::GroupsRoles>(params)
+    }
+
+    /// List the online members of a private group
+    ///
+    /// `GET /api/v1/groups.online`. Blocks until the call completes; see [`crate::Client::groups_online`] for the permissions and failures.
+    pub fn groups_online(
+        &self,
+        params: &crate::types::GroupsOnlineParams,
+    ) -> Result<crate::types::GroupsOnlineResponse, Error> {
+        self.transport.execute::<operations::GroupsOnline>(params)
+    }
+
+    /// Archive a private group
+    ///
+    /// `POST /api/v1/groups.archive`. Blocks until the call completes; see [`crate::Client::groups_archive`] for the permissions and failures.
+    pub fn groups_archive(
+        &self,
+        body: &crate::types::GroupsArchiveRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsArchive>(body)
+    }
+
+    /// Unarchive a private group
+    ///
+    /// `POST /api/v1/groups.unarchive`. Blocks until the call completes; see [`crate::Client::groups_unarchive`] for the permissions and failures.
+    pub fn groups_unarchive(
+        &self,
+        body: &crate::types::GroupsUnarchiveRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsUnarchive>(body)
+    }
+
+    /// Hide a private group from the caller's sidebar
+    ///
+    /// `POST /api/v1/groups.close`. Blocks until the call completes; see [`crate::Client::groups_close`] for the permissions and failures.
+    pub fn groups_close(
+        &self,
+        body: &crate::types::GroupsCloseRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsClose>(body)
+    }
+
+    /// Show a closed private group in the caller's sidebar again
+    ///
+    /// `POST /api/v1/groups.open`. Blocks until the call completes; see [`crate::Client::groups_open`] for the permissions and failures.
+    pub fn groups_open(
+        &self,
+        body: &crate::types::GroupsOpenRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsOpen>(body)
+    }
+
+    /// Delete a private group
+    ///
+    /// `POST /api/v1/groups.delete`. Blocks until the call completes; see [`crate::Client::groups_delete`] for the permissions and failures.
+    pub fn groups_delete(
+        &self,
+        body: &crate::types::GroupsDeleteRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::GroupsDelete>(body)
+    }
+
+    /// Rename a private group
+    ///
+    /// `POST /api/v1/groups.rename`. Blocks until the call completes; see [`crate::Client::groups_rename`] for the permissions and failures.
+    pub fn groups_rename(
+        &self,
+        body: &crate::types::GroupsRenameRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsRename>(body)
+    }
+
+    /// Set the announcement of a private group
+    ///
+    /// `POST /api/v1/groups.setAnnouncement`. Blocks until the call completes; see [`crate::Client::groups_set_announcement`] for the permissions and failures.
+    pub fn groups_set_announcement(
+        &self,
+        body: &crate::types::GroupsSetAnnouncementRequest,
+    ) -> Result<crate::types::GroupsSetAnnouncementResponse, Error> {
+        self.transport.execute::<operations::GroupsSetAnnouncement>(body)
+    }
+
+    /// Set the custom fields of a private group
+    ///
+    /// `POST /api/v1/groups.setCustomFields`. Blocks until the call completes; see [`crate::Client::groups_set_custom_fields`] for the permissions and failures.
+    pub fn groups_set_custom_fields(
+        &self,
+        body: &crate::types::GroupsSetCustomFieldsRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsSetCustomFields>(body)
+    }
+
+    /// Set the description of a private group
+    ///
+    /// `POST /api/v1/groups.setDescription`. Blocks until the call completes; see [`crate::Client::groups_set_description`] for the permissions and failures.
+    pub fn groups_set_description(
+        &self,
+        body: &crate::types::GroupsSetDescriptionRequest,
+    ) -> Result<crate::types::GroupsSetDescriptionResponse, Error> {
+        self.transport.execute::<operations::GroupsSetDescription>(body)
+    }
+
+    /// Set the purpose (description) of a private group
+    ///
+    /// `POST /api/v1/groups.setPurpose`. Blocks until the call completes; see [`crate::Client::groups_set_purpose`] for the permissions and failures.
+    pub fn groups_set_purpose(
+        &self,
+        body: &crate::types::GroupsSetPurposeRequest,
+    ) -> Result<crate::types::GroupsSetPurposeResponse, Error> {
+        self.transport.execute::<operations::GroupsSetPurpose>(body)
+    }
+
+    /// Make a private group read-only or writable
+    ///
+    /// `POST /api/v1/groups.setReadOnly`. Blocks until the call completes; see [`crate::Client::groups_set_read_only`] for the permissions and failures.
+    pub fn groups_set_read_only(
+        &self,
+        body: &crate::types::GroupsSetReadOnlyRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsSetReadOnly>(body)
+    }
+
+    /// Set the topic of a private group
+    ///
+    /// `POST /api/v1/groups.setTopic`. Blocks until the call completes; see [`crate::Client::groups_set_topic`] for the permissions and failures.
+    pub fn groups_set_topic(
+        &self,
+        body: &crate::types::GroupsSetTopicRequest,
+    ) -> Result<crate::types::GroupsSetTopicResponse, Error> {
+        self.transport.execute::<operations::GroupsSetTopic>(body)
+    }
+
+    /// Change a private group into a public channel
+    ///
+    /// `POST /api/v1/groups.setType`. Blocks until the call completes; see [`crate::Client::groups_set_type`] for the permissions and failures.
+    pub fn groups_set_type(
+        &self,
+        body: &crate::types::GroupsSetTypeRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsSetType>(body)
+    }
+
+    /// Turn end-to-end encryption of a private group on or off
+    ///
+    /// `POST /api/v1/groups.setEncrypted`. Blocks until the call completes; see [`crate::Client::groups_set_encrypted`] for the permissions and failures.
+    pub fn groups_set_encrypted(
+        &self,
+        body: &crate::types::GroupsSetEncryptedRequest,
+    ) -> Result<crate::types::GroupResult, Error> {
+        self.transport.execute::<operations::GroupsSetEncrypted>(body)
+    }
+
+    /// Convert a private group into a team
+    ///
+    /// `POST /api/v1/groups.convertToTeam`. Blocks until the call completes; see [`crate::Client::groups_convert_to_team`] for the permissions and failures.
+    pub fn groups_convert_to_team(
+        &self,
+        body: &crate::types::GroupsConvertToTeamRequest,
+    ) -> Result<crate::types::GroupsConvertToTeamResponse, Error> {
+        self.transport.execute::<operations::GroupsConvertToTeam>(body)
+    }
+
+    /// List the private groups the caller belongs to
+    ///
+    /// `GET /api/v1/groups.list`. Blocks until the call completes; see [`crate::Client::groups_list`] for the permissions and failures.
+    pub fn groups_list(
+        &self,
+        params: &crate::types::GroupsListParams,
+    ) -> Result<crate::types::GroupsListResponse, Error> {
+        self.transport.execute::<operations::GroupsList>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_list`](Self::groups_list), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_list_iter(
+        &self,
+        params: &crate::types::GroupsListParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsList> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List every private group on the server
+    ///
+    /// `GET /api/v1/groups.listAll`. Blocks until the call completes; see [`crate::Client::groups_list_all`] for the permissions and failures.
+    pub fn groups_list_all(
+        &self,
+        params: &crate::types::GroupsListAllParams,
+    ) -> Result<crate::types::GroupsListResponse, Error> {
+        self.transport.execute::<operations::GroupsListAll>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_list_all`](Self::groups_list_all), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_list_all_iter(
+        &self,
+        params: &crate::types::GroupsListAllParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsListAll> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List the messages of a private group, newest first
+    ///
+    /// `GET /api/v1/groups.history`. Blocks until the call completes; see [`crate::Client::groups_history`] for the permissions and failures.
+    pub fn groups_history(
+        &self,
+        params: &crate::types::GroupsHistoryParams,
+    ) -> Result<crate::types::GroupsHistoryResponse, Error> {
+        self.transport.execute::<operations::GroupsHistory>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_history`](Self::groups_history), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_history_iter(
+        &self,
+        params: &crate::types::GroupsHistoryParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsHistory> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List the messages of a private group, with filters
+    ///
+    /// `GET /api/v1/groups.messages`. Blocks until the call completes; see [`crate::Client::groups_messages`] for the permissions and failures.
+    pub fn groups_messages(
+        &self,
+        params: &crate::types::GroupsMessagesParams,
+    ) -> Result<crate::types::GroupsMessagesResponse, Error> {
+        self.transport.execute::<operations::GroupsMessages>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_messages`](Self::groups_messages), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_messages_iter(
+        &self,
+        params: &crate::types::GroupsMessagesParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsMessages> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List the files uploaded to a private group
+    ///
+    /// `GET /api/v1/groups.files`. Blocks until the call completes; see [`crate::Client::groups_files`] for the permissions and failures.
+    pub fn groups_files(
+        &self,
+        params: &crate::types::GroupsFilesParams,
+    ) -> Result<crate::types::GroupsFilesResponse, Error> {
+        self.transport.execute::<operations::GroupsFiles>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_files`](Self::groups_files), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_files_iter(
+        &self,
+        params: &crate::types::GroupsFilesParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsFiles> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// Get unread and message counters of a private group
+    ///
+    /// `GET /api/v1/groups.counters`. Blocks until the call completes; see [`crate::Client::groups_counters`] for the permissions and failures.
+    pub fn groups_counters(
+        &self,
+        params: &crate::types::GroupsCountersParams,
+    ) -> Result<crate::types::GroupCounters, Error> {
+        self.transport.execute::<operations::GroupsCounters>(params)
+    }
+
+    /// List the integrations that post to a private group
+    ///
+    /// `GET /api/v1/groups.getIntegrations`. Blocks until the call completes; see [`crate::Client::groups_get_integrations`] for the permissions and failures.
+    pub fn groups_get_integrations(
+        &self,
+        params: &crate::types::GroupsGetIntegrationsParams,
+    ) -> Result<crate::types::GroupsGetIntegrationsResponse, Error> {
+        self.transport.execute::<operations::GroupsGetIntegrations>(params)
+    }
+
+    /// An iterator over every item of [`Client::groups_get_integrations`](Self::groups_get_integrations), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_get_integrations_iter(
+        &self,
+        params: &crate::types::GroupsGetIntegrationsParams,
+    ) -> rocketchat_runtime::Items<'_, operations::GroupsGetIntegrations> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List the teams the caller belongs to
+    ///
+    /// `GET /api/v1/teams.list`. Blocks until the call completes; see [`crate::Client::teams_list`] for the permissions and failures.
+    pub fn teams_list(
+        &self,
+        params: &crate::types::TeamsListParams,
+    ) -> Result<crate::types::TeamsListResponse, Error> {
+        self.transport.execute::<operations::TeamsList>(params)
+    }
+
+    /// An iterator over every item of [`Client::teams_list`](Self::teams_list), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_iter(
+        &self,
+        params: &crate::types::TeamsListParams,
+    ) -> rocketchat_runtime::Items<'_, operations::TeamsList> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List every team in the workspace
+    ///
+    /// `GET /api/v1/teams.listAll`. Blocks until the call completes; see [`crate::Client::teams_list_all`] for the permissions and failures.
+    pub fn teams_list_all(
+        &self,
+        params: &crate::types::TeamsListAllParams,
+    ) -> Result<crate::types::TeamsListAllResponse, Error> {
+        self.transport.execute::<operations::TeamsListAll>(params)
+    }
+
+    /// An iterator over every item of [`Client::teams_list_all`](Self::teams_list_all), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_all_iter(
+        &self,
+        params: &crate::types::TeamsListAllParams,
+    ) -> rocketchat_runtime::Items<'_, operations::TeamsListAll> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// Create a team
+    ///
+    /// `POST /api/v1/teams.create`. Blocks until the call completes; see [`crate::Client::teams_create`] for the permissions and failures.
+    pub fn teams_create(
+        &self,
+        body: &crate::types::TeamsCreateRequest,
+    ) -> Result<crate::types::TeamsCreateResponse, Error> {
+        self.transport.execute::<operations::TeamsCreate>(body)
+    }
+
+    /// Get a team's information
+    ///
+    /// `GET /api/v1/teams.info`. Blocks until the call completes; see [`crate::Client::teams_info`] for the permissions and failures.
+    pub fn teams_info(
+        &self,
+        params: &crate::types::TeamsInfoParams,
+    ) -> Result<crate::types::TeamsInfoResponse, Error> {
+        self.transport.execute::<operations::TeamsInfo>(params)
+    }
+
+    /// Rename a team or change its type
+    ///
+    /// `POST /api/v1/teams.update`. Blocks until the call completes; see [`crate::Client::teams_update`] for the permissions and failures.
+    pub fn teams_update(
+        &self,
+        body: &crate::types::TeamsUpdateRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::TeamsUpdate>(body)
+    }
+
+    /// Delete a team
+    ///
+    /// `POST /api/v1/teams.delete`. Blocks until the call completes; see [`crate::Client::teams_delete`] for the permissions and failures.
+    pub fn teams_delete(
+        &self,
+        body: &crate::types::TeamsDeleteRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::TeamsDelete>(body)
+    }
+
+    /// Find teams by the start of their name
+    ///
+    /// `GET /api/v1/teams.autocomplete`. Blocks until the call completes; see [`crate::Client::teams_autocomplete`] for the permissions and failures.
+    pub fn teams_autocomplete(
+        &self,
+        params: &crate::types::TeamsAutocompleteParams,
+    ) -> Result<crate::types::TeamsAutocompleteResponse, Error> {
+        self.transport.execute::<operations::TeamsAutocomplete>(params)
+    }
+
+    /// Turn a team back into a room
+    ///
+    /// `POST /api/v1/teams.convertToChannel`. Blocks until the call completes; see [`crate::Client::teams_convert_to_channel`] for the permissions and failures.
+    pub fn teams_convert_to_channel(
+        &self,
+        body: &crate::types::TeamsConvertToChannelRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::TeamsConvertToChannel>(body)
+    }
+
+    /// List the team rooms a user has joined
+    ///
+    /// `GET /api/v1/teams.listRoomsOfUser`. Blocks until the call completes; see [`crate::Client::teams_list_rooms_of_user`] for the permissions and failures.
+    pub fn teams_list_rooms_of_user(
+        &self,
+        params: &crate::types::TeamsListRoomsOfUserParams,
+    ) -> Result<crate::types::TeamsListRoomsOfUserResponse, Error> {
+        self.transport.execute::<operations::TeamsListRoomsOfUser>(params)
+    }
+
+    /// An iterator over every item of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_rooms_of_user_iter(
+        &self,
+        params: &crate::types::TeamsListRoomsOfUserParams,
+    ) -> rocketchat_runtime::Items<'_, operations::TeamsListRoomsOfUser> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// List a team's rooms and discussions
+    ///
+    /// `GET /api/v1/teams.listChildren`. Blocks until the call completes; see [`crate::Client::teams_list_children`] for the permissions and failures.
+    pub fn teams_list_children(
+        &self,
+        params: &crate::types::TeamsListChildrenParams,
+    ) -> Result<crate::types::TeamsListChildrenResponse, Error> {
+        self.transport.execute::<operations::TeamsListChildren>(params)
+    }
+
+    /// An iterator over every item of [`Client::teams_list_children`](Self::teams_list_children), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_children_iter(
+        &self,
+        params: &crate::types::TeamsListChildrenParams,
+    ) -> rocketchat_runtime::Items<'_, operations::TeamsListChildren> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// Add users to a team
+    ///
+    /// `POST /api/v1/teams.addMembers`. Blocks until the call completes; see [`crate::Client::teams_add_members`] for the permissions and failures.
+    pub fn teams_add_members(
+        &self,
+        body: &crate::types::TeamsAddMembersRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::TeamsAddMembers>(body)
+    }
+
+    /// List the members of a team
+    ///
+    /// `GET /api/v1/teams.members`. Blocks until the call completes; see [`crate::Client::teams_members`] for the permissions and failures.
+    pub fn teams_members(
+        &self,
+        params: &crate::types::TeamsMembersParams,
+    ) -> Result<crate::types::TeamsMembersResponse, Error> {
+        self.transport.execute::<operations::TeamsMembers>(params)
+    }
+
+    /// An iterator over every item of [`Client::teams_members`](Self::teams_members), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_members_iter(
+        &self,
+        params: &crate::types::TeamsMembersParams,
+    ) -> rocketchat_runtime::Items<'_, operations::TeamsMembers> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
+
+    /// Set the roles of a team member
+    ///
+    /// `POST /api/v1/teams.updateMember`. Blocks until the call completes; see [`crate::Client::teams_update_member`] for the permissions and failures.
+    pub fn teams_update_member(
+        &self,
+        body: &crate::types::TeamsUpdateMemberRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::TeamsUpdateMember>(body)
+    }
+
+    /// Remove a user from a team
+    ///
+    /// `POST /api/v1/teams.removeMember`. Blocks until the call completes; see [`crate::Client::teams_remove_member`] for the permissions and failures.
+    pub fn teams_remove_member(
+        &self,
+        body: &crate::types::TeamsRemoveMemberRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::TeamsRemoveMember>(body)
+    }
+
+    /// Move existing rooms into a team
+    ///
+    /// `POST /api/v1/teams.addRooms`. Blocks until the call completes; see [`crate::Client::teams_add_rooms`] for the permissions and failures.
+    pub fn teams_add_rooms(
+        &self,
+        body: &crate::types::TeamsAddRoomsRequest,
+    ) -> Result<crate::types::TeamsAddRoomsResponse, Error> {
+        self.transport.execute::<operations::TeamsAddRooms>(body)
+    }
+
+    /// Take a room out of a team
+    ///
+    /// `POST /api/v1/teams.removeRoom`. Blocks until the call completes; see [`crate::Client::teams_remove_room`] for the permissions and failures.
+    pub fn teams_remove_room(
+        &self,
+        body: &crate::types::TeamsRemoveRoomRequest,
+    ) -> Result<crate::types::TeamsRoomResponse, Error> {
+        self.transport.execute::<operations::TeamsRemoveRoom>(body)
+    }
+
+    /// Make a team room auto-join or not
+    ///
+    /// `POST /api/v1/teams.updateRoom`. Blocks until the call completes; see [`crate::Client::teams_update_room`] for the permissions and failures.
+    pub fn teams_update_room(
+        &self,
+        body: &crate::types::TeamsUpdateRoomRequest,
+    ) -> Result<crate::types::TeamsRoomResponse, Error> {
+        self.transport.execute::<operations::TeamsUpdateRoom>(body)
+    }
+
+    /// List the rooms of a team
+    ///
+    /// `GET /api/v1/teams.listRooms`. Blocks until the call completes; see [`crate::Client::teams_list_rooms`] for the permissions and failures.
+    pub fn teams_list_rooms(
+        &self,
+        params: &crate::types::TeamsListRoomsParams,
+    ) -> Result<crate::types::TeamsListRoomsResponse, Error> {
+        self.transport.execute::<operations::TeamsListRooms>(params)
+    }
+
+    /// An iterator over every item of [`Client::teams_list_rooms`](Self::teams_list_rooms), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_rooms_iter(
+        &self,
+        params: &crate::types::TeamsListRoomsParams,
+    ) -> rocketchat_runtime::Items<'_, operations::TeamsListRooms> {
+        rocketchat_runtime::Items::new(&self.transport, params)
+    }
 }

@@ -184,4 +184,2372 @@ impl Client {
     ) -> rocketchat_runtime::Call<'_, crate::types::GroupChanged> {
         self.transport.call::<operations::GroupsKick>(body)
     }
+
+    /// Create a private group
+    ///
+    /// `POST /api/v1/groups.create`
+    ///
+    /// Create a private room (group), optionally with members. The caller becomes its owner
+    /// and a member unless `excludeSelf` is true. Usernames in `members` that match no user are
+    /// skipped silently. Keys of `extraData` are copied onto the new room (`broadcast`,
+    /// `encrypted`, `teamId`, `topic`, `federated`, ...); a broadcast group is always read-only.
+    ///
+    /// Permissions: `create-p`; when `extraData.teamId` is given, `create-team-group` in the
+    /// team's main room instead (an unknown team is `error-team-not-found`).
+    ///
+    /// The server checks the body by hand, not with its ajv schema: a missing `name` and
+    /// non-array `members` or non-object `customFields`/`extraData` give plain 400 errors
+    /// without `errorType`; unknown keys are ignored. A missing permission is a 400
+    /// `error-not-allowed`, not a 403: the route means to turn it into a 403, but it compares
+    /// the error's `reason` ("Not allowed") with "error-not-allowed", so that branch never
+    /// fires (the end-to-end tests expect the 400).
+    ///
+    /// The published spec shows an old room object (`sysMes: true`, no `fname` or
+    /// `usersCount`) and lists only the "name is required" error; it also lists `extraData`
+    /// with `broadcast`, `encrypted` and `teamId` only.
+    ///
+    /// # Permissions
+    ///
+    /// `create-p`, `create-team-group`
+    ///
+    /// Added in Rocket.Chat 0.35.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The body is invalid (plain errors without `errorType`: `Body param "name" is required`, `Body param "members" must be an array if provided`, `Body param "customFields" must be an object if provided`, `Body param "extraData" must be an object if provided`), the caller lacks the permission (`error-not-allowed`), the team does not exist (`error-team-not-found`), the name is taken (`error-duplicate-channel-name`, `error-archived-duplicate-name`) or invalid (`error-invalid-room-name`, `error-invalid-name`), or an app refused the room (`error-app-prevented`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_create(
+        &self,
+        body: &crate::types::GroupsCreateRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsCreate>(body)
+    }
+
+    /// Get a private group
+    ///
+    /// `GET /api/v1/groups.info`
+    ///
+    /// The private room (group) with its last message (`lastMessage`). The caller must be able
+    /// to access the room (normally: be a member); otherwise the server answers
+    /// `error-room-not-found`, as it does for a room that does not exist or is not a private
+    /// group. Archived groups are returned.
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins). The
+    /// room object carries many more fields than the published spec shows (`lastMessage`,
+    /// `lm`, `teamId`, `teamMain`, `topic`, `announcement`, `description`, `archived`, ...);
+    /// `sysMes` is absent unless set, and then a list of message types.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsInfoParams`](crate::types::GroupsInfoParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), or the room does not exist, is not a private group, or the caller cannot access it (`error-room-not-found`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_info(
+        &self,
+        params: &crate::types::GroupsInfoParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsInfo>(params)
+    }
+
+    /// Add users to a private group
+    ///
+    /// `POST /api/v1/groups.invite`
+    ///
+    /// Add one or more users to a private room (group); users already in it are left as they
+    /// are. Answers the group after the change (its `msgs` counts the "user added" system
+    /// messages).
+    ///
+    /// The caller needs `add-user-to-joined-room` in the room when they are a member of it,
+    /// or the global `add-user-to-any-p-room`. The room is looked up by id OR name with the
+    /// value of `roomId` (or, when `roomId` is absent or empty, of `roomName`), so either key
+    /// may carry either; the caller's access to the room is not checked beyond those
+    /// permissions, and archived groups are not refused here.
+    ///
+    /// Users: `userId`, `username` or `user` for one user, `userIds` or `usernames` for
+    /// several; a single one is added to the list. When `userId` or `userIds` is present,
+    /// every value is looked up as an id, otherwise as a username (case-insensitive), so do
+    /// not mix ids with usernames. Values that match no user are dropped; when none match,
+    /// the answer is `error-empty-invite-list`. (In federated rooms usernames are passed on
+    /// as they are.)
+    ///
+    /// The published spec lists only `userId`, `username`, `userIds` and `usernames` and shows
+    /// an old room object with `usernames`, which current servers do not send.
+    ///
+    /// # Permissions
+    ///
+    /// `add-user-to-joined-room`, `add-user-to-any-p-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`) or it is not a private group (`error-room-not-found`); no user was given (`error-users-params-not-provided`) or none exists (`error-empty-invite-list`); the caller may not add users (`error-not-allowed`); a user is banned from the room (`error-user-is-banned`); or an app or license limit refused the addition.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_invite(
+        &self,
+        body: &crate::types::GroupsInviteRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsInvite>(body)
+    }
+
+    /// Add every user of the workspace to a private group
+    ///
+    /// `POST /api/v1/groups.addAll`
+    ///
+    /// Add every user of the workspace (or only the active ones) to a private room (group),
+    /// and answer the group after the change. The caller must be able to access the room and
+    /// it must not be archived.
+    ///
+    /// The global `add-all-to-room` permission is required. Without it the server answers 400
+    /// with `error` `Access to Method Forbidden [403]`, `details.method` `addAllToRoom`, and
+    /// an `errorType` that is the NUMBER 403, not a string (the method throws a Meteor error
+    /// with a numeric code). When the workspace has more users than the `API_User_Limit`
+    /// setting, the answer is `error-user-limit-exceeded`.
+    ///
+    /// `activeUsersOnly` is honoured only as the string `"true"` or the number `1`; a JSON
+    /// boolean `true` is ignored (every user is added). The published spec types it boolean
+    /// (while its example sends `'true'`), names no permission, accepts only `roomId` (the
+    /// server also takes `roomName`), and shows the room under `channel` with `usernames`;
+    /// the server sends it under `group`.
+    ///
+    /// # Permissions
+    ///
+    /// `add-all-to-room`
+    ///
+    /// Added in Rocket.Chat 0.55.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), it is archived (`error-room-archived`), there are too many users (`error-user-limit-exceeded`), or the caller lacks `add-all-to-room` (then `errorType` is the number 403).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_add_all(
+        &self,
+        body: &crate::types::GroupsAddAllRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsAddAll>(body)
+    }
+
+    /// Give a user the owner role in a private group
+    ///
+    /// `POST /api/v1/groups.addOwner`
+    ///
+    /// Give a member of a private room (group) the `owner` role. The caller must be able to
+    /// access the room, which must not be archived, and needs `set-owner` in the room. The
+    /// user must already be in the room. In a team's main room the user also becomes an owner
+    /// of the team. A system message announces the change.
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins); the user
+    /// as `userId`, `username` or `user` (the first non-blank one wins). The published spec
+    /// lists only `roomId` and `userId` and names no permission.
+    ///
+    /// # Permissions
+    ///
+    /// `set-owner`
+    ///
+    /// Added in Rocket.Chat 0.49.4.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The room was not given, not found or not accessible (`error-room-param-not-provided`, `error-room-not-found`) or is archived (`error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-owner` (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or is already an owner (`error-user-already-owner`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_add_owner(
+        &self,
+        body: &crate::types::GroupsAddOwnerRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsAddOwner>(body)
+    }
+
+    /// Take the owner role from a user in a private group
+    ///
+    /// `POST /api/v1/groups.removeOwner`
+    ///
+    /// Remove the `owner` role from a member of a private room (group). The caller must be able
+    /// to access the room, which must not be archived, and needs `set-owner` in the room. The
+    /// last owner cannot be removed. In a team's main room the user also stops being an owner
+    /// of the team.
+    ///
+    /// When the user is not in the room the server answers `error-invalid-room` ("Invalid
+    /// room"), not `error-user-not-in-room`.
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins); the user
+    /// as `userId`, `username` or `user`. The published spec lists only `roomId` and `userId`.
+    ///
+    /// # Permissions
+    ///
+    /// `set-owner`
+    ///
+    /// Added in Rocket.Chat 0.49.4.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-owner` (`error-not-allowed`); the user is not in the room (`error-invalid-room`) or not an owner (`error-user-not-owner`); or they are the last owner (`error-remove-last-owner`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_remove_owner(
+        &self,
+        body: &crate::types::GroupsRemoveOwnerRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsRemoveOwner>(body)
+    }
+
+    /// Give a user the moderator role in a private group
+    ///
+    /// `POST /api/v1/groups.addModerator`
+    ///
+    /// Give a member of a private room (group) the `moderator` role. The caller must be able to
+    /// access the room, which must not be archived, and needs `set-moderator` in the room. The
+    /// user must already be in the room. In a team's main room the user also becomes a
+    /// moderator of the team.
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins); the user
+    /// as `userId`, `username` or `user`. The published spec lists only `roomId` and `userId`.
+    ///
+    /// # Permissions
+    ///
+    /// `set-moderator`
+    ///
+    /// Added in Rocket.Chat 0.49.4.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-moderator` (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or already a moderator (`error-user-already-moderator`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_add_moderator(
+        &self,
+        body: &crate::types::GroupsAddModeratorRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsAddModerator>(body)
+    }
+
+    /// Take the moderator role from a user in a private group
+    ///
+    /// `POST /api/v1/groups.removeModerator`
+    ///
+    /// Remove the `moderator` role from a member of a private room (group). The caller must be
+    /// able to access the room, which must not be archived, and needs `set-moderator` in the
+    /// room. In a team's main room the user also stops being a moderator of the team.
+    ///
+    /// When the user is not in the room the server answers `error-invalid-room` ("Invalid
+    /// room"). A member whose subscription has no roles at all is "un-moderated" without
+    /// error; `error-user-not-moderator` comes only when they hold other roles.
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins); the user
+    /// as `userId`, `username` or `user`. The published spec lists only `roomId` and `userId`
+    /// (its description mentions a `userName` key; the server's key is `username`).
+    ///
+    /// # Permissions
+    ///
+    /// `set-moderator`
+    ///
+    /// Added in Rocket.Chat 0.49.4.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-moderator` (`error-not-allowed`); the user is not in the room (`error-invalid-room`) or not a moderator (`error-user-not-moderator`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_remove_moderator(
+        &self,
+        body: &crate::types::GroupsRemoveModeratorRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsRemoveModerator>(body)
+    }
+
+    /// Give a user the leader role in a private group
+    ///
+    /// `POST /api/v1/groups.addLeader`
+    ///
+    /// Give a member of a private room (group) the `leader` role. The caller must be able to
+    /// access the room, which must not be archived, and needs `set-leader` in the room. The
+    /// user must already be in the room.
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins); the user
+    /// as `userId`, `username` or `user`. The published spec lists only `roomId` and `userId`.
+    ///
+    /// # Permissions
+    ///
+    /// `set-leader`
+    ///
+    /// Added in Rocket.Chat 0.58.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-leader` (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or already a leader (`error-user-already-leader`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_add_leader(
+        &self,
+        body: &crate::types::GroupsAddLeaderRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsAddLeader>(body)
+    }
+
+    /// List the members of a private group
+    ///
+    /// `GET /api/v1/groups.members`
+    ///
+    /// One page of the active members of a private room (group), online users first. The
+    /// caller must be able to access the room (otherwise `error-room-not-found`), and the room
+    /// must not be archived (`error-room-archived`). In a broadcast room the caller needs
+    /// `view-broadcast-member-list` in the room; without it the server answers 403
+    /// `{"success": false, "error": "unauthorized"}`.
+    ///
+    /// Filters: `status[]` (user statuses, e.g. `online`, `away`, `busy`, `offline`) and
+    /// `filter` (a case-insensitive text matched against the fields of the
+    /// `Accounts_SearchFields` setting, by default username, name and e-mail). Of `sort` only
+    /// the `username` key is honoured (`{"username": -1}`); other keys are ignored and the
+    /// default order is by connection status, then name (with `UI_Use_Real_Name`) and username.
+    /// `count` is clamped to the `API_Upper_Count_Limit` setting.
+    ///
+    /// Each member is `{_id, username, name, status, _updatedAt}` plus `nickname`,
+    /// `avatarETag` and `federated` when set. The published spec shows `utcOffset`, which
+    /// current servers do not send, gives `status` as a JSON text example
+    /// (`'["online", "away"]'`) while the server reads the repeated key `status[]` (a lone
+    /// `status=online` is a string and fails the server's check with a `Match error`), and
+    /// does not say archived groups are refused.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsMembersParams`](crate::types::GroupsMembersParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `status` (`status[]`, query): Only members with one of these statuses. Sent as the repeated key `status[]` (`status[]=online&status[]=away`).
+    /// - `filter` (`filter`, query): Text matched (case-insensitively) against the username, name and the other `Accounts_SearchFields`.
+    ///
+    /// # Permissions
+    ///
+    /// `view-broadcast-member-list`
+    ///
+    /// Added in Rocket.Chat 0.59.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), it is archived (`error-room-archived`), `sort` is not valid JSON with 1/-1 values (`error-invalid-sort`), or `status` was not an array (a `Match error` without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn groups_members(
+        &self,
+        params: &crate::types::GroupsMembersParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsMembersResponse> {
+        self.transport.call::<operations::GroupsMembers>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_members`](Self::groups_members), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_members_stream(
+        &self,
+        params: &crate::types::GroupsMembersParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsMembers> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List the moderators of a private group
+    ///
+    /// `GET /api/v1/groups.moderators`
+    ///
+    /// The users who hold the `moderator` role in a private room (group), as the room's
+    /// subscriptions name them (`{_id, username, name}`, `name` when known). Not paged. The
+    /// caller must be able to access the room (otherwise `error-room-not-found`), and the room
+    /// must not be archived (`error-room-archived`).
+    ///
+    /// The room is given as `roomId` or `roomName` (if both are sent, `roomId` wins). The
+    /// published spec leaves the items untyped.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsModeratorsParams`](crate::types::GroupsModeratorsParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.70.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), or it is archived (`error-room-archived`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_moderators(
+        &self,
+        params: &crate::types::GroupsModeratorsParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsModeratorsResponse> {
+        self.transport.call::<operations::GroupsModerators>(params)
+    }
+
+    /// List who holds room roles in a private group
+    ///
+    /// `GET /api/v1/groups.roles`
+    ///
+    /// The members of a private room (group) that hold a room role (by default `owner`,
+    /// `moderator`, `leader`: the roles of scope Subscriptions that have a description), one
+    /// entry per member with all their roles, sorted by username. With the `UI_Use_Real_Name`
+    /// setting `u.name` is filled from the user record. Not paged. The caller must be able to
+    /// access the room (otherwise `error-room-not-found`), and the room must not be archived
+    /// (`error-room-archived`).
+    ///
+    /// The published spec marks `roomId` required and omits `roomName`; the server takes
+    /// either (if both are sent, `roomId` wins).
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsRolesParams`](crate::types::GroupsRolesParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.65.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), or it is archived (`error-room-archived`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_roles(
+        &self,
+        params: &crate::types::GroupsRolesParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsRolesResponse> {
+        self.transport.call::<operations::GroupsRoles>(params)
+    }
+
+    /// List the online members of a private group
+    ///
+    /// `GET /api/v1/groups.online`
+    ///
+    /// The members of a private room (group) whose status is not offline, as `{_id, username}`.
+    /// Not paged. The caller must be able to access the room.
+    ///
+    /// Unlike the other `groups.*` routes this one does NOT take `roomId` or `roomName`: the
+    /// room is given by its id in `_id`. The query is validated with
+    /// `additionalProperties: false`, so any other key (`roomId`, `roomName`, `count`, ...) is
+    /// rejected with `invalid-params`. The old `query` parameter (a JSON filter on rooms) is
+    /// still accepted by the validator but ignored unless the server runs with
+    /// `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`; without `_id` the answer is
+    /// `Invalid query`. A room that is not a private group gives `Group does not exists`
+    /// (both plain errors without `errorType`), and a group the caller cannot access gives
+    /// `error-not-allowed`.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsOnlineParams`](crate::types::GroupsOnlineParams):
+    ///
+    /// - `id` (`_id`, query): The id of the group.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.52.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. `_id` is missing (`Invalid query`), the room is not a private group (`Group does not exists`), an unknown query key was sent (`invalid-params`), or the caller cannot access the group (`error-not-allowed`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_online(
+        &self,
+        params: &crate::types::GroupsOnlineParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsOnlineResponse> {
+        self.transport.call::<operations::GroupsOnline>(params)
+    }
+
+    /// Archive a private group
+    ///
+    /// `POST /api/v1/groups.archive`
+    ///
+    /// Archive a private room (group). The caller must be able to see the group and needs the
+    /// `archive-room` permission in it; without it the server answers 400 `error-not-authorized`
+    /// (not 403). A group that is already archived is refused with `error-room-archived`.
+    ///
+    /// The documentation page and the published spec list only `roomId` (required); the server
+    /// takes the room as `roomId` or `roomName`. Current 8.x servers validate the body: exactly
+    /// one of `roomId` or `roomName` (sending both fails the `oneOf`), and unknown keys are
+    /// rejected (`invalid-params`). Older 8.x releases did not validate the body: they let
+    /// `roomId` win when both were sent and ignored other keys.
+    ///
+    /// # Permissions
+    ///
+    /// `archive-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller lacks `archive-room` (`error-not-authorized`), the group is already archived (`error-room-archived`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_archive(
+        &self,
+        body: &crate::types::GroupsArchiveRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsArchive>(body)
+    }
+
+    /// Unarchive a private group
+    ///
+    /// `POST /api/v1/groups.unarchive`
+    ///
+    /// Unarchive a private room (group). The caller must be able to see the group and needs the
+    /// `unarchive-room` permission in it; without it the server answers 400
+    /// `error-not-authorized` (not 403). Unarchiving a group that is not archived succeeds.
+    ///
+    /// The documentation page and the published spec list only `roomId` (required); the server
+    /// takes the room as `roomId` or `roomName`. Current 8.x servers validate the body: exactly
+    /// one of `roomId` or `roomName`, unknown keys rejected (`invalid-params`); older 8.x
+    /// releases let `roomId` win and ignored other keys.
+    ///
+    /// # Permissions
+    ///
+    /// `unarchive-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller lacks `unarchive-room` (`error-not-authorized`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_unarchive(
+        &self,
+        body: &crate::types::GroupsUnarchiveRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsUnarchive>(body)
+    }
+
+    /// Hide a private group from the caller's sidebar
+    ///
+    /// `POST /api/v1/groups.close`
+    ///
+    /// Close (hide) a private room (group) for the caller: it leaves the caller's sidebar until
+    /// it is opened again (`groups.open`) or a new message arrives. No permission is checked;
+    /// it works on archived groups too. If the group is already closed for the caller, or the
+    /// caller has no subscription to it, the server answers 400 with a plain error (no
+    /// `errorType`): `The private group, <name>, is already closed to the sender`.
+    ///
+    /// The documentation page and the published spec list only `roomId`; the server takes the
+    /// room as `roomId` or `roomName`. Current 8.x servers validate the body: exactly one of
+    /// `roomId` or `roomName`, unknown keys rejected (`invalid-params`); older 8.x releases
+    /// let `roomId` win and ignored other keys.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The group is already closed for the caller (plain error, no `errorType`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_close(
+        &self,
+        body: &crate::types::GroupsCloseRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsClose>(body)
+    }
+
+    /// Show a closed private group in the caller's sidebar again
+    ///
+    /// `POST /api/v1/groups.open`
+    ///
+    /// Open a private room (group) that the caller closed with `groups.close`, so it shows in
+    /// the caller's sidebar again. No permission is checked; it works on archived groups too.
+    /// If the group is already open for the caller the server answers 400 with a plain error
+    /// (no `errorType`): `The private group, <name>, is already open for the sender`.
+    ///
+    /// The documentation page and the published spec list only `roomId` (required); the server
+    /// takes the room as `roomId` or `roomName`. Current 8.x servers validate the body: exactly
+    /// one of `roomId` or `roomName`, unknown keys rejected (`invalid-params`); older 8.x
+    /// releases let `roomId` win and ignored other keys.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The group is already open for the caller (plain error, no `errorType`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_open(
+        &self,
+        body: &crate::types::GroupsOpenRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsOpen>(body)
+    }
+
+    /// Delete a private group
+    ///
+    /// `POST /api/v1/groups.delete`
+    ///
+    /// Delete a private room (group) and its messages. The caller must be able to see the group
+    /// and needs `delete-p` in it; for a room that belongs to a team the caller also needs
+    /// `delete-team-group` in the team's main room. Missing permissions give 400
+    /// `error-not-allowed` (not 403). A team's main room cannot be deleted this way
+    /// (`error-cannot-delete-team-channel`; delete the team instead), nor can a federated room.
+    /// Archived groups can be deleted. A Rocket.Chat App may veto the deletion
+    /// (`error-app-prevented-deleting`).
+    ///
+    /// The server takes the room as `roomId` or `roomName`, exactly one of them, and rejects
+    /// other keys (`invalid-params`, from `isGroupsDeleteProps`). The published spec marks
+    /// neither as required. Since 0.71.0 the answer has no `group` object.
+    ///
+    /// # Permissions
+    ///
+    /// `delete-p`, `delete-team-group`
+    ///
+    /// Added in Rocket.Chat 0.49.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not delete the group (`error-not-allowed`), it is a team's main room (`error-cannot-delete-team-channel`) or federated (`error-cannot-delete-federated-room`), an App prevented it (`error-app-prevented-deleting`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_delete(
+        &self,
+        body: &crate::types::GroupsDeleteRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::GroupsDelete>(body)
+    }
+
+    /// Rename a private group
+    ///
+    /// `POST /api/v1/groups.rename`
+    ///
+    /// Change the name of a private room (group). The caller needs `edit-room` in the group
+    /// (else 400 `error-action-not-allowed`, not 403). The new name must be a valid room name
+    /// under the server's naming rules and not already taken. Renaming a team's main room also
+    /// renames the team. Archived groups cannot be renamed (`error-room-archived`). The answer
+    /// is the group after the change.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and `name`; the
+    /// server takes the room as `roomId` or `roomName`. A blank `name` is refused with the plain
+    /// error `The bodyParam "name" is required` (no `errorType`). Current 8.x servers validate
+    /// the body: exactly one of `roomId` or `roomName`, `name` required, unknown keys rejected
+    /// (`invalid-params`); older 8.x releases let `roomId` win and ignored other keys. The
+    /// page's example room (`usernames`, `sysMes: true`) is what old servers sent; current
+    /// servers send `fname`, `usersCount`, `lastMessage` and no `usernames`.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. `name` is blank (plain error, no `errorType`), the name is not valid (`error-invalid-room-name`) or taken (`error-duplicate-channel-name`), the caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_rename(
+        &self,
+        body: &crate::types::GroupsRenameRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsRename>(body)
+    }
+
+    /// Set the announcement of a private group
+    ///
+    /// `POST /api/v1/groups.setAnnouncement`
+    ///
+    /// Set the announcement shown at the top of a private room (group). The caller needs
+    /// `edit-room` in the group (else 400 `error-action-not-allowed`, not 403). An empty string
+    /// clears the announcement. Archived groups are refused (`error-room-archived`). The answer
+    /// echoes the announcement that was saved.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and
+    /// `announcement`; the server takes the room as `roomId` or `roomName`. The published spec
+    /// gives no 400 response. Current 8.x servers validate the body: exactly one of `roomId` or
+    /// `roomName`, `announcement` required (a string), unknown keys rejected
+    /// (`invalid-params`); older 8.x releases answered a missing `announcement` with the plain
+    /// error `The bodyParam "announcement" is required`, let `roomId` win and ignored other
+    /// keys. On an ABAC-managed room the announcement cannot be changed.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.70.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_announcement(
+        &self,
+        body: &crate::types::GroupsSetAnnouncementRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsSetAnnouncementResponse> {
+        self.transport.call::<operations::GroupsSetAnnouncement>(body)
+    }
+
+    /// Set the custom fields of a private group
+    ///
+    /// `POST /api/v1/groups.setCustomFields`
+    ///
+    /// Replace the custom fields of a private room (group) with the given object (keys not sent
+    /// are dropped). The caller needs `edit-room` in the group (else 400
+    /// `error-action-not-allowed`, not 403). Archived groups are refused (`error-room-archived`).
+    /// The answer is the group after the change.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and
+    /// `customFields`; the server takes the room as `roomId` or `roomName`. Current 8.x servers
+    /// validate the body: exactly one of `roomId` or `roomName`, `customFields` required (an
+    /// object), unknown keys rejected (`invalid-params`); older 8.x releases answered a missing
+    /// or non-object `customFields` with the plain error
+    /// `The bodyParam "customFields" is required with a type like object.`.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.62.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_custom_fields(
+        &self,
+        body: &crate::types::GroupsSetCustomFieldsRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsSetCustomFields>(body)
+    }
+
+    /// Set the description of a private group
+    ///
+    /// `POST /api/v1/groups.setDescription`
+    ///
+    /// Set the description of a private room (group). The caller needs `edit-room` in the group
+    /// (else 400 `error-action-not-allowed`, not 403). An empty string clears the description.
+    /// Archived groups are refused (`error-room-archived`). The answer echoes the description
+    /// that was saved.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and
+    /// `description`; the server takes the room as `roomId` or `roomName`. Current 8.x servers
+    /// validate the body: exactly one of `roomId` or `roomName`, `description` required (a
+    /// string), unknown keys rejected (`invalid-params`); older 8.x releases answered a missing
+    /// `description` with the plain error `The bodyParam "description" is required`, let
+    /// `roomId` win and ignored other keys. On an ABAC-managed room the description cannot be
+    /// changed.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_description(
+        &self,
+        body: &crate::types::GroupsSetDescriptionRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsSetDescriptionResponse> {
+        self.transport.call::<operations::GroupsSetDescription>(body)
+    }
+
+    /// Set the purpose (description) of a private group
+    ///
+    /// `POST /api/v1/groups.setPurpose`
+    ///
+    /// Obsolete alias of `groups.setDescription`: the server stores `purpose` as the room's
+    /// description (there is no separate purpose field) and answers with `purpose` echoed. The
+    /// caller needs `edit-room` in the group (else 400 `error-action-not-allowed`, not 403).
+    /// Archived groups are refused (`error-room-archived`).
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and `purpose`;
+    /// the server takes the room as `roomId` or `roomName`. The published spec gives no 400
+    /// response. Current 8.x servers validate the body: exactly one of `roomId` or `roomName`,
+    /// `purpose` required (a string), unknown keys rejected (`invalid-params`); older 8.x
+    /// releases answered a missing `purpose` with the plain error
+    /// `The bodyParam "purpose" is required`.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_purpose(
+        &self,
+        body: &crate::types::GroupsSetPurposeRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsSetPurposeResponse> {
+        self.transport.call::<operations::GroupsSetPurpose>(body)
+    }
+
+    /// Make a private group read-only or writable
+    ///
+    /// `POST /api/v1/groups.setReadOnly`
+    ///
+    /// Set or unset a private room (group) as read-only. The caller needs `edit-room` in the
+    /// group (else 400 `error-action-not-allowed`, not 403). Sending the value the group
+    /// already has is refused with the plain error
+    /// `The private group read only setting is the same as what it would be changed to.` (no
+    /// `errorType`). Broadcast groups cannot be made read-only (`error-action-not-allowed`).
+    /// Archived groups are refused (`error-room-archived`). The answer is the group after the
+    /// change.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and `readOnly`;
+    /// the server takes the room as `roomId` or `roomName`. Current 8.x servers validate the
+    /// body: exactly one of `roomId` or `roomName`, `readOnly` required (a boolean; the strings
+    /// `"true"`/`"false"` are coerced), unknown keys rejected (`invalid-params`); older 8.x
+    /// releases answered a missing `readOnly` with the plain error
+    /// `The bodyParam "readOnly" is required`. The page's example room (`usernames`,
+    /// `joinCodeRequired`, `muted`) is what old servers sent.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.49.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The group already has that setting (plain error, no `errorType`), the caller may not edit the room or it is a broadcast room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_read_only(
+        &self,
+        body: &crate::types::GroupsSetReadOnlyRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsSetReadOnly>(body)
+    }
+
+    /// Set the topic of a private group
+    ///
+    /// `POST /api/v1/groups.setTopic`
+    ///
+    /// Set the topic shown in the header of a private room (group). The caller needs
+    /// `edit-room` in the group (else 400 `error-action-not-allowed`, not 403). An empty string
+    /// clears the topic. Archived groups are refused (`error-room-archived`). The answer echoes
+    /// the topic that was saved.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and `topic`; the
+    /// server takes the room as `roomId` or `roomName`. Current 8.x servers validate the body:
+    /// exactly one of `roomId` or `roomName`, `topic` required (a string), unknown keys
+    /// rejected (`invalid-params`); older 8.x releases answered a missing `topic` with the
+    /// plain error `The bodyParam "topic" is required`, let `roomId` win and ignored other
+    /// keys. On an ABAC-managed room the topic cannot be changed.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_topic(
+        &self,
+        body: &crate::types::GroupsSetTopicRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsSetTopicResponse> {
+        self.transport.call::<operations::GroupsSetTopic>(body)
+    }
+
+    /// Change a private group into a public channel
+    ///
+    /// `POST /api/v1/groups.setType`
+    ///
+    /// Change the type of a private room (group). The route only finds private groups, so in
+    /// practice the only useful value is `c` (make it a public channel): `p` is always refused
+    /// with the plain error `The private group type is the same as what it would be changed to.`
+    /// (no `errorType`), and any other value gives `error-invalid-room-type`. A blank `type`
+    /// gives the plain error `The bodyParam "type" is required`.
+    ///
+    /// The caller needs `edit-room` in the group, and `create-c` to make a public channel (for a
+    /// room inside a team, `create-team-channel` in the team's main room instead). Missing
+    /// permissions give 400 `error-action-not-allowed`, not 403. ABAC-managed private rooms
+    /// cannot be made public (`error-action-not-allowed`, 8.5.0). Archived groups are refused
+    /// (`error-room-archived`). Changing a team's main room also changes the team's type. The
+    /// answer is the room after the change (with `t: c`).
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and `type`; the
+    /// server takes the room as `roomId` or `roomName`. Current 8.x servers validate the body:
+    /// exactly one of `roomId` or `roomName`, `type` required (a string), unknown keys rejected
+    /// (`invalid-params`). The page's example room (`usernames`, `joinCodeRequired`, `muted`)
+    /// is what old servers sent.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`, `create-c`, `create-team-channel`
+    ///
+    /// Added in Rocket.Chat 0.49.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. `type` is blank or already `p` (plain errors, no `errorType`), `type` is not `c` or `p` (`error-invalid-room-type`), the caller may not make the change or the room is ABAC-managed (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_type(
+        &self,
+        body: &crate::types::GroupsSetTypeRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsSetType>(body)
+    }
+
+    /// Turn end-to-end encryption of a private group on or off
+    ///
+    /// `POST /api/v1/groups.setEncrypted`
+    ///
+    /// Turn end-to-end encryption of a private room (group) on or off. The caller needs
+    /// `edit-room` and, when the value changes, `toggle-room-e2e-encryption` in the group;
+    /// missing permissions give 400 `error-action-not-allowed`, not 403. Archived groups are
+    /// refused (`error-room-archived`). The answer is the group after the change.
+    ///
+    /// The documentation page and the published spec list `roomId` (required) and `encrypted`;
+    /// the server takes the room as `roomId` or `roomName`. Current 8.x servers validate the
+    /// body: exactly one of `roomId` or `roomName`, `encrypted` required (a boolean; the
+    /// strings `"true"`/`"false"` are coerced), unknown keys rejected (`invalid-params`); older
+    /// 8.x releases answered a missing or non-boolean `encrypted` with the plain error
+    /// `The bodyParam "encrypted" is required`. The page names only `edit-room`.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-room`, `toggle-room-e2e-encryption`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller may not edit the room or toggle encryption, or the room does not allow encryption (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_set_encrypted(
+        &self,
+        body: &crate::types::GroupsSetEncryptedRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupResult> {
+        self.transport.call::<operations::GroupsSetEncrypted>(body)
+    }
+
+    /// Convert a private group into a team
+    ///
+    /// `POST /api/v1/groups.convertToTeam`
+    ///
+    /// Turn a private room (group) into a private team whose main room is the group. The team
+    /// takes the group's name; every member of the group becomes a team member and the caller
+    /// its owner. The caller needs both `create-team` and `edit-room` (checked in the group);
+    /// without them the server answers 403. Archived groups are refused
+    /// (`error-room-archived`). If a team (or user) with that name already exists the handler
+    /// fails with the plain error `team-name-already-exists` (no `errorType`).
+    ///
+    /// The documentation page and the published spec list only `roomId` (required); the server
+    /// takes exactly one of `roomId` or `roomName` and rejects other keys (`invalid-params`,
+    /// from `isGroupsConvertToTeamProps`). An empty `roomId` or `roomName` gives the plain error
+    /// `The parameter "roomId" or "roomName" is required` (no `errorType`). The page does not
+    /// document the 403.
+    ///
+    /// # Permissions
+    ///
+    /// `create-team`, `edit-room`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. A team with that name exists (`team-name-already-exists`, a plain error), `roomId`/`roomName` is empty (plain error), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn groups_convert_to_team(
+        &self,
+        body: &crate::types::GroupsConvertToTeamRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsConvertToTeamResponse> {
+        self.transport.call::<operations::GroupsConvertToTeam>(body)
+    }
+
+    /// List the private groups the caller belongs to
+    ///
+    /// `GET /api/v1/groups.list`
+    ///
+    /// List the private rooms (groups) the caller is subscribed to, a page at a time, sorted by
+    /// `name` unless `sort` says otherwise. Private discussions and private team rooms the
+    /// caller is in are included (they are rooms of type `p`). Each room carries its last
+    /// message (`lastMessage`) when it has one. No permission is needed.
+    ///
+    /// Paging: `offset` and `count` in the query; the server clamps `count` to its
+    /// `API_Upper_Count_Limit` setting, uses `API_Default_Count` when it is absent, and treats
+    /// `count=0` as "all" only if `API_Allow_Infinite_Count` is on. The answer's `count` is the
+    /// number of rooms in this page and `total` the number of matching rooms. A caller with no
+    /// groups gets `{groups: [], count: 0, total: 0}`. `sort` is a JSON object of field to 1 or
+    /// -1; anything else is `error-invalid-sort`. The `fields` parameter is deprecated and
+    /// honoured only when the server runs with `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS`
+    /// (removed in 9.0.0); this route never honours `query` (removed in 0.67.0).
+    ///
+    /// The published spec's room items (`sysMes: true`, no `fname`/`usersCount`) reflect old
+    /// servers; current servers send full room objects. Query values that fail the server's
+    /// query check are answered with `error-invalid-params`.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsListParams`](crate::types::GroupsListParams):
+    ///
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.33.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. `sort` is not a JSON object of 1/-1 values (`error-invalid-sort`), or the query string fails the server's check (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_list(
+        &self,
+        params: &crate::types::GroupsListParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsListResponse> {
+        self.transport.call::<operations::GroupsList>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_list`](Self::groups_list), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_list_stream(
+        &self,
+        params: &crate::types::GroupsListParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsList> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List every private group on the server
+    ///
+    /// `GET /api/v1/groups.listAll`
+    ///
+    /// List all private rooms (groups) of the workspace, a page at a time, sorted by `name`
+    /// unless `sort` says otherwise; the caller does not need to be a member. Private
+    /// discussions and private team rooms are included. Each room carries its last message
+    /// (`lastMessage`) when it has one. The caller needs the global `view-room-administration`
+    /// permission; without it the server answers 403.
+    ///
+    /// Paging: `offset` and `count` in the query; the server clamps `count` to its
+    /// `API_Upper_Count_Limit` setting, uses `API_Default_Count` when it is absent, and treats
+    /// `count=0` as "all" only if `API_Allow_Infinite_Count` is on. `sort` is a JSON object of
+    /// field to 1 or -1; anything else is `error-invalid-sort`. The `query` and `fields`
+    /// parameters that the published spec lists (added in 0.62.0) are deprecated and honoured
+    /// only when the server runs with `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS` (removed in
+    /// 9.0.0); otherwise they are ignored.
+    ///
+    /// The published spec's room items (`sysMes: true`, no `usersCount`) reflect old servers;
+    /// current servers send full room objects.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsListAllParams`](crate::types::GroupsListAllParams):
+    ///
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// `view-room-administration`
+    ///
+    /// Added in Rocket.Chat 0.59.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. `sort` is not a JSON object of 1/-1 values (`error-invalid-sort`), or the query string fails the server's check (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn groups_list_all(
+        &self,
+        params: &crate::types::GroupsListAllParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsListResponse> {
+        self.transport.call::<operations::GroupsListAll>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_list_all`](Self::groups_list_all), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_list_all_stream(
+        &self,
+        params: &crate::types::GroupsListAllParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsListAll> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List the messages of a private group, newest first
+    ///
+    /// `GET /api/v1/groups.history`
+    ///
+    /// Return the messages of a private room (group), newest first, from `latest` (default: now)
+    /// back to `oldest` (default: the beginning). The caller must be able to see the room
+    /// (normally: be a member); otherwise the server answers `error-room-not-found`, as if the
+    /// group did not exist. Archived groups can be read. System messages hidden by the room or
+    /// the workspace setting `Hide_System_Messages` are left out; thread replies are included
+    /// unless `showThreadMessages=false`.
+    ///
+    /// Paging: `offset` and `count` page through the messages, but this route does NOT use the
+    /// workspace's paging settings: `count` defaults to 20 (not `API_Default_Count`) and is not
+    /// capped by `API_Upper_Count_Limit`. The answer has NO `count`/`offset`/`total` envelope,
+    /// only `messages`; a page with fewer than `count` messages is the last one. Alternatively
+    /// page by time: pass the `ts` of the oldest message received as the next `latest`.
+    ///
+    /// With `unreads=true` the answer also carries `unreadNotLoaded` (an integer, 0 unless
+    /// `oldest` is given and older messages exist between `oldest` and the oldest message
+    /// returned) and, in that case, `firstUnread` (the oldest such message).
+    ///
+    /// Query validation: the server takes the room as `roomId` OR `roomName` (exactly one; sending
+    /// both, or any key not listed here, is rejected with `error-invalid-params`). Boolean flags
+    /// are compared as text: only the exact string `true` turns `inclusive`/`unreads` on, and only
+    /// `false` turns `showThreadMessages` off. The `query` and `fields` parameters are rejected
+    /// (not in the route's schema). `sort` passes validation but is ignored: the order is always
+    /// newest first.
+    ///
+    /// Divergences: the published spec and the documentation page list only `roomId` (required)
+    /// and omit `roomName` and `showThreadMessages`; they model `inclusive` and `unreads` as
+    /// booleans (the server reads the text `true`). They do not say that `count` is not clamped,
+    /// that the default is 20, or that the answer has no paging envelope. The page's changelog
+    /// dates `offset` to 0.75.0.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsHistoryParams`](crate::types::GroupsHistoryParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `latest` (`latest`, query): The newest end of the time range (ISO 8601 date-time, parsed with JavaScript `new Date(...)`). Defaults to now.
+    /// - `oldest` (`oldest`, query): The oldest end of the time range (ISO 8601 date-time). Defaults to no limit.
+    /// - `inclusive` (`inclusive`, query): Whether messages sent exactly at `latest` / `oldest` are included. Only the text `true` means true; anything else (or absence) is false.
+    /// - `unreads` (`unreads`, query): Whether to add `unreadNotLoaded` (and, when it applies, `firstUnread`) to the answer. Only the text `true` means true.
+    /// - `show_thread_messages` (`showThreadMessages`, query): Whether thread replies are listed. Only the text `false` hides them; the default is to show them. Not in the published spec.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many messages to return. Defaults to 20 on this route and is NOT capped by `API_Upper_Count_Limit` (unlike the shared `count` parameter of other lists).
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The query is invalid (`error-invalid-params`: no room, both `roomId` and `roomName`, or an unknown key), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or `sort` is not valid JSON of 1/-1 values (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn groups_history(
+        &self,
+        params: &crate::types::GroupsHistoryParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsHistoryResponse> {
+        self.transport.call::<operations::GroupsHistory>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_history`](Self::groups_history), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_history_stream(
+        &self,
+        params: &crate::types::GroupsHistoryParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsHistory> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List the messages of a private group, with filters
+    ///
+    /// `GET /api/v1/groups.messages`
+    ///
+    /// Return the messages of a private room (group), newest first by default, paged by
+    /// `offset`/`count`, optionally only those that mention given users, that given users
+    /// starred, or that are pinned. Hidden messages are left out. The caller must be able to see
+    /// the room (otherwise `error-room-not-found`), and the group must not be archived
+    /// (`error-room-archived`; use `groups.history` for archived groups).
+    ///
+    /// `count` defaults to `API_Default_Count` (50) and is capped by `API_Upper_Count_Limit`
+    /// (100); `count=0` means all messages only when `API_Allow_Infinite_Count` is on. The
+    /// envelope's `count` is the number of messages in this page and `total` the number of
+    /// matching messages.
+    ///
+    /// Query validation: exactly one of `roomId` or `roomName` (both is rejected); keys other than
+    /// the ones listed here are rejected (`error-invalid-params`). `mentionIds` and `starredIds`
+    /// are ONE text value of comma-separated user ids (`id1,id2`); repeating the key or sending a
+    /// JSON array is rejected or matches nothing. `pinned` is compared case-insensitively with
+    /// `true`; any other value means "do not filter". The legacy `query` and `fields` parameters
+    /// pass validation but are ignored by 8.x servers (unless the server runs with
+    /// `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`), so they are not listed.
+    ///
+    /// Divergences: the published spec marks no room parameter as required and describes
+    /// `mentionIds`/`starredIds` as taking an array (`["id1","id2"]`); the server splits one
+    /// string on commas. It lists `fields` (ignored). It does not mention that archived groups
+    /// are refused. `mentionIds`, `starredIds` and `pinned` came with 7.0.0.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsMessagesParams`](crate::types::GroupsMessagesParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `mention_ids` (`mentionIds`, query): Only messages that mention one of these users: user ids separated by commas. Empty means no filter.
+    /// - `starred_ids` (`starredIds`, query): Only messages starred by one of these users (user ids separated by commas).
+    /// - `pinned` (`pinned`, query): `true` (any letter case) lists only pinned messages; any other value does not filter.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.59.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, both `roomId` and `roomName`, an unknown key), no room value (`error-room-param-not-provided`, e.g. `roomId=`), no such group or not visible (`error-room-not-found`), the group is archived (`error-room-archived`), or a bad `sort` (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_messages(
+        &self,
+        params: &crate::types::GroupsMessagesParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsMessagesResponse> {
+        self.transport.call::<operations::GroupsMessages>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_messages`](Self::groups_messages), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_messages_stream(
+        &self,
+        params: &crate::types::GroupsMessagesParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsMessages> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List the files uploaded to a private group
+    ///
+    /// `GET /api/v1/groups.files`
+    ///
+    /// Return the files uploaded to a private room (group), sorted by file name by default,
+    /// paged by `offset`/`count`. Thumbnails are left out. Each file carries `user` (`_id`,
+    /// `username`, `name` of the uploader) when the uploader still exists. The caller must be
+    /// able to see the room (otherwise `error-room-not-found`); archived groups can be listed.
+    ///
+    /// Filters: `name` is a case-insensitive regular expression on the file name; `typeGroup`
+    /// is compared for equality with the file's type group (`image`, `video`, `audio`, `text`,
+    /// `application`, ...); `onlyConfirmed=true` leaves out temporary uploads that were never
+    /// attached to a message (those with an `expiresAt`).
+    ///
+    /// `count` defaults to `API_Default_Count` (50) and is capped by `API_Upper_Count_Limit`
+    /// (100). Validation: exactly one of `roomId` or `roomName` (both is rejected with
+    /// `error-invalid-params`); `count`/`offset` must be integers >= 0; other unknown keys are
+    /// accepted and ignored. The legacy `query` and `fields` parameters are ignored by 8.x
+    /// servers unless `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`.
+    ///
+    /// Divergences: the published spec lists `typeGroup=all` as "all file types"; the server has
+    /// no such value and `all` matches no file (omit `typeGroup` for all files). It omits
+    /// `onlyConfirmed`, lists `query`/`fields` (ignored) and shows 2018-era file objects with
+    /// absolute `/ufs/...` paths; 8.x servers send `/file-upload/...` paths and more fields
+    /// (`typeGroup`, `identify`, `userId`, ...).
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsFilesParams`](crate::types::GroupsFilesParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `name` (`name`, query): Only files whose name matches this regular expression (case-insensitive).
+    /// - `type_group` (`typeGroup`, query): Only files of this type group (the part of the MIME type before the slash, e.g. `image`). There is no `all` value: omit the parameter for every type.
+    /// - `only_confirmed` (`onlyConfirmed`, query): `true` leaves out temporary uploads not yet confirmed by a message. Not in the published spec.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.59.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, both `roomId` and `roomName`, a negative `count`), no such group or not visible (`error-room-not-found`), or a bad `sort` (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn groups_files(
+        &self,
+        params: &crate::types::GroupsFilesParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsFilesResponse> {
+        self.transport.call::<operations::GroupsFiles>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_files`](Self::groups_files), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_files_stream(
+        &self,
+        params: &crate::types::GroupsFilesParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsFiles> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// Get unread and message counters of a private group
+    ///
+    /// `GET /api/v1/groups.counters`
+    ///
+    /// Return the caller's counters for a private room (group): whether they have it open
+    /// (`joined`), how many unread messages since they last read it (`unreads`, `unreadsFrom`),
+    /// their mentions (`userMentions`), and the room's message count, last activity and number
+    /// of active members (`msgs`, `latest`, `members`).
+    ///
+    /// Rules (from the server code):
+    /// - `joined` is true only when the user's subscription exists AND is open: a member who
+    ///   hid the group (`groups.close`) gets `joined: false` and null unread fields.
+    /// - `unreads`, `unreadsFrom` and `userMentions` are null unless `joined`.
+    /// - `msgs`, `latest` and `members` are null unless `joined` or the caller has the global
+    ///   `view-room-administration` permission.
+    /// - `userId` asks for another user's counters and needs `view-room-administration`;
+    ///   without it the server answers 403.
+    /// - The route does not check that the caller can see the group: any logged-in user gets
+    ///   `joined: false` and nulls for a group they are not in (and so learns that it exists).
+    /// - An archived group is refused (`error-room-archived`).
+    /// - `latest` is the room's last-message time, or its last update when it has no messages.
+    ///
+    /// Query validation: exactly one of `roomId` or `roomName`, plus optional `userId`; any other
+    /// key is rejected (`error-invalid-params`). An empty `roomId=` gives
+    /// `error-room-param-not-provided`.
+    ///
+    /// Divergences: the published spec says the permission `view-room-administration` is
+    /// required; it is only needed for `userId` (and to see `msgs`/`latest`/`members` of groups
+    /// the caller has not joined). Its 200 schema shows plain integers and strings; the server
+    /// sends `null` for the fields above when they do not apply.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsCountersParams`](crate::types::GroupsCountersParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `user_id` (`userId`, query): Whose counters to return (default: the caller). Needs `view-room-administration`; without it the server answers 403.
+    ///
+    /// # Permissions
+    ///
+    /// `view-room-administration`
+    ///
+    /// Added in Rocket.Chat 0.65.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`), empty room value (`error-room-param-not-provided`), no such private group (`error-room-not-found`), or the group is archived (`error-room-archived`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn groups_counters(
+        &self,
+        params: &crate::types::GroupsCountersParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupCounters> {
+        self.transport.call::<operations::GroupsCounters>(params)
+    }
+
+    /// List the integrations that post to a private group
+    ///
+    /// `GET /api/v1/groups.getIntegrations`
+    ///
+    /// Return the incoming and outgoing webhook integrations whose `channel` list names this
+    /// private room (group) as `#<group name>`, plus, unless `includeAllPrivateGroups=false`,
+    /// those set to `all_private_groups`. Sorted by creation time by default, paged by
+    /// `offset`/`count` (`count` defaults to `API_Default_Count`, 50, capped by
+    /// `API_Upper_Count_Limit`, 100).
+    ///
+    /// Permissions: the caller needs at least one of `manage-outgoing-integrations`,
+    /// `manage-own-outgoing-integrations`, `manage-incoming-integrations`,
+    /// `manage-own-incoming-integrations` (otherwise 403), and sees only what those allow: with
+    /// only the `manage-own-*` permissions, only integrations they created; with only one of
+    /// the `manage-*` (all) permissions, only that kind. The caller must also be able to see the
+    /// group (otherwise `error-room-not-found`); archived groups are allowed.
+    ///
+    /// Query validation: `roomId` and/or `roomName` (at least one; if both are sent, `roomId`
+    /// wins), `includeAllPrivateGroups`, `offset`, `count`, `sort`; the legacy `query` and
+    /// `fields` pass validation but 8.x servers ignore them (unless
+    /// `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`). Any other key is rejected
+    /// (`error-invalid-params`).
+    ///
+    /// Divergences: the published spec marks `roomId` required and only mentions `roomName` in
+    /// prose; it omits `includeAllPrivateGroups`, and its 400 example shows the permission error,
+    /// which current servers send as a 403. Integration objects of 8.x servers carry more fields
+    /// than its example (`event`, `scriptEngine`, `retryFailedCalls`, `overrideDestinationChannelEnabled`, ...).
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`GroupsGetIntegrationsParams`](crate::types::GroupsGetIntegrationsParams):
+    ///
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `include_all_private_groups` (`includeAllPrivateGroups`, query): Whether to also list integrations that post to `all_private_groups`. Default true; any non-empty value other than the text `true` means false.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// `manage-outgoing-integrations`, `manage-own-outgoing-integrations`, `manage-incoming-integrations`, `manage-own-incoming-integrations`
+    ///
+    /// Added in Rocket.Chat 0.49.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, an unknown key), empty room values (`error-room-param-not-provided`), no such group or not visible (`error-room-not-found`), or a bad `sort` (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn groups_get_integrations(
+        &self,
+        params: &crate::types::GroupsGetIntegrationsParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::GroupsGetIntegrationsResponse> {
+        self.transport.call::<operations::GroupsGetIntegrations>(params)
+    }
+
+    /// A stream of every item of [`Client::groups_get_integrations`](Self::groups_get_integrations), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn groups_get_integrations_stream(
+        &self,
+        params: &crate::types::GroupsGetIntegrationsParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::GroupsGetIntegrations> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List the teams the caller belongs to
+    ///
+    /// `GET /api/v1/teams.list`
+    ///
+    /// List the public and private teams the caller is a member of, a page at a time. Each team
+    /// carries two counters the server adds: `rooms` (rooms in the team) and `numberOfUsers`
+    /// (team members). `roomId` is the team's main room.
+    ///
+    /// The server clamps `count` to its "Max Record Amount" setting; the answer's `count` is the
+    /// number of teams in this page. `sort` is a JSON object of field to 1 or -1; anything else
+    /// is `error-invalid-sort`. The `query` parameter the published spec lists is ignored unless
+    /// the server runs with `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true` (deprecated), so it
+    /// is not described here.
+    ///
+    /// The published spec types `createdAt`/`_updatedAt` as plain strings and does not mark any
+    /// field required; the server always sends `teams`, `total`, `count`, `offset` and
+    /// `success`.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsListParams`](crate::types::TeamsListParams):
+    ///
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request: `sort` is not JSON or not made of 1/-1 (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn teams_list(
+        &self,
+        params: &crate::types::TeamsListParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsListResponse> {
+        self.transport.call::<operations::TeamsList>(params)
+    }
+
+    /// A stream of every item of [`Client::teams_list`](Self::teams_list), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_stream(
+        &self,
+        params: &crate::types::TeamsListParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsList> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List every team in the workspace
+    ///
+    /// `GET /api/v1/teams.listAll`
+    ///
+    /// List every team in the workspace, a page at a time, with the same `rooms` and
+    /// `numberOfUsers` counters as `teams.list`. Needs the global `view-all-teams` permission;
+    /// without it the server answers 403.
+    ///
+    /// The route reads only `offset` and `count` (clamped to "Max Record Amount"); it takes no
+    /// `sort`, and the answer is in storage order. The published spec does not list the 403.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsListAllParams`](crate::types::TeamsListAllParams):
+    ///
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    ///
+    /// # Permissions
+    ///
+    /// `view-all-teams`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_list_all(
+        &self,
+        params: &crate::types::TeamsListAllParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsListAllResponse> {
+        self.transport.call::<operations::TeamsListAll>(params)
+    }
+
+    /// A stream of every item of [`Client::teams_list_all`](Self::teams_list_all), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_all_stream(
+        &self,
+        params: &crate::types::TeamsListAllParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsListAll> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// Create a team
+    ///
+    /// `POST /api/v1/teams.create`
+    ///
+    /// Create a public (`type` 0) or private (`type` 1) team. The server creates the team's
+    /// main room (a channel or a private group of the same name), makes the caller (or `owner`)
+    /// the team's owner, and adds `members`. With `room.id`, an existing room becomes the
+    /// team's main room instead (a "converted to team" system message is posted there).
+    ///
+    /// Needs the global `create-team` permission (403 otherwise). Turning an existing room
+    /// into a team (`room.id`) also needs `create-team` and `edit-room` in that room; without
+    /// them the server answers 403 `{"success": false, "error": "unauthorized"}` (8.7.0 and
+    /// later).
+    ///
+    /// `members` may hold user ids or usernames; unknown or inactive users are skipped
+    /// silently. The main room always takes the team's `name`; `room.name` and
+    /// `room.members` are ignored. The server rejects keys it does not know
+    /// (`additionalProperties: false`), and `type` must be the number 0 or 1 (no string
+    /// coercion).
+    ///
+    /// Enterprise workspaces with attribute-based access control on can pass
+    /// `abacAttributes` (a map of attribute key to the values the private team requires);
+    /// the answer then lists in `skippedMembers` the usernames left out for lacking the
+    /// attributes. `abacAttributes` is refused when ABAC is off (`error-abac-not-enabled`),
+    /// together with `room.id` (`error-abac-attributes-room-conversion`), or when `owner` is
+    /// someone else (`error-abac-attributes-owner-must-be-caller`).
+    ///
+    /// The documentation page and the published spec list a `sidepanel` object
+    /// (`{items: [channels|discussions]}`) that 7.x servers stored on the main room; the
+    /// 8.x route neither validates nor forwards it, and its validator rejects unknown keys, so
+    /// this spec does not offer it. The published spec does not list the 400 answers, nor
+    /// `owner` as a user id, nor `skippedMembers`.
+    ///
+    /// # Permissions
+    ///
+    /// `create-team`, `edit-room`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The name is taken by a team or user (`team-name-already-exists`) or a room (`room-name-already-exists`); the main room could not be created, e.g. the name breaks the channel-name rule (`error-team-creation`); the body is invalid (`invalid-params`); or an ABAC rule refused it (`error-abac-not-enabled`, `error-abac-attributes-room-conversion`, `error-abac-attributes-owner-must-be-caller`, `error-abac-attributes-required`, `error-abac-attribute-not-assignable`, `error-abac-invalid-attributes`). The team-service errors are plain: `error` is the code itself and there is no `errorType`.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_create(
+        &self,
+        body: &crate::types::TeamsCreateRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsCreateResponse> {
+        self.transport.call::<operations::TeamsCreate>(body)
+    }
+
+    /// Get a team's information
+    ///
+    /// `GET /api/v1/teams.info`
+    ///
+    /// Get a team by id or by name. The caller must be able to access the team's main room
+    /// (any user with `view-c-room` for a public team; members for a private one) or hold the
+    /// global `view-all-teams` permission; otherwise the server answers 403
+    /// `{"success": false, "error": "unauthorized"}`.
+    ///
+    /// Exactly one of `teamId` or `teamName` is taken; both, neither, or any other query key
+    /// is `error-invalid-params`. An empty `teamName` passes validation and gives
+    /// `Team not found`.
+    ///
+    /// The documentation page lists both parameters as optional and shows no errors; the
+    /// published spec lists neither the 400 nor the 403.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsInfoParams`](crate::types::TeamsInfoParams):
+    ///
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    ///
+    /// # Permissions
+    ///
+    /// `view-all-teams`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. No such team (`Team not found`), its main room is gone (`Room not found`), both plain errors without `errorType`; or the query is invalid (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_info(
+        &self,
+        params: &crate::types::TeamsInfoParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsInfoResponse> {
+        self.transport.call::<operations::TeamsInfo>(params)
+    }
+
+    /// Rename a team or change its type
+    ///
+    /// `POST /api/v1/teams.update`
+    ///
+    /// Change a team's name and/or type (0 public, 1 private). The team's main room follows:
+    /// it is renamed and switched between channel and private group. The caller needs
+    /// `edit-team` in the team's main room (403 `{"success": false, "error": "unauthorized"}`
+    /// otherwise).
+    ///
+    /// The team is taken by `teamId` or `teamName` (exactly one; the documentation page and
+    /// the published spec show only `teamId`, and the spec marks it required). `data` must
+    /// hold `name`, `type` or both, and nothing else. At the top level the server also
+    /// accepts `updateRoom` (boolean) and `name` (string) but ignores them; any other key is
+    /// rejected (`additionalProperties: false`). Renaming follows the main room's naming
+    /// rules, so a taken or invalid name fails with that room error.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-team`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`), the body is invalid (`invalid-params`), or renaming the main room failed (for example `error-duplicate-channel-name`, `error-invalid-room-name`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_update(
+        &self,
+        body: &crate::types::TeamsUpdateRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::TeamsUpdate>(body)
+    }
+
+    /// Delete a team
+    ///
+    /// `POST /api/v1/teams.delete`
+    ///
+    /// Delete a team and its main room. Rooms of the team listed in `roomsToRemove` are
+    /// deleted too; every other room of the team is moved back to the workspace. Ids that do
+    /// not belong to the team (and the main room's id) are ignored. Team memberships are
+    /// removed.
+    ///
+    /// The caller needs `delete-team` in the team's main room (403
+    /// `{"success": false, "error": "unauthorized"}` otherwise). Deleting each listed room
+    /// also needs the room's own delete permission (`delete-c`/`delete-p`) and
+    /// `delete-team-channel`/`delete-team-group` in the main room; a refusal there is
+    /// `error-not-allowed` and may leave earlier rooms already deleted.
+    ///
+    /// Exactly one of `teamId` or `teamName`; `roomsToRemove`, when sent, must be a non-empty
+    /// array of unique ids (the published spec does not say so); other keys are rejected
+    /// (`additionalProperties: false`).
+    ///
+    /// # Permissions
+    ///
+    /// `delete-team`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`), the body is invalid (`invalid-params`), or a room could not be deleted (`error-not-allowed`, `error-app-prevented-deleting`, `error-cannot-delete-federated-room`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_delete(
+        &self,
+        body: &crate::types::TeamsDeleteRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::TeamsDelete>(body)
+    }
+
+    /// Find teams by the start of their name
+    ///
+    /// `GET /api/v1/teams.autocomplete`
+    ///
+    /// Find up to 10 teams whose name or display name starts with `name` (case-insensitive),
+    /// among public teams and the teams whose main room the caller is subscribed to. Sorted by
+    /// name.
+    ///
+    /// Each item is the team's MAIN ROOM, not the team: `_id` is the room id and `teamId` the
+    /// team id; `t` is `c` for a public team, `p` for a private one. `avatarETag` appears only
+    /// when the room has a custom avatar. `name` is required (an empty value matches every
+    /// team); any other query key is `error-invalid-params`.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsAutocompleteParams`](crate::types::TeamsAutocompleteParams):
+    ///
+    /// - `name` (`name`, query): The start of the team's name or display name.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. `name` is missing or an unknown key was sent (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn teams_autocomplete(
+        &self,
+        params: &crate::types::TeamsAutocompleteParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsAutocompleteResponse> {
+        self.transport.call::<operations::TeamsAutocomplete>(params)
+    }
+
+    /// Turn a team back into a room
+    ///
+    /// `POST /api/v1/teams.convertToChannel`
+    ///
+    /// Dissolve a team and keep its main room as an ordinary room: a public team's main room
+    /// becomes a channel, a private team's a private group. Rooms of the team listed in
+    /// `roomsToRemove` are deleted; every other room of the team is moved back to the
+    /// workspace. Team memberships are removed and the team is deleted.
+    ///
+    /// The caller needs `convert-team` in the team's main room (403
+    /// `{"success": false, "error": "unauthorized"}` otherwise). Deleting the listed rooms also
+    /// needs their delete permissions (`error-not-allowed`); listing the main room itself
+    /// fails (`error-cannot-delete-team-channel`).
+    ///
+    /// The published spec lists only `teamId` (required); the server takes exactly one of
+    /// `teamId` or `teamName`, and the optional `roomsToRemove` (may be null or empty). Other
+    /// keys are rejected (`additionalProperties: false`). The published spec's
+    /// `missing-teamId-or-teamName` error is not sent by 8.x servers: a body without either
+    /// fails validation (`invalid-params`).
+    ///
+    /// # Permissions
+    ///
+    /// `convert-team`
+    ///
+    /// Added in Rocket.Chat 3.14.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`), the body is invalid (`invalid-params`), or a listed room could not be deleted (`error-not-allowed`, `error-cannot-delete-team-channel`, `error-app-prevented-deleting`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_convert_to_channel(
+        &self,
+        body: &crate::types::TeamsConvertToChannelRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::TeamsConvertToChannel>(body)
+    }
+
+    /// List the team rooms a user has joined
+    ///
+    /// `GET /api/v1/teams.listRoomsOfUser`
+    ///
+    /// List the channels and private groups of a team (its main room included) that the user
+    /// `userId` is subscribed to, a page at a time. Each room carries `isLastOwner`: whether
+    /// that user is the room's only owner (a client uses it to warn before the user leaves or
+    /// is removed). With `canUserDelete=true` only rooms the user may delete are listed
+    /// (`delete-team-channel`/`delete-team-group` in the main room plus `delete-c`/`delete-p`
+    /// in the room); any other value means false.
+    ///
+    /// The caller must be `userId` or hold `view-all-team-channels` in the team's main room
+    /// (403 `{"success": false, "error": "unauthorized"}` otherwise). For a private team the
+    /// caller must also be a member or hold `view-all-teams` (else `user-not-on-private-team`).
+    ///
+    /// Exactly one of `teamId` or `teamName`, plus `userId`; unknown query keys are
+    /// `error-invalid-params`. `sort` is accepted but ignored. Envelope quirks: `offset` in
+    /// the answer is always 0 whatever was asked, and `count` is the number of rooms sent,
+    /// which can be smaller than the page because rooms the user's subscription details do
+    /// not cover are dropped after paging; page by `total` and your own offset.
+    ///
+    /// The published spec says the route needs `view-all-teams` and `view-all-team-channels`;
+    /// neither is required when the caller asks about themselves. It lists only
+    /// `offset`/`count` besides the team and user, and no 400 or 403.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsListRoomsOfUserParams`](crate::types::TeamsListRoomsOfUserParams):
+    ///
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `user_id` (`userId`, query): The user whose rooms are listed.
+    /// - `can_user_delete` (`canUserDelete`, query): `true` to list only rooms the user may delete; any other value is false.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    ///
+    /// # Permissions
+    ///
+    /// `view-all-team-channels`, `view-all-teams`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the private team is hidden from the caller (`user-not-on-private-team`), both plain errors without `errorType`; or the query is invalid (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_list_rooms_of_user(
+        &self,
+        params: &crate::types::TeamsListRoomsOfUserParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsListRoomsOfUserResponse> {
+        self.transport.call::<operations::TeamsListRoomsOfUser>(params)
+    }
+
+    /// A stream of every item of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_rooms_of_user_stream(
+        &self,
+        params: &crate::types::TeamsListRoomsOfUserParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsListRoomsOfUser> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// List a team's rooms and discussions
+    ///
+    /// `GET /api/v1/teams.listChildren`
+    ///
+    /// List what a team holds, a page at a time: its main room, its rooms the caller can see
+    /// (public ones and private ones the caller is in), and the discussions of its main room
+    /// (discussions of other team rooms are not listed). `type=channels` keeps only rooms,
+    /// `type=discussions` only discussions; `filter` matches part of the name or display name,
+    /// case-insensitively. `sort` is a JSON object such as `{"name":1}`.
+    ///
+    /// The team is chosen by exactly one of `teamId`, `teamName` or `roomId` (the team's main
+    /// room, or any room of the team); the caller must be a member of the team, admins
+    /// included (`error-invalid-team-not-a-member`). A team that is not found, or an empty
+    /// selector value, is a 404 `{"success": false, "error": "Resource not found"}`; a `roomId`
+    /// that is not a room, or a room outside any team, is a 400 (`invalid-room`,
+    /// `room-not-on-team`).
+    ///
+    /// Envelope quirk: `count` in the answer is the page size in force (the requested `count`,
+    /// clamped by the server), not the number of items in `data`. When nothing matches the
+    /// server's code cannot read the total and answers 400 with a JavaScript error text
+    /// instead of an empty page.
+    ///
+    /// The published spec shows neither `roomId`'s alternatives as a oneOf nor the 400/404
+    /// answers, and does not say that `type` is limited to `channels` and `discussions`.
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsListChildrenParams`](crate::types::TeamsListChildrenParams):
+    ///
+    /// - `team` (`team`, query): The team, as exactly one of `teamId`, `teamName` or `roomId` (a room of the team).
+    /// - `type` (`type`, query): `channels` for rooms only, `discussions` for discussions only; both when absent.
+    /// - `filter` (`filter`, query): Part of the room's name or display name, case-insensitive.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 6.11.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The caller is not a member of the team (`error-invalid-team-not-a-member`), the team's main room is gone (`error-invalid-team-no-main-room`), `roomId` is not a room or not in a team (`invalid-room`, `room-not-on-team`), all plain errors without `errorType`; the query is invalid (`error-invalid-params`) or `sort` is not valid (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `404`: The team was not found, or the selector value was empty.
+    pub fn teams_list_children(
+        &self,
+        params: &crate::types::TeamsListChildrenParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsListChildrenResponse> {
+        self.transport.call::<operations::TeamsListChildren>(params)
+    }
+
+    /// A stream of every item of [`Client::teams_list_children`](Self::teams_list_children), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_children_stream(
+        &self,
+        params: &crate::types::TeamsListChildrenParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsListChildren> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// Add users to a team
+    ///
+    /// `POST /api/v1/teams.addMembers`
+    ///
+    /// Add users to a team, optionally with team roles. Each user is subscribed to the team's
+    /// main room (which is what makes them a team member) and, when `roles` is given, the
+    /// roles are added to their team membership and to their subscription of the main room.
+    /// Adding a user who is already a member is not an error: they stay a member and the
+    /// given roles are added to the ones they have. After the call, new members are also added
+    /// to the team's auto-join rooms.
+    ///
+    /// The caller needs `add-team-member` or `edit-team-member` in the team's main room;
+    /// without either the server answers 403 `{"success": false, "error": "unauthorized"}`.
+    ///
+    /// Roles: the server does not check role names (any string is stored). The roles that
+    /// mean something in a team are the room roles `owner`, `moderator` and `leader` (and
+    /// custom roles scoped to rooms); the server's own tests also send `member`, which is
+    /// stored but grants nothing. Giving `owner` makes the user a team owner (the last owner
+    /// cannot be removed).
+    ///
+    /// The body is validated strictly: exactly one of `teamId` or `teamName` (both is
+    /// rejected), `members` must be a non-empty array of unique objects, each with `userId`
+    /// and optionally `roles` (an array of strings, or null); unknown keys, in the body or in a
+    /// member, are rejected. A `userId` that does not exist makes the call fail part-way (users
+    /// before it in the list have already been added).
+    ///
+    /// The published spec marks `teamId` required and does not say `teamName` is an
+    /// alternative in the schema (only in prose), nor that `members` must be non-empty; it
+    /// documents only the 200 and 401 responses.
+    ///
+    /// # Permissions
+    ///
+    /// `add-team-member`, `edit-team-member`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, no `errorType`), or the body is invalid (`invalid-params`). A user that cannot be added fails the call with the error of `addUserToRoom`, e.g. an app that prevents the join (`error-app-prevented`); a `userId` that does not exist gives a plain error without `errorType`.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_add_members(
+        &self,
+        body: &crate::types::TeamsAddMembersRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::TeamsAddMembers>(body)
+    }
+
+    /// List the members of a team
+    ///
+    /// `GET /api/v1/teams.members`
+    ///
+    /// List the members of a team, a page at a time, with their team roles and who added
+    /// them. Members can be filtered by username, by name (both case-insensitive substring
+    /// matches) and by presence status. Only active users are listed.
+    ///
+    /// Who sees what: a member of the team, or a holder of `view-all-teams` (checked in the
+    /// team's main room), gets the list. Anyone else gets an EMPTY page
+    /// (`{"members": [], "total": 0, ...}`), not an error. The status of users who hide their
+    /// presence from the caller may be redacted.
+    ///
+    /// Query parameters are validated strictly: exactly one of `teamId` or `teamName`, and
+    /// unknown keys are rejected (`error-invalid-params`). `sort` is accepted but ignored.
+    /// The server clamps `count` to its maximum page
+    /// size.
+    ///
+    /// The published spec says `view-all-teams` is required (it only widens what is visible),
+    /// lists no `offset`/`count`, and shows `status` as a JSON text (`["online", "away"]`);
+    /// the server reads it as repeated query keys (`status=online&status=away`, or
+    /// `status[]=online&status[]=away`; a single value works too).
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsMembersParams`](crate::types::TeamsMembersParams):
+    ///
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `status` (`status`, query): Only members whose presence status is one of these: `online`, `away`, `busy`, `offline` (a user's status as the server stores it).
+    /// - `username` (`username`, query): Only members whose username contains this text (case-insensitive).
+    /// - `name` (`name`, query): Only members whose display name contains this text (case-insensitive).
+    ///
+    /// # Permissions
+    ///
+    /// `view-all-teams`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, no `errorType`), or the query is invalid (`error-invalid-params`: no team, both `teamId` and `teamName`, or an unknown key).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn teams_members(
+        &self,
+        params: &crate::types::TeamsMembersParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsMembersResponse> {
+        self.transport.call::<operations::TeamsMembers>(params)
+    }
+
+    /// A stream of every item of [`Client::teams_members`](Self::teams_members), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_members_stream(
+        &self,
+        params: &crate::types::TeamsMembersParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsMembers> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
+
+    /// Set the roles of a team member
+    ///
+    /// `POST /api/v1/teams.updateMember`
+    ///
+    /// Set a team member's roles. The given `roles` REPLACE the member's roles, in the team
+    /// and in their subscription of the team's main room; omitting `roles`, or sending `null`,
+    /// removes all of them. Role names are not checked (any string is stored); the meaningful
+    /// ones are `owner`, `moderator` and `leader` (and custom room-scoped roles).
+    ///
+    /// The caller needs `edit-team-member` in the team's main room (else 403
+    /// `{"success": false, "error": "unauthorized"}`). The server does not check that the
+    /// user is a member (for a non-member nothing changes, and the call still succeeds), and
+    /// it does not protect the last owner: removing `owner` from the only owner is accepted.
+    ///
+    /// The body is validated strictly: exactly one of `teamId` or `teamName`, and `member`
+    /// with `userId` and optional `roles`; unknown keys are rejected, in the body and in
+    /// `member`. The user is given by id only.
+    ///
+    /// The published spec marks `teamId` required (`teamName` only in prose), leaves the type
+    /// of `roles` items open, and documents only the 200 and 401 responses. Its operationId
+    /// is `post-api-v1-teams.updateMembers` (plural), but the route is `teams.updateMember`.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-team-member`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, or `invalid-team` if it disappears during the call; neither has an `errorType`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_update_member(
+        &self,
+        body: &crate::types::TeamsUpdateMemberRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::TeamsUpdateMember>(body)
+    }
+
+    /// Remove a user from a team
+    ///
+    /// `POST /api/v1/teams.removeMember`
+    ///
+    /// Remove a user from a team: their team membership ends and they are removed from the
+    /// team's main room. If `rooms` is given, they are also removed from those rooms of the
+    /// team; ids of rooms that are not in the team are ignored. The team's last owner cannot
+    /// be removed; no such check is made for the other rooms, so the user may be removed
+    /// from a room of which they are the only owner.
+    ///
+    /// The caller needs `edit-team-member` in the team's main room (else 403
+    /// `{"success": false, "error": "unauthorized"}`). The user must be an active user
+    /// (`invalid-user` otherwise) and a member of the team, or at least subscribed to its main
+    /// room (`member-does-not-exist` otherwise).
+    ///
+    /// The body is validated strictly: exactly one of `teamId` or `teamName`; `userId`
+    /// (required; the user is given by id only, there is no `username`); `rooms` optional,
+    /// may be null, and when present must be a non-empty array of unique strings
+    /// (`rooms: []` is rejected). Unknown keys are rejected.
+    ///
+    /// The published spec marks `teamId` required (`teamName` only in prose), does not say
+    /// that `rooms` must be non-empty, and documents only the 200 and 401 responses.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-team-member`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the user does not exist or is inactive (`invalid-user`), is not a member (`member-does-not-exist`) or is the last owner (`last-owner-can-not-be-removed`); these carry no `errorType`. Or the body is invalid (`invalid-params`). Removing the user from one of `rooms` can fail (an app vetoing the leave gives `error-app-prevented`) after the team membership is already gone.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_remove_member(
+        &self,
+        body: &crate::types::TeamsRemoveMemberRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::TeamsRemoveMember>(body)
+    }
+
+    /// Move existing rooms into a team
+    ///
+    /// `POST /api/v1/teams.addRooms`
+    ///
+    /// Move existing public or private rooms into a team. Answers with the moved rooms, each
+    /// now carrying the team's `teamId` (and no `teamDefault`: a moved room is not auto-join;
+    /// see `teams.updateRoom`). For each moved public room a system message is posted in the
+    /// team's main room.
+    ///
+    /// The caller needs `move-room-to-team` in the team's main room; without it the server
+    /// answers 403 with `{"success": false, "error": "error-no-permission-team-channel"}`.
+    /// Every room must exist and be accessible to the caller (`invalid-room` otherwise), must
+    /// not belong to a team already (`room-already-on-team`), and the caller must be an owner
+    /// of it (`error-no-owner-channel`). The check is all-or-nothing: if any room fails, no
+    /// room is moved (though system messages for public rooms checked before the failing one
+    /// may already have been posted).
+    ///
+    /// The body is validated strictly: exactly one of `teamId` or `teamName`, and `rooms`, a
+    /// non-empty array of room ids (required); unknown keys are rejected. Older 8.x builds
+    /// did not require `rooms` in the schema and failed later with a plain error.
+    ///
+    /// The published spec marks `teamId` required (`teamName` only in prose) and documents
+    /// only the 200 and 401 responses; its example room carries `sysMes: true` and
+    /// `federated`, which current servers send only when set.
+    ///
+    /// # Permissions
+    ///
+    /// `move-room-to-team`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), a room does not exist or is not accessible to the caller (`invalid-room`), already belongs to a team (`room-already-on-team`), or the caller is not its owner (`error-no-owner-channel`); these carry no `errorType`. Or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the caller lacks `move-room-to-team` in the team's main room. The body's `error` is `error-no-permission-team-channel` (not `unauthorized`).
+    pub fn teams_add_rooms(
+        &self,
+        body: &crate::types::TeamsAddRoomsRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsAddRoomsResponse> {
+        self.transport.call::<operations::TeamsAddRooms>(body)
+    }
+
+    /// Take a room out of a team
+    ///
+    /// `POST /api/v1/teams.removeRoom`
+    ///
+    /// Take a room out of a team: the room stays, but no longer belongs to the team. Answers
+    /// with the room as it now is (no `teamId`, no `teamDefault`). For a public room a
+    /// system message is posted in the team's main room.
+    ///
+    /// The caller needs `remove-team-channel` in the team's main room (else 403
+    /// `{"success": false, "error": "unauthorized"}`). Unless the caller also has
+    /// `view-all-team-channels` there, they must be able to access the room
+    /// (`invalid-room` otherwise). The room must belong to that team
+    /// (`room-not-on-that-team`).
+    ///
+    /// The body is validated strictly: exactly one of `teamId` or `teamName`, and `roomId`
+    /// (required); unknown keys are rejected.
+    ///
+    /// The published spec makes no field required and says both `remove-team-channel` and
+    /// `view-all-team-channels` are required; only the first is, the second widens which
+    /// rooms may be removed. It documents only the 200 and 401 responses.
+    ///
+    /// # Permissions
+    ///
+    /// `remove-team-channel`, `view-all-team-channels`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the room does not exist or is not accessible to the caller (`invalid-room`), or is not in that team (`room-not-on-that-team`); these carry no `errorType`. Or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_remove_room(
+        &self,
+        body: &crate::types::TeamsRemoveRoomRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsRoomResponse> {
+        self.transport.call::<operations::TeamsRemoveRoom>(body)
+    }
+
+    /// Make a team room auto-join or not
+    ///
+    /// `POST /api/v1/teams.updateRoom`
+    ///
+    /// Set whether a room of a team is auto-join (`isDefault`). The team is found from the
+    /// room, so no team is sent. Answers with the room, carrying `teamDefault`.
+    ///
+    /// Turning auto-join on also adds the team's members to the room right away, up to the
+    /// server's `API_User_Limit` setting (500 by default; members beyond it are not added),
+    /// and the answered `usersCount` counts them. Members who join the team later are added
+    /// to its auto-join rooms.
+    ///
+    /// The caller needs `edit-team-channel` in the team's main room (else 403
+    /// `{"success": false, "error": "unauthorized"}`). Unless the caller also has
+    /// `view-all-team-channels` there, they must be able to access the room
+    /// (`invalid-room` otherwise).
+    ///
+    /// The body is validated strictly: `roomId` and `isDefault` are both required, and
+    /// unknown keys are rejected (some 8.x builds accept, and ignore, a `teamId`; do not
+    /// send it).
+    ///
+    /// The published spec says both `edit-team-channel` and `view-all-team-channels` are
+    /// required; only the first is. It documents only the 200 and 401 responses.
+    ///
+    /// # Permissions
+    ///
+    /// `edit-team-channel`, `view-all-team-channels`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The room does not exist or is not accessible to the caller (`invalid-room`), is not in a team (`room-not-on-team`), or its team no longer exists (`team-does-not-exist`); these carry no `errorType`. Or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    pub fn teams_update_room(
+        &self,
+        body: &crate::types::TeamsUpdateRoomRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsRoomResponse> {
+        self.transport.call::<operations::TeamsUpdateRoom>(body)
+    }
+
+    /// List the rooms of a team
+    ///
+    /// `GET /api/v1/teams.listRooms`
+    ///
+    /// List the rooms of a team (not its main room), a page at a time. `filter` keeps rooms
+    /// whose `name` contains the text (case-insensitive); `type=autoJoin` keeps only
+    /// auto-join rooms (any other value lists all).
+    ///
+    /// Who sees what: for a private team, the caller must be a member or have
+    /// `view-all-teams` in the team's main room (`user-not-on-private-team` otherwise).
+    /// Holders of `view-all-team-channels` there see every room of the team; others see the
+    /// team's public rooms and the private rooms they are in.
+    ///
+    /// Query parameters are validated strictly: exactly one of `teamId` or `teamName`, and
+    /// unknown keys are rejected (`error-invalid-params`; older servers took a `query`
+    /// parameter, current ones reject it). `sort` is accepted but ignored. The server clamps
+    /// `count` to its maximum page size.
+    ///
+    /// The published spec lacks `filter`, and says both `view-all-teams` and
+    /// `view-all-team-channels` are required; neither is (they widen what is visible).
+    ///
+    /// # Parameters
+    ///
+    /// The fields of [`TeamsListRoomsParams`](crate::types::TeamsListRoomsParams):
+    ///
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `filter` (`filter`, query): Only rooms whose name contains this text (case-insensitive).
+    /// - `type` (`type`, query): `autoJoin` lists only the team's auto-join rooms; any other value (or none) lists all of them.
+    /// - `offset` (`offset`, query): How many items to skip.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    ///
+    /// # Permissions
+    ///
+    /// `view-all-teams`, `view-all-team-channels`
+    ///
+    /// Added in Rocket.Chat 3.13.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), or it is private and the caller is neither a member nor holds `view-all-teams` (`user-not-on-private-team`); these carry no `errorType`. Or the query is invalid (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn teams_list_rooms(
+        &self,
+        params: &crate::types::TeamsListRoomsParams,
+    ) -> rocketchat_runtime::Call<'_, crate::types::TeamsListRoomsResponse> {
+        self.transport.call::<operations::TeamsListRooms>(params)
+    }
+
+    /// A stream of every item of [`Client::teams_list_rooms`](Self::teams_list_rooms), fetched page after page from the
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
+    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    pub fn teams_list_rooms_stream(
+        &self,
+        params: &crate::types::TeamsListRoomsParams,
+    ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsListRooms> {
+        rocketchat_runtime::ItemStream::new(&self.transport, params)
+    }
 }

@@ -87,6 +87,1532 @@ impl rocketchat_runtime::Operation for GroupsKick {
     }
 }
 
+/// `POST /api/v1/groups.create`: Create a private group
+///
+/// Called by [`Client::groups_create`](crate::Client::groups_create).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsCreate;
+
+impl rocketchat_runtime::Operation for GroupsCreate {
+    const ID: &'static str = "groups.create";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.create";
+    type Input = crate::types::GroupsCreateRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/groups.info`: Get a private group
+///
+/// Called by [`Client::groups_info`](crate::Client::groups_info).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsInfo;
+
+impl rocketchat_runtime::Operation for GroupsInfo {
+    const ID: &'static str = "groups.info";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.info";
+    type Input = crate::types::GroupsInfoParams;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.invite`: Add users to a private group
+///
+/// Called by [`Client::groups_invite`](crate::Client::groups_invite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsInvite;
+
+impl rocketchat_runtime::Operation for GroupsInvite {
+    const ID: &'static str = "groups.invite";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.invite";
+    type Input = crate::types::GroupsInviteRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.addAll`: Add every user of the workspace to a private group
+///
+/// Called by [`Client::groups_add_all`](crate::Client::groups_add_all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsAddAll;
+
+impl rocketchat_runtime::Operation for GroupsAddAll {
+    const ID: &'static str = "groups.addAll";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.addAll";
+    type Input = crate::types::GroupsAddAllRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.addOwner`: Give a user the owner role in a private group
+///
+/// Called by [`Client::groups_add_owner`](crate::Client::groups_add_owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsAddOwner;
+
+impl rocketchat_runtime::Operation for GroupsAddOwner {
+    const ID: &'static str = "groups.addOwner";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.addOwner";
+    type Input = crate::types::GroupsAddOwnerRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.removeOwner`: Take the owner role from a user in a private group
+///
+/// Called by [`Client::groups_remove_owner`](crate::Client::groups_remove_owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsRemoveOwner;
+
+impl rocketchat_runtime::Operation for GroupsRemoveOwner {
+    const ID: &'static str = "groups.removeOwner";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.removeOwner";
+    type Input = crate::types::GroupsRemoveOwnerRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.addModerator`: Give a user the moderator role in a private group
+///
+/// Called by [`Client::groups_add_moderator`](crate::Client::groups_add_moderator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsAddModerator;
+
+impl rocketchat_runtime::Operation for GroupsAddModerator {
+    const ID: &'static str = "groups.addModerator";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.addModerator";
+    type Input = crate::types::GroupsAddModeratorRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.removeModerator`: Take the moderator role from a user in a private group
+///
+/// Called by [`Client::groups_remove_moderator`](crate::Client::groups_remove_moderator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsRemoveModerator;
+
+impl rocketchat_runtime::Operation for GroupsRemoveModerator {
+    const ID: &'static str = "groups.removeModerator";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.removeModerator";
+    type Input = crate::types::GroupsRemoveModeratorRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.addLeader`: Give a user the leader role in a private group
+///
+/// Called by [`Client::groups_add_leader`](crate::Client::groups_add_leader).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsAddLeader;
+
+impl rocketchat_runtime::Operation for GroupsAddLeader {
+    const ID: &'static str = "groups.addLeader";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.addLeader";
+    type Input = crate::types::GroupsAddLeaderRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/groups.members`: List the members of a private group
+///
+/// Called by [`Client::groups_members`](crate::Client::groups_members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsMembers;
+
+impl rocketchat_runtime::Operation for GroupsMembers {
+    const ID: &'static str = "groups.members";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.members";
+    type Input = crate::types::GroupsMembersParams;
+    type Output = crate::types::GroupsMembersResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        let request = request
+            .query_styled(
+                "status[]",
+                &params.status,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("filter", params.filter.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsMembers {
+    type Item = crate::types::Member;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.members,
+        }
+    }
+}
+
+/// `GET /api/v1/groups.moderators`: List the moderators of a private group
+///
+/// Called by [`Client::groups_moderators`](crate::Client::groups_moderators).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsModerators;
+
+impl rocketchat_runtime::Operation for GroupsModerators {
+    const ID: &'static str = "groups.moderators";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.moderators";
+    type Input = crate::types::GroupsModeratorsParams;
+    type Output = crate::types::GroupsModeratorsResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/groups.roles`: List who holds room roles in a private group
+///
+/// Called by [`Client::groups_roles`](crate::Client::groups_roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsRoles;
+
+impl rocketchat_runtime::Operation for GroupsRoles {
+    const ID: &'static str = "groups.roles";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.roles";
+    type Input = crate::types::GroupsRolesParams;
+    type Output = crate::types::GroupsRolesResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/groups.online`: List the online members of a private group
+///
+/// Called by [`Client::groups_online`](crate::Client::groups_online).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsOnline;
+
+impl rocketchat_runtime::Operation for GroupsOnline {
+    const ID: &'static str = "groups.online";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.online";
+    type Input = crate::types::GroupsOnlineParams;
+    type Output = crate::types::GroupsOnlineResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.query("_id", &params.id);
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.archive`: Archive a private group
+///
+/// Called by [`Client::groups_archive`](crate::Client::groups_archive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsArchive;
+
+impl rocketchat_runtime::Operation for GroupsArchive {
+    const ID: &'static str = "groups.archive";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.archive";
+    type Input = crate::types::GroupsArchiveRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.unarchive`: Unarchive a private group
+///
+/// Called by [`Client::groups_unarchive`](crate::Client::groups_unarchive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsUnarchive;
+
+impl rocketchat_runtime::Operation for GroupsUnarchive {
+    const ID: &'static str = "groups.unarchive";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.unarchive";
+    type Input = crate::types::GroupsUnarchiveRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.close`: Hide a private group from the caller's sidebar
+///
+/// Called by [`Client::groups_close`](crate::Client::groups_close).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsClose;
+
+impl rocketchat_runtime::Operation for GroupsClose {
+    const ID: &'static str = "groups.close";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.close";
+    type Input = crate::types::GroupsCloseRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.open`: Show a closed private group in the caller's sidebar again
+///
+/// Called by [`Client::groups_open`](crate::Client::groups_open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsOpen;
+
+impl rocketchat_runtime::Operation for GroupsOpen {
+    const ID: &'static str = "groups.open";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.open";
+    type Input = crate::types::GroupsOpenRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.delete`: Delete a private group
+///
+/// Called by [`Client::groups_delete`](crate::Client::groups_delete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsDelete;
+
+impl rocketchat_runtime::Operation for GroupsDelete {
+    const ID: &'static str = "groups.delete";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.delete";
+    type Input = crate::types::GroupsDeleteRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.rename`: Rename a private group
+///
+/// Called by [`Client::groups_rename`](crate::Client::groups_rename).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsRename;
+
+impl rocketchat_runtime::Operation for GroupsRename {
+    const ID: &'static str = "groups.rename";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.rename";
+    type Input = crate::types::GroupsRenameRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setAnnouncement`: Set the announcement of a private group
+///
+/// Called by [`Client::groups_set_announcement`](crate::Client::groups_set_announcement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetAnnouncement;
+
+impl rocketchat_runtime::Operation for GroupsSetAnnouncement {
+    const ID: &'static str = "groups.setAnnouncement";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setAnnouncement";
+    type Input = crate::types::GroupsSetAnnouncementRequest;
+    type Output = crate::types::GroupsSetAnnouncementResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setCustomFields`: Set the custom fields of a private group
+///
+/// Called by [`Client::groups_set_custom_fields`](crate::Client::groups_set_custom_fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetCustomFields;
+
+impl rocketchat_runtime::Operation for GroupsSetCustomFields {
+    const ID: &'static str = "groups.setCustomFields";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setCustomFields";
+    type Input = crate::types::GroupsSetCustomFieldsRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setDescription`: Set the description of a private group
+///
+/// Called by [`Client::groups_set_description`](crate::Client::groups_set_description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetDescription;
+
+impl rocketchat_runtime::Operation for GroupsSetDescription {
+    const ID: &'static str = "groups.setDescription";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setDescription";
+    type Input = crate::types::GroupsSetDescriptionRequest;
+    type Output = crate::types::GroupsSetDescriptionResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setPurpose`: Set the purpose (description) of a private group
+///
+/// Called by [`Client::groups_set_purpose`](crate::Client::groups_set_purpose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetPurpose;
+
+impl rocketchat_runtime::Operation for GroupsSetPurpose {
+    const ID: &'static str = "groups.setPurpose";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setPurpose";
+    type Input = crate::types::GroupsSetPurposeRequest;
+    type Output = crate::types::GroupsSetPurposeResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setReadOnly`: Make a private group read-only or writable
+///
+/// Called by [`Client::groups_set_read_only`](crate::Client::groups_set_read_only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetReadOnly;
+
+impl rocketchat_runtime::Operation for GroupsSetReadOnly {
+    const ID: &'static str = "groups.setReadOnly";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setReadOnly";
+    type Input = crate::types::GroupsSetReadOnlyRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setTopic`: Set the topic of a private group
+///
+/// Called by [`Client::groups_set_topic`](crate::Client::groups_set_topic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetTopic;
+
+impl rocketchat_runtime::Operation for GroupsSetTopic {
+    const ID: &'static str = "groups.setTopic";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setTopic";
+    type Input = crate::types::GroupsSetTopicRequest;
+    type Output = crate::types::GroupsSetTopicResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setType`: Change a private group into a public channel
+///
+/// Called by [`Client::groups_set_type`](crate::Client::groups_set_type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetType;
+
+impl rocketchat_runtime::Operation for GroupsSetType {
+    const ID: &'static str = "groups.setType";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setType";
+    type Input = crate::types::GroupsSetTypeRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.setEncrypted`: Turn end-to-end encryption of a private group on or off
+///
+/// Called by [`Client::groups_set_encrypted`](crate::Client::groups_set_encrypted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsSetEncrypted;
+
+impl rocketchat_runtime::Operation for GroupsSetEncrypted {
+    const ID: &'static str = "groups.setEncrypted";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.setEncrypted";
+    type Input = crate::types::GroupsSetEncryptedRequest;
+    type Output = crate::types::GroupResult;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/groups.convertToTeam`: Convert a private group into a team
+///
+/// Called by [`Client::groups_convert_to_team`](crate::Client::groups_convert_to_team).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsConvertToTeam;
+
+impl rocketchat_runtime::Operation for GroupsConvertToTeam {
+    const ID: &'static str = "groups.convertToTeam";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/groups.convertToTeam";
+    type Input = crate::types::GroupsConvertToTeamRequest;
+    type Output = crate::types::GroupsConvertToTeamResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/groups.list`: List the private groups the caller belongs to
+///
+/// Called by [`Client::groups_list`](crate::Client::groups_list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsList;
+
+impl rocketchat_runtime::Operation for GroupsList {
+    const ID: &'static str = "groups.list";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.list";
+    type Input = crate::types::GroupsListParams;
+    type Output = crate::types::GroupsListResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsList {
+    type Item = crate::types::Group;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.groups,
+        }
+    }
+}
+
+/// `GET /api/v1/groups.listAll`: List every private group on the server
+///
+/// Called by [`Client::groups_list_all`](crate::Client::groups_list_all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsListAll;
+
+impl rocketchat_runtime::Operation for GroupsListAll {
+    const ID: &'static str = "groups.listAll";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.listAll";
+    type Input = crate::types::GroupsListAllParams;
+    type Output = crate::types::GroupsListResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsListAll {
+    type Item = crate::types::Group;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.groups,
+        }
+    }
+}
+
+/// `GET /api/v1/groups.history`: List the messages of a private group, newest first
+///
+/// Called by [`Client::groups_history`](crate::Client::groups_history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsHistory;
+
+impl rocketchat_runtime::Operation for GroupsHistory {
+    const ID: &'static str = "groups.history";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.history";
+    type Input = crate::types::GroupsHistoryParams;
+    type Output = crate::types::GroupsHistoryResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("latest", params.latest.as_ref());
+        let request = request.query_opt("oldest", params.oldest.as_ref());
+        let request = request.query_opt("inclusive", params.inclusive.as_ref());
+        let request = request.query_opt("unreads", params.unreads.as_ref());
+        let request = request
+            .query_opt("showThreadMessages", params.show_thread_messages.as_ref());
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsHistory {
+    type Item = crate::types::Message;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: None,
+            items: output.messages,
+        }
+    }
+}
+
+/// `GET /api/v1/groups.messages`: List the messages of a private group, with filters
+///
+/// Called by [`Client::groups_messages`](crate::Client::groups_messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsMessages;
+
+impl rocketchat_runtime::Operation for GroupsMessages {
+    const ID: &'static str = "groups.messages";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.messages";
+    type Input = crate::types::GroupsMessagesParams;
+    type Output = crate::types::GroupsMessagesResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("mentionIds", params.mention_ids.as_ref());
+        let request = request.query_opt("starredIds", params.starred_ids.as_ref());
+        let request = request.query_opt("pinned", params.pinned.as_ref());
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsMessages {
+    type Item = crate::types::Message;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.messages,
+        }
+    }
+}
+
+/// `GET /api/v1/groups.files`: List the files uploaded to a private group
+///
+/// Called by [`Client::groups_files`](crate::Client::groups_files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsFiles;
+
+impl rocketchat_runtime::Operation for GroupsFiles {
+    const ID: &'static str = "groups.files";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.files";
+    type Input = crate::types::GroupsFilesParams;
+    type Output = crate::types::GroupsFilesResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("name", params.name.as_ref());
+        let request = request.query_opt("typeGroup", params.type_group.as_ref());
+        let request = request.query_opt("onlyConfirmed", params.only_confirmed.as_ref());
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsFiles {
+    type Item = crate::types::GroupFile;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.files,
+        }
+    }
+}
+
+/// `GET /api/v1/groups.counters`: Get unread and message counters of a private group
+///
+/// Called by [`Client::groups_counters`](crate::Client::groups_counters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsCounters;
+
+impl rocketchat_runtime::Operation for GroupsCounters {
+    const ID: &'static str = "groups.counters";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.counters";
+    type Input = crate::types::GroupsCountersParams;
+    type Output = crate::types::GroupCounters;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("userId", params.user_id.as_ref());
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/groups.getIntegrations`: List the integrations that post to a private group
+///
+/// Called by [`Client::groups_get_integrations`](crate::Client::groups_get_integrations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupsGetIntegrations;
+
+impl rocketchat_runtime::Operation for GroupsGetIntegrations {
+    const ID: &'static str = "groups.getIntegrations";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/groups.getIntegrations";
+    type Input = crate::types::GroupsGetIntegrationsParams;
+    type Output = crate::types::GroupsGetIntegrationsResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "room",
+                &params.room,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request
+            .query_opt(
+                "includeAllPrivateGroups",
+                params.include_all_private_groups.as_ref(),
+            );
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for GroupsGetIntegrations {
+    type Item = crate::types::GroupIntegration;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.integrations,
+        }
+    }
+}
+
+/// `GET /api/v1/teams.list`: List the teams the caller belongs to
+///
+/// Called by [`Client::teams_list`](crate::Client::teams_list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsList;
+
+impl rocketchat_runtime::Operation for TeamsList {
+    const ID: &'static str = "teams.list";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.list";
+    type Input = crate::types::TeamsListParams;
+    type Output = crate::types::TeamsListResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for TeamsList {
+    type Item = crate::types::TeamWithCounters;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.teams,
+        }
+    }
+}
+
+/// `GET /api/v1/teams.listAll`: List every team in the workspace
+///
+/// Called by [`Client::teams_list_all`](crate::Client::teams_list_all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsListAll;
+
+impl rocketchat_runtime::Operation for TeamsListAll {
+    const ID: &'static str = "teams.listAll";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.listAll";
+    type Input = crate::types::TeamsListAllParams;
+    type Output = crate::types::TeamsListAllResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for TeamsListAll {
+    type Item = crate::types::TeamWithCounters;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.teams,
+        }
+    }
+}
+
+/// `POST /api/v1/teams.create`: Create a team
+///
+/// Called by [`Client::teams_create`](crate::Client::teams_create).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsCreate;
+
+impl rocketchat_runtime::Operation for TeamsCreate {
+    const ID: &'static str = "teams.create";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.create";
+    type Input = crate::types::TeamsCreateRequest;
+    type Output = crate::types::TeamsCreateResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/teams.info`: Get a team's information
+///
+/// Called by [`Client::teams_info`](crate::Client::teams_info).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsInfo;
+
+impl rocketchat_runtime::Operation for TeamsInfo {
+    const ID: &'static str = "teams.info";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.info";
+    type Input = crate::types::TeamsInfoParams;
+    type Output = crate::types::TeamsInfoResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "team",
+                &params.team,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.update`: Rename a team or change its type
+///
+/// Called by [`Client::teams_update`](crate::Client::teams_update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsUpdate;
+
+impl rocketchat_runtime::Operation for TeamsUpdate {
+    const ID: &'static str = "teams.update";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.update";
+    type Input = crate::types::TeamsUpdateRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.delete`: Delete a team
+///
+/// Called by [`Client::teams_delete`](crate::Client::teams_delete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsDelete;
+
+impl rocketchat_runtime::Operation for TeamsDelete {
+    const ID: &'static str = "teams.delete";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.delete";
+    type Input = crate::types::TeamsDeleteRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/teams.autocomplete`: Find teams by the start of their name
+///
+/// Called by [`Client::teams_autocomplete`](crate::Client::teams_autocomplete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsAutocomplete;
+
+impl rocketchat_runtime::Operation for TeamsAutocomplete {
+    const ID: &'static str = "teams.autocomplete";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.autocomplete";
+    type Input = crate::types::TeamsAutocompleteParams;
+    type Output = crate::types::TeamsAutocompleteResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.query("name", &params.name);
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.convertToChannel`: Turn a team back into a room
+///
+/// Called by [`Client::teams_convert_to_channel`](crate::Client::teams_convert_to_channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsConvertToChannel;
+
+impl rocketchat_runtime::Operation for TeamsConvertToChannel {
+    const ID: &'static str = "teams.convertToChannel";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.convertToChannel";
+    type Input = crate::types::TeamsConvertToChannelRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/teams.listRoomsOfUser`: List the team rooms a user has joined
+///
+/// Called by [`Client::teams_list_rooms_of_user`](crate::Client::teams_list_rooms_of_user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsListRoomsOfUser;
+
+impl rocketchat_runtime::Operation for TeamsListRoomsOfUser {
+    const ID: &'static str = "teams.listRoomsOfUser";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.listRoomsOfUser";
+    type Input = crate::types::TeamsListRoomsOfUserParams;
+    type Output = crate::types::TeamsListRoomsOfUserResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "team",
+                &params.team,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query("userId", &params.user_id);
+        let request = request
+            .query_opt("canUserDelete", params.can_user_delete.as_ref());
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for TeamsListRoomsOfUser {
+    type Item = crate::types::TeamRoomOfUser;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.rooms,
+        }
+    }
+}
+
+/// `GET /api/v1/teams.listChildren`: List a team's rooms and discussions
+///
+/// Called by [`Client::teams_list_children`](crate::Client::teams_list_children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsListChildren;
+
+impl rocketchat_runtime::Operation for TeamsListChildren {
+    const ID: &'static str = "teams.listChildren";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.listChildren";
+    type Input = crate::types::TeamsListChildrenParams;
+    type Output = crate::types::TeamsListChildrenResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "team",
+                &params.team,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("type", params.r#type.as_ref());
+        let request = request.query_opt("filter", params.filter.as_ref());
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request.query_opt("sort", params.sort.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for TeamsListChildren {
+    type Item = crate::types::Group;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.data,
+        }
+    }
+}
+
+/// `POST /api/v1/teams.addMembers`: Add users to a team
+///
+/// Called by [`Client::teams_add_members`](crate::Client::teams_add_members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsAddMembers;
+
+impl rocketchat_runtime::Operation for TeamsAddMembers {
+    const ID: &'static str = "teams.addMembers";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.addMembers";
+    type Input = crate::types::TeamsAddMembersRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/teams.members`: List the members of a team
+///
+/// Called by [`Client::teams_members`](crate::Client::teams_members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsMembers;
+
+impl rocketchat_runtime::Operation for TeamsMembers {
+    const ID: &'static str = "teams.members";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.members";
+    type Input = crate::types::TeamsMembersParams;
+    type Output = crate::types::TeamsMembersResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "team",
+                &params.team,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        let request = request
+            .query_styled(
+                "status",
+                &params.status,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("username", params.username.as_ref());
+        let request = request.query_opt("name", params.name.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for TeamsMembers {
+    type Item = crate::types::TeamMember;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.members,
+        }
+    }
+}
+
+/// `POST /api/v1/teams.updateMember`: Set the roles of a team member
+///
+/// Called by [`Client::teams_update_member`](crate::Client::teams_update_member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsUpdateMember;
+
+impl rocketchat_runtime::Operation for TeamsUpdateMember {
+    const ID: &'static str = "teams.updateMember";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.updateMember";
+    type Input = crate::types::TeamsUpdateMemberRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.removeMember`: Remove a user from a team
+///
+/// Called by [`Client::teams_remove_member`](crate::Client::teams_remove_member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsRemoveMember;
+
+impl rocketchat_runtime::Operation for TeamsRemoveMember {
+    const ID: &'static str = "teams.removeMember";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.removeMember";
+    type Input = crate::types::TeamsRemoveMemberRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.addRooms`: Move existing rooms into a team
+///
+/// Called by [`Client::teams_add_rooms`](crate::Client::teams_add_rooms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsAddRooms;
+
+impl rocketchat_runtime::Operation for TeamsAddRooms {
+    const ID: &'static str = "teams.addRooms";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.addRooms";
+    type Input = crate::types::TeamsAddRoomsRequest;
+    type Output = crate::types::TeamsAddRoomsResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, body)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.removeRoom`: Take a room out of a team
+///
+/// Called by [`Client::teams_remove_room`](crate::Client::teams_remove_room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsRemoveRoom;
+
+impl rocketchat_runtime::Operation for TeamsRemoveRoom {
+    const ID: &'static str = "teams.removeRoom";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.removeRoom";
+    type Input = crate::types::TeamsRemoveRoomRequest;
+    type Output = crate::types::TeamsRoomResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/teams.updateRoom`: Make a team room auto-join or not
+///
+/// Called by [`Client::teams_update_room`](crate::Client::teams_update_room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsUpdateRoom;
+
+impl rocketchat_runtime::Operation for TeamsUpdateRoom {
+    const ID: &'static str = "teams.updateRoom";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/teams.updateRoom";
+    type Input = crate::types::TeamsUpdateRoomRequest;
+    type Output = crate::types::TeamsRoomResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/teams.listRooms`: List the rooms of a team
+///
+/// Called by [`Client::teams_list_rooms`](crate::Client::teams_list_rooms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TeamsListRooms;
+
+impl rocketchat_runtime::Operation for TeamsListRooms {
+    const ID: &'static str = "teams.listRooms";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/teams.listRooms";
+    type Input = crate::types::TeamsListRoomsParams;
+    type Output = crate::types::TeamsListRoomsResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(params: &Self::Input) -> Result<Request, Error> {
+        rocketchat_runtime::validate::check(Self::ID, params)?;
+        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = request
+            .query_styled(
+                "team",
+                &params.team,
+                rocketchat_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        let request = request.query_opt("filter", params.filter.as_ref());
+        let request = request.query_opt("type", params.r#type.as_ref());
+        let request = request.query_opt("offset", params.offset.as_ref());
+        let request = request.query_opt("count", params.count.as_ref());
+        Ok(request)
+    }
+}
+
+impl rocketchat_runtime::Paginated for TeamsListRooms {
+    type Item = crate::types::TeamRoom;
+    fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
+        (params.offset, params.count)
+    }
+
+    fn page(params: &Self::Input, offset: u64, count: u64) -> Self::Input {
+        let mut page = params.clone();
+        page.offset = Some(offset.try_into().unwrap_or(i64::MAX));
+        page.count = Some(count.try_into().unwrap_or(i64::MAX));
+        page
+    }
+
+    fn into_page(output: Self::Output) -> rocketchat_runtime::Page<Self::Item> {
+        rocketchat_runtime::Page {
+            total: u64::try_from(output.paginated.total).ok(),
+            items: output.rooms,
+        }
+    }
+}
+
 /// Calls `visitor.visit::<O>()` for every operation of this module, in the order of the
 /// spec.
 pub fn visit_all(visitor: &mut impl rocketchat_runtime::OperationVisitor) {
@@ -94,6 +1620,59 @@ pub fn visit_all(visitor: &mut impl rocketchat_runtime::OperationVisitor) {
     visitor.visit::<GroupsLeave>();
     visitor.visit::<GroupsRemoveLeader>();
     visitor.visit::<GroupsKick>();
+    visitor.visit::<GroupsCreate>();
+    visitor.visit::<GroupsInfo>();
+    visitor.visit::<GroupsInvite>();
+    visitor.visit::<GroupsAddAll>();
+    visitor.visit::<GroupsAddOwner>();
+    visitor.visit::<GroupsRemoveOwner>();
+    visitor.visit::<GroupsAddModerator>();
+    visitor.visit::<GroupsRemoveModerator>();
+    visitor.visit::<GroupsAddLeader>();
+    visitor.visit::<GroupsMembers>();
+    visitor.visit::<GroupsModerators>();
+    visitor.visit::<GroupsRoles>();
+    visitor.visit::<GroupsOnline>();
+    visitor.visit::<GroupsArchive>();
+    visitor.visit::<GroupsUnarchive>();
+    visitor.visit::<GroupsClose>();
+    visitor.visit::<GroupsOpen>();
+    visitor.visit::<GroupsDelete>();
+    visitor.visit::<GroupsRename>();
+    visitor.visit::<GroupsSetAnnouncement>();
+    visitor.visit::<GroupsSetCustomFields>();
+    visitor.visit::<GroupsSetDescription>();
+    visitor.visit::<GroupsSetPurpose>();
+    visitor.visit::<GroupsSetReadOnly>();
+    visitor.visit::<GroupsSetTopic>();
+    visitor.visit::<GroupsSetType>();
+    visitor.visit::<GroupsSetEncrypted>();
+    visitor.visit::<GroupsConvertToTeam>();
+    visitor.visit::<GroupsList>();
+    visitor.visit::<GroupsListAll>();
+    visitor.visit::<GroupsHistory>();
+    visitor.visit::<GroupsMessages>();
+    visitor.visit::<GroupsFiles>();
+    visitor.visit::<GroupsCounters>();
+    visitor.visit::<GroupsGetIntegrations>();
+    visitor.visit::<TeamsList>();
+    visitor.visit::<TeamsListAll>();
+    visitor.visit::<TeamsCreate>();
+    visitor.visit::<TeamsInfo>();
+    visitor.visit::<TeamsUpdate>();
+    visitor.visit::<TeamsDelete>();
+    visitor.visit::<TeamsAutocomplete>();
+    visitor.visit::<TeamsConvertToChannel>();
+    visitor.visit::<TeamsListRoomsOfUser>();
+    visitor.visit::<TeamsListChildren>();
+    visitor.visit::<TeamsAddMembers>();
+    visitor.visit::<TeamsMembers>();
+    visitor.visit::<TeamsUpdateMember>();
+    visitor.visit::<TeamsRemoveMember>();
+    visitor.visit::<TeamsAddRooms>();
+    visitor.visit::<TeamsRemoveRoom>();
+    visitor.visit::<TeamsUpdateRoom>();
+    visitor.visit::<TeamsListRooms>();
 }
 
 /// Like [`visit_all`], with the inputs and outputs serializable both ways (operations
@@ -104,4 +1683,57 @@ pub fn visit_all_round_trip(visitor: &mut impl rocketchat_runtime::RoundTripVisi
     visitor.visit::<GroupsLeave>();
     visitor.visit::<GroupsRemoveLeader>();
     visitor.visit::<GroupsKick>();
+    visitor.visit::<GroupsCreate>();
+    visitor.visit::<GroupsInfo>();
+    visitor.visit::<GroupsInvite>();
+    visitor.visit::<GroupsAddAll>();
+    visitor.visit::<GroupsAddOwner>();
+    visitor.visit::<GroupsRemoveOwner>();
+    visitor.visit::<GroupsAddModerator>();
+    visitor.visit::<GroupsRemoveModerator>();
+    visitor.visit::<GroupsAddLeader>();
+    visitor.visit::<GroupsMembers>();
+    visitor.visit::<GroupsModerators>();
+    visitor.visit::<GroupsRoles>();
+    visitor.visit::<GroupsOnline>();
+    visitor.visit::<GroupsArchive>();
+    visitor.visit::<GroupsUnarchive>();
+    visitor.visit::<GroupsClose>();
+    visitor.visit::<GroupsOpen>();
+    visitor.visit::<GroupsDelete>();
+    visitor.visit::<GroupsRename>();
+    visitor.visit::<GroupsSetAnnouncement>();
+    visitor.visit::<GroupsSetCustomFields>();
+    visitor.visit::<GroupsSetDescription>();
+    visitor.visit::<GroupsSetPurpose>();
+    visitor.visit::<GroupsSetReadOnly>();
+    visitor.visit::<GroupsSetTopic>();
+    visitor.visit::<GroupsSetType>();
+    visitor.visit::<GroupsSetEncrypted>();
+    visitor.visit::<GroupsConvertToTeam>();
+    visitor.visit::<GroupsList>();
+    visitor.visit::<GroupsListAll>();
+    visitor.visit::<GroupsHistory>();
+    visitor.visit::<GroupsMessages>();
+    visitor.visit::<GroupsFiles>();
+    visitor.visit::<GroupsCounters>();
+    visitor.visit::<GroupsGetIntegrations>();
+    visitor.visit::<TeamsList>();
+    visitor.visit::<TeamsListAll>();
+    visitor.visit::<TeamsCreate>();
+    visitor.visit::<TeamsInfo>();
+    visitor.visit::<TeamsUpdate>();
+    visitor.visit::<TeamsDelete>();
+    visitor.visit::<TeamsAutocomplete>();
+    visitor.visit::<TeamsConvertToChannel>();
+    visitor.visit::<TeamsListRoomsOfUser>();
+    visitor.visit::<TeamsListChildren>();
+    visitor.visit::<TeamsAddMembers>();
+    visitor.visit::<TeamsMembers>();
+    visitor.visit::<TeamsUpdateMember>();
+    visitor.visit::<TeamsRemoveMember>();
+    visitor.visit::<TeamsAddRooms>();
+    visitor.visit::<TeamsRemoveRoom>();
+    visitor.visit::<TeamsUpdateRoom>();
+    visitor.visit::<TeamsListRooms>();
 }

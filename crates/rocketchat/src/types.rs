@@ -39,9 +39,9 @@ pub struct Group {
     /// Whether the room is read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<bool>,
-    /// Whether system messages are shown.
+    /// Which system messages are hidden (`true` on old servers, a list of types on current ones).
     #[serde(rename = "sysMes", default, skip_serializing_if = "Option::is_none")]
-    pub sys_mes: Option<bool>,
+    pub sys_mes: Option<SystemMessages>,
     /// Whether new users join the room automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
@@ -57,6 +57,27 @@ pub struct Group {
     /// The room topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+    /// The room announcement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement: Option<String>,
+    /// The room description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether end-to-end encryption is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// Whether only owners and moderators may post (everyone may reply in threads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<bool>,
+    /// The room's custom fields.
+    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The last message, on routes that send it.
+    #[serde(rename = "lastMessage", default, skip_serializing_if = "Option::is_none")]
+    pub last_message: Option<Message>,
+    /// When the last message was sent (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lm: Option<String>,
     /// When the room last changed (ISO 8601).
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -76,6 +97,1054 @@ pub struct GroupChanged {
     /// The group after the change (only old servers send it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Group>,
+}
+
+/// The body of `groups.counters`. The server sends every field; the nullable ones are
+/// `null` when they do not apply (see the operation's description).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupCounters {
+    /// Whether the user has an open subscription to the group.
+    pub joined: bool,
+    /// Active users in the group; null unless joined or `view-room-administration`.
+    #[serde(default)]
+    pub members: Option<i64>,
+    /// Messages since `unreadsFrom`; null unless joined.
+    #[serde(default)]
+    pub unreads: Option<i64>,
+    /// When the user last read the group (or joined it); null unless joined.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "unreadsFrom", default)]
+    pub unreads_from: Option<String>,
+    /// Messages in the group; null unless joined or `view-room-administration`.
+    #[serde(default)]
+    pub msgs: Option<i64>,
+    /// Last message time (or last room update); null unless joined or `view-room-administration`.
+    ///
+    /// Format: `date-time`.
+    #[serde(default)]
+    pub latest: Option<String>,
+    /// Unread mentions of the user; null unless joined.
+    #[serde(rename = "userMentions", default)]
+    pub user_mentions: Option<i64>,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// An uploaded file (an IUpload) as `groups.files` returns it, with the uploader added as
+/// `user`. Open: servers add fields over versions, and the legacy `fields` projection (when
+/// enabled on the server) can remove any of them but `_id`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupFile {
+    /// The file id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// MIME type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The part of the MIME type before the slash.
+    #[serde(rename = "typeGroup", default, skip_serializing_if = "Option::is_none")]
+    pub type_group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    /// The description given when uploading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The room the file belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rid: Option<String>,
+    /// The uploader's id.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploading: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
+    /// Image format and dimensions, for images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identify: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// Server-relative download path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Server-relative download URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Format: `date-time`.
+    #[serde(rename = "uploadedAt", default, skip_serializing_if = "Option::is_none")]
+    pub uploaded_at: Option<String>,
+    /// Format: `date-time`.
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Present on temporary uploads not yet confirmed by a message.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// The uploader (absent when the user no longer exists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserSummary>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An incoming (`webhook-incoming`) or outgoing (`webhook-outgoing`) integration as
+/// `groups.getIntegrations` returns it. Open: the two kinds carry different fields, and
+/// servers add more over versions.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupIntegration {
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// `webhook-incoming` or `webhook-outgoing`.
+    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Targets, e.g. `#group-name`, `@username`, `all_private_groups`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Vec<String>>,
+    /// The user the integration posts as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Outgoing only; the trigger event (e.g. `sendMessage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Outgoing only; the URLs called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
+    /// Outgoing only.
+    #[serde(rename = "triggerWords", default, skip_serializing_if = "Option::is_none")]
+    pub trigger_words: Option<Vec<String>>,
+    #[serde(rename = "scriptEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub script_enabled: Option<bool>,
+    #[serde(rename = "scriptEngine", default, skip_serializing_if = "Option::is_none")]
+    pub script_engine: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Format: `date-time`.
+    #[serde(rename = "_createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Who created the integration.
+    #[serde(rename = "_createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserSummary>,
+    /// Format: `date-time`.
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The body of a call that answers one private group (`groups.create`, `groups.info`,
+/// `groups.rename`, `groups.setCustomFields`, `groups.setReadOnly`, `groups.setType`,
+/// `groups.setEncrypted`,
+/// `groups.invite`, `groups.addAll`). The room object comes with its last message
+/// (`lastMessage`) when it has one.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupResult {
+    /// A private room (group). Real servers send many more fields than the documentation pages
+    /// show; those this spec does not name are kept in `additional_properties`.
+    pub group: Group,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The body of `groups.addAll`. Other keys are ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsAddAllRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// `"true"` adds only active users. The server honours only the string `"true"`
+    /// (or the number 1); a JSON boolean is ignored.
+    #[serde(
+        rename = "activeUsersOnly",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub active_users_only: Option<GroupsAddAllRequestActiveUsersOnly>,
+}
+
+impl GroupsAddAllRequest {
+    /// A `GroupsAddAllRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            active_users_only: None,
+        }
+    }
+}
+
+/// `"true"` adds only active users. The server honours only the string `"true"`
+/// (or the number 1); a JSON boolean is ignored.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsAddAllRequestActiveUsersOnly {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsAddAllRequestActiveUsersOnly {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsAddAllRequestActiveUsersOnly {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsAddAllRequestActiveUsersOnly {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsAddAllRequestActiveUsersOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsAddAllRequestActiveUsersOnly {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsAddAllRequestActiveUsersOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The body of `groups.addLeader`. Other keys are ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsAddLeaderRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// A user, by id or by username.
+    #[serde(flatten)]
+    pub user: User,
+}
+
+impl GroupsAddLeaderRequest {
+    /// A `GroupsAddLeaderRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
+}
+
+/// The body of `groups.addModerator`. Other keys are ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsAddModeratorRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// A user, by id or by username.
+    #[serde(flatten)]
+    pub user: User,
+}
+
+impl GroupsAddModeratorRequest {
+    /// A `GroupsAddModeratorRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
+}
+
+/// The body of `groups.addOwner`. Other keys are ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsAddOwnerRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// A user, by id or by username.
+    #[serde(flatten)]
+    pub user: User,
+}
+
+impl GroupsAddOwnerRequest {
+    /// A `GroupsAddOwnerRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
+}
+
+/// The body of `groups.archive`: the room by id or by name. Current servers reject unknown
+/// keys and a body with both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsArchiveRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+}
+
+impl GroupsArchiveRequest {
+    /// A `GroupsArchiveRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+/// The body of `groups.close`: the room by id or by name. Current servers reject unknown
+/// keys and a body with both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsCloseRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+}
+
+impl GroupsCloseRequest {
+    /// A `GroupsCloseRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+/// The body of `groups.convertToTeam`: exactly one of `roomId` or `roomName`. The server
+/// rejects unknown keys.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsConvertToTeamRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+}
+
+impl GroupsConvertToTeamRequest {
+    /// A `GroupsConvertToTeamRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+/// The body of a successful `groups.convertToTeam`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsConvertToTeamResponse {
+    /// A team (`ITeam` in the server's code). Fields this spec does not name are kept in
+    /// `additional_properties`.
+    pub team: TeamInfo,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The parameters of [`Client::groups_counters`](crate::Client::groups_counters).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsCountersParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+    /// Whose counters to return (default: the caller). Needs `view-room-administration`;
+    /// without it the server answers 403.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl GroupsCountersParams {
+    /// A `GroupsCountersParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room, user_id: None }
+    }
+}
+
+/// The body of `groups.create`. The server checks it by hand: `name` must be non-empty,
+/// `members` an array and `customFields`/`extraData` objects when sent; other keys are
+/// ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsCreateRequest {
+    /// The name of the new group.
+    pub name: String,
+    /// Usernames to add; ones that match no user are skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<String>>,
+    /// Whether the group is read-only. Default false.
+    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// When true, the caller is not added as a member. Default false.
+    #[serde(rename = "excludeSelf", default, skip_serializing_if = "Option::is_none")]
+    pub exclude_self: Option<bool>,
+    /// Custom fields stored on the room.
+    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Extra room properties, copied onto the room. `teamId` creates the group in that
+    /// team (needs `create-team-group` in the team's main room).
+    #[serde(rename = "extraData", default, skip_serializing_if = "Option::is_none")]
+    pub extra_data: Option<GroupsCreateRequestExtraData>,
+}
+
+impl GroupsCreateRequest {
+    /// A `GroupsCreateRequest` with the required fields; the optional ones are `None`.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            members: None,
+            read_only: None,
+            exclude_self: None,
+            custom_fields: None,
+            extra_data: None,
+        }
+    }
+}
+
+impl validate::Validate for GroupsCreateRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = Some(&self.name) {
+            let at = at.field("name");
+            validate::rule(&at, validate::min_length(value, 1))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// Extra room properties, copied onto the room. `teamId` creates the group in that
+/// team (needs `create-team-group` in the team's main room).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct GroupsCreateRequestExtraData {
+    /// Whether the group is a broadcast room (then it is read-only too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<bool>,
+    /// Whether the group is end-to-end encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// The team to create the group in.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// The room topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// Whether the room is federated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub federated: Option<bool>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The body of `groups.delete`: exactly one of `roomId` or `roomName`. The server rejects
+/// unknown keys.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsDeleteRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+}
+
+impl GroupsDeleteRequest {
+    /// A `GroupsDeleteRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+/// The parameters of [`Client::groups_files`](crate::Client::groups_files).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsFilesParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+    /// Only files whose name matches this regular expression (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Only files of this type group (the part of the MIME type before the slash, e.g.
+    /// `image`). There is no `all` value: omit the parameter for every type.
+    #[serde(rename = "typeGroup", default, skip_serializing_if = "Option::is_none")]
+    pub type_group: Option<String>,
+    /// `true` leaves out temporary uploads not yet confirmed by a message. Not in the
+    /// published spec.
+    #[serde(rename = "onlyConfirmed", default, skip_serializing_if = "Option::is_none")]
+    pub only_confirmed: Option<bool>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl GroupsFilesParams {
+    /// A `GroupsFilesParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            name: None,
+            type_group: None,
+            only_confirmed: None,
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+}
+
+impl validate::Validate for GroupsFilesParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsFilesResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub files: Vec<GroupFile>,
+    pub success: bool,
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsGetIntegrationsIncludeAllPrivateGroups {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsGetIntegrationsIncludeAllPrivateGroups {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsGetIntegrationsIncludeAllPrivateGroups {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsGetIntegrationsIncludeAllPrivateGroups {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsGetIntegrationsIncludeAllPrivateGroups {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsGetIntegrationsIncludeAllPrivateGroups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsGetIntegrationsIncludeAllPrivateGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The parameters of [`Client::groups_get_integrations`](crate::Client::groups_get_integrations).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsGetIntegrationsParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+    /// Whether to also list integrations that post to `all_private_groups`. Default true;
+    /// any non-empty value other than the text `true` means false.
+    #[serde(
+        rename = "includeAllPrivateGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub include_all_private_groups: Option<GroupsGetIntegrationsIncludeAllPrivateGroups>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl GroupsGetIntegrationsParams {
+    /// A `GroupsGetIntegrationsParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            include_all_private_groups: None,
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+}
+
+impl validate::Validate for GroupsGetIntegrationsParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsGetIntegrationsResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub integrations: Vec<GroupIntegration>,
+    pub success: bool,
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsHistoryInclusive {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsHistoryInclusive {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsHistoryInclusive {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsHistoryInclusive {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsHistoryInclusive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsHistoryInclusive {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsHistoryInclusive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The parameters of [`Client::groups_history`](crate::Client::groups_history).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsHistoryParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+    /// The newest end of the time range (ISO 8601 date-time, parsed with JavaScript
+    /// `new Date(...)`). Defaults to now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<String>,
+    /// The oldest end of the time range (ISO 8601 date-time). Defaults to no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest: Option<String>,
+    /// Whether messages sent exactly at `latest` / `oldest` are included. Only the text `true`
+    /// means true; anything else (or absence) is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inclusive: Option<GroupsHistoryInclusive>,
+    /// Whether to add `unreadNotLoaded` (and, when it applies, `firstUnread`) to the answer.
+    /// Only the text `true` means true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreads: Option<GroupsHistoryUnreads>,
+    /// Whether thread replies are listed. Only the text `false` hides them; the default is
+    /// to show them. Not in the published spec.
+    #[serde(
+        rename = "showThreadMessages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_thread_messages: Option<GroupsHistoryShowThreadMessages>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many messages to return. Defaults to 20 on this route and is NOT capped by
+    /// `API_Upper_Count_Limit` (unlike the shared `count` parameter of other lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+impl GroupsHistoryParams {
+    /// A `GroupsHistoryParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            latest: None,
+            oldest: None,
+            inclusive: None,
+            unreads: None,
+            show_thread_messages: None,
+            offset: None,
+            count: None,
+        }
+    }
+}
+
+impl validate::Validate for GroupsHistoryParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of `groups.history`. Unlike the other lists it has no `count`/`offset`/`total`
+/// envelope. `firstUnread` and `unreadNotLoaded` come only with `unreads=true`
+/// (`firstUnread` only when older unread messages exist).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsHistoryResponse {
+    /// The messages, newest first.
+    pub messages: Vec<Message>,
+    /// The oldest message between `oldest` and the oldest message returned.
+    #[serde(rename = "firstUnread", default, skip_serializing_if = "Option::is_none")]
+    pub first_unread: Option<Message>,
+    /// How many messages lie between `oldest` and the oldest message returned.
+    #[serde(
+        rename = "unreadNotLoaded",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unread_not_loaded: Option<i64>,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsHistoryShowThreadMessages {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsHistoryShowThreadMessages {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsHistoryShowThreadMessages {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsHistoryShowThreadMessages {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsHistoryShowThreadMessages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsHistoryShowThreadMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsHistoryShowThreadMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsHistoryUnreads {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsHistoryUnreads {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsHistoryUnreads {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsHistoryUnreads {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsHistoryUnreads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsHistoryUnreads {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsHistoryUnreads {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The parameters of [`Client::groups_info`](crate::Client::groups_info).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsInfoParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+}
+
+impl GroupsInfoParams {
+    /// A `GroupsInfoParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+/// The body of `groups.invite`: the room (`roomId` or `roomName`; either value is matched
+/// against ids and names) and at least one of `userId`, `username`, `user`, `userIds`,
+/// `usernames`. With `userId` or `userIds` every value is an id, otherwise a username.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsInviteRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// One user, by id.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// One user, by username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// One user, by username (legacy alias of `username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Several users, by id.
+    #[serde(rename = "userIds", default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
+    /// Several users, by username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usernames: Option<Vec<String>>,
+}
+
+impl GroupsInviteRequest {
+    /// A `GroupsInviteRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            user_id: None,
+            username: None,
+            user: None,
+            user_ids: None,
+            usernames: None,
+        }
+    }
 }
 
 /// The body of `groups.kick`.
@@ -113,6 +1182,353 @@ impl GroupsLeaveRequest {
     }
 }
 
+/// The parameters of [`Client::groups_list_all`](crate::Client::groups_list_all).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct GroupsListAllParams {
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl validate::Validate for GroupsListAllParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The parameters of [`Client::groups_list`](crate::Client::groups_list).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct GroupsListParams {
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl validate::Validate for GroupsListParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of a successful `groups.list` or `groups.listAll`, a page of private rooms.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsListResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    /// The private rooms in this page, each with its `lastMessage` when it has one.
+    pub groups: Vec<Group>,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The parameters of [`Client::groups_members`](crate::Client::groups_members).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsMembersParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// Only members with one of these statuses. Sent as the repeated key `status[]`
+    /// (`status[]=online&status[]=away`).
+    #[serde(rename = "status[]", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<String>>,
+    /// Text matched (case-insensitively) against the username, name and the other `Accounts_SearchFields`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+}
+
+impl GroupsMembersParams {
+    /// A `GroupsMembersParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            offset: None,
+            count: None,
+            sort: None,
+            status: None,
+            filter: None,
+        }
+    }
+}
+
+impl validate::Validate for GroupsMembersParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsMembersResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub members: Vec<Member>,
+    pub success: bool,
+}
+
+/// The parameters of [`Client::groups_messages`](crate::Client::groups_messages).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsMessagesParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+    /// Only messages that mention one of these users: user ids separated by commas. Empty
+    /// means no filter.
+    #[serde(rename = "mentionIds", default, skip_serializing_if = "Option::is_none")]
+    pub mention_ids: Option<String>,
+    /// Only messages starred by one of these users (user ids separated by commas).
+    #[serde(rename = "starredIds", default, skip_serializing_if = "Option::is_none")]
+    pub starred_ids: Option<String>,
+    /// `true` (any letter case) lists only pinned messages; any other value does not filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<GroupsMessagesPinned>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl GroupsMessagesParams {
+    /// A `GroupsMessagesParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self {
+            room,
+            mention_ids: None,
+            starred_ids: None,
+            pinned: None,
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+}
+
+impl validate::Validate for GroupsMessagesParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsMessagesPinned {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsMessagesPinned {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsMessagesPinned {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsMessagesPinned {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsMessagesPinned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsMessagesPinned {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsMessagesPinned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsMessagesResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub messages: Vec<Message>,
+    pub success: bool,
+}
+
+/// The parameters of [`Client::groups_moderators`](crate::Client::groups_moderators).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsModeratorsParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+}
+
+impl GroupsModeratorsParams {
+    /// A `GroupsModeratorsParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsModeratorsResponse {
+    /// The moderators.
+    pub moderators: Vec<UserSummary>,
+    pub success: bool,
+}
+
+/// The parameters of [`Client::groups_online`](crate::Client::groups_online).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsOnlineParams {
+    /// The id of the group.
+    #[serde(rename = "_id")]
+    pub id: String,
+}
+
+impl GroupsOnlineParams {
+    /// A `GroupsOnlineParams` with the required fields; the optional ones are `None`.
+    pub fn new(id: String) -> Self {
+        Self { id }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsOnlineResponse {
+    /// The members who are not offline.
+    pub online: Vec<UserSummary>,
+    pub success: bool,
+}
+
+/// The body of `groups.open`: the room by id or by name. Current servers reject unknown
+/// keys and a body with both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsOpenRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+}
+
+impl GroupsOpenRequest {
+    /// A `GroupsOpenRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
 /// The body of `groups.removeLeader`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
@@ -132,6 +1548,457 @@ impl GroupsRemoveLeaderRequest {
     }
 }
 
+/// The body of `groups.removeModerator`. Other keys are ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsRemoveModeratorRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// A user, by id or by username.
+    #[serde(flatten)]
+    pub user: User,
+}
+
+impl GroupsRemoveModeratorRequest {
+    /// A `GroupsRemoveModeratorRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
+}
+
+/// The body of `groups.removeOwner`. Other keys are ignored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsRemoveOwnerRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// A user, by id or by username.
+    #[serde(flatten)]
+    pub user: User,
+}
+
+impl GroupsRemoveOwnerRequest {
+    /// A `GroupsRemoveOwnerRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, user: User) -> Self {
+        Self { room, user }
+    }
+}
+
+/// The body of `groups.rename`. Current servers reject unknown keys and a body with both
+/// `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsRenameRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new room name; must not be blank and must follow the server's room name rules.
+    pub name: String,
+}
+
+impl GroupsRenameRequest {
+    /// A `GroupsRenameRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, name: String) -> Self {
+        Self { room, name }
+    }
+}
+
+impl validate::Validate for GroupsRenameRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = Some(&self.name) {
+            let at = at.field("name");
+            validate::rule(&at, validate::min_length(value, 1))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The parameters of [`Client::groups_roles`](crate::Client::groups_roles).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsRolesParams {
+    /// The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both
+    /// were sent the server would take `roomId`; the client sends exactly one.
+    pub room: Room,
+}
+
+impl GroupsRolesParams {
+    /// A `GroupsRolesParams` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsRolesResponse {
+    /// One entry per member holding room roles.
+    pub roles: Vec<RoomRoleHolder>,
+    pub success: bool,
+}
+
+/// The body of `groups.setAnnouncement`. Current servers reject unknown keys and a body with
+/// both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetAnnouncementRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new announcement; an empty string clears it.
+    pub announcement: String,
+}
+
+impl GroupsSetAnnouncementRequest {
+    /// A `GroupsSetAnnouncementRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, announcement: String) -> Self {
+        Self { room, announcement }
+    }
+}
+
+/// The body of a successful `groups.setAnnouncement`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsSetAnnouncementResponse {
+    /// The announcement that was saved (an empty string when it was cleared).
+    pub announcement: String,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The body of `groups.setCustomFields`. Current servers reject unknown keys and a body
+/// with both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetCustomFieldsRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new custom fields; they replace the existing ones.
+    #[serde(rename = "customFields")]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GroupsSetCustomFieldsRequest {
+    /// A `GroupsSetCustomFieldsRequest` with the required fields; the optional ones are `None`.
+    pub fn new(
+        room: Room,
+        custom_fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Self { room, custom_fields }
+    }
+}
+
+/// The body of `groups.setDescription`. Current servers reject unknown keys and a body with
+/// both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetDescriptionRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new description; an empty string clears it.
+    pub description: String,
+}
+
+impl GroupsSetDescriptionRequest {
+    /// A `GroupsSetDescriptionRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, description: String) -> Self {
+        Self { room, description }
+    }
+}
+
+/// The body of a successful `groups.setDescription`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsSetDescriptionResponse {
+    /// The description that was saved (an empty string when it was cleared).
+    pub description: String,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The body of `groups.setEncrypted`. Current servers reject unknown keys and a body with
+/// both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetEncryptedRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// `true` to turn end-to-end encryption on, `false` to turn it off.
+    pub encrypted: bool,
+}
+
+impl GroupsSetEncryptedRequest {
+    /// A `GroupsSetEncryptedRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, encrypted: bool) -> Self {
+        Self { room, encrypted }
+    }
+}
+
+/// The body of `groups.setPurpose`. Current servers reject unknown keys and a body with
+/// both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetPurposeRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new purpose, stored as the room's description; an empty string clears it.
+    pub purpose: String,
+}
+
+impl GroupsSetPurposeRequest {
+    /// A `GroupsSetPurposeRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, purpose: String) -> Self {
+        Self { room, purpose }
+    }
+}
+
+/// The body of a successful `groups.setPurpose`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsSetPurposeResponse {
+    /// The purpose (description) that was saved.
+    pub purpose: String,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The body of `groups.setReadOnly`. Current servers reject unknown keys and a body with
+/// both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetReadOnlyRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// `true` to make the group read-only, `false` to make it writable.
+    #[serde(rename = "readOnly")]
+    pub read_only: bool,
+}
+
+impl GroupsSetReadOnlyRequest {
+    /// A `GroupsSetReadOnlyRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, read_only: bool) -> Self {
+        Self { room, read_only }
+    }
+}
+
+/// The body of `groups.setTopic`. Current servers reject unknown keys and a body with both
+/// `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetTopicRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new topic; an empty string clears it.
+    pub topic: String,
+}
+
+impl GroupsSetTopicRequest {
+    /// A `GroupsSetTopicRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, topic: String) -> Self {
+        Self { room, topic }
+    }
+}
+
+/// The body of a successful `groups.setTopic`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct GroupsSetTopicResponse {
+    /// The topic that was saved (an empty string when it was cleared).
+    pub topic: String,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The body of `groups.setType`. Current servers reject unknown keys and a body with both
+/// `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsSetTypeRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+    /// The new room type: `c` (public channel). `p` is refused because the group is
+    /// already private; other values give `error-invalid-room-type`.
+    pub r#type: GroupsSetTypeRequestType,
+}
+
+impl GroupsSetTypeRequest {
+    /// A `GroupsSetTypeRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room, r#type: GroupsSetTypeRequestType) -> Self {
+        Self { room, r#type }
+    }
+}
+
+/// The new room type: `c` (public channel). `p` is refused because the group is
+/// already private; other values give `error-invalid-room-type`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupsSetTypeRequestType {
+    /// `c`
+    C,
+    /// `p`
+    P,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl GroupsSetTypeRequestType {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::C => "c",
+            Self::P => "p",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GroupsSetTypeRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "c" => Self::C,
+            "p" => Self::P,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for GroupsSetTypeRequestType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for GroupsSetTypeRequestType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GroupsSetTypeRequestType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupsSetTypeRequestType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The body of `groups.unarchive`: the room by id or by name. Current servers reject
+/// unknown keys and a body with both `roomId` and `roomName`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct GroupsUnarchiveRequest {
+    /// A room, by id or by name.
+    #[serde(flatten)]
+    pub room: Room,
+}
+
+impl GroupsUnarchiveRequest {
+    /// A `GroupsUnarchiveRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room: Room) -> Self {
+        Self { room }
+    }
+}
+
+/// A member of a room as list routes send it: a projection of the user. Fields this spec
+/// does not name are kept in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct Member {
+    /// The user id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `online`, `away`, `busy` or `offline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When the user last changed.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A message (`IMessage` in the server's code). Messages carry many optional fields
+/// (attachments, reactions, threads, ...); those this spec does not name are kept in
+/// `additional_properties`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct Message {
+    /// The message id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The room id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rid: Option<String>,
+    /// The text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    /// The type of a system message (`uj` user joined, `ru` user removed, ...); absent for ordinary messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t: Option<String>,
+    /// When the message was sent.
+    ///
+    /// Format: `date-time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+    /// The sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub u: Option<UserSummary>,
+    /// The thread the message belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmid: Option<String>,
+    /// When the message last changed.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+/// these oddly, so the client never derives "last page" from `count` alone.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct Paginated {
+    /// How many items this page holds (on some routes, the page size in force).
+    pub count: i64,
+    /// The offset this page starts at.
+    pub offset: i64,
+    /// How many items the whole list holds.
+    pub total: i64,
+}
+
 /// A room, by id or by name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
@@ -146,6 +2013,26 @@ pub enum Room {
     /// Sent as `roomName`.
     #[serde(rename = "roomName")]
     Name(String),
+}
+
+/// A member of a room and the room roles they hold, as `groups.roles` returns it (a
+/// subscription reduced to `_id`, `rid`, `u` and `roles`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct RoomRoleHolder {
+    /// The subscription id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The room id.
+    pub rid: String,
+    /// A user as rooms, messages and teams refer to them. Current servers add `name`; fields
+    /// this spec does not name are kept in `additional_properties`.
+    pub u: UserSummary,
+    /// The member's room roles, e.g. `owner`, `moderator`, `leader`.
+    pub roles: Vec<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The kind of room: `c` public channel, `p` private group, `d` direct message, `l` livechat.
@@ -228,6 +2115,18 @@ pub struct Success {
     pub success: bool,
 }
 
+/// Which system messages the room hides: `true` on old servers, a list of message types on
+/// current ones.
+///
+/// Decoding picks the first variant the JSON fits.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+#[serde(untagged)]
+pub enum SystemMessages {
+    Bool(bool),
+    List(Vec<String>),
+}
+
 /// A team, by id or by name. Exactly one is sent; the server rejects both.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
@@ -242,6 +2141,431 @@ pub enum Team {
     /// Sent as `teamName`.
     #[serde(rename = "teamName")]
     Name(String),
+}
+
+/// A `teams.autocomplete` result: the team's MAIN ROOM, with the team's id in `teamId`.
+/// Not a team object, so not `TeamInfo`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamAutocompleteItem {
+    /// The main room's id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The main room's (and team's) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fname: Option<String>,
+    /// `c` for a public team, `p` for a private one.
+    pub t: RoomType,
+    /// The team id.
+    #[serde(rename = "teamId")]
+    pub team_id: String,
+    /// The main room's avatar version, present only when it has a custom avatar.
+    #[serde(rename = "avatarETag", default, skip_serializing_if = "Option::is_none")]
+    pub avatar_e_tag: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A team (`ITeam` in the server's code). Fields this spec does not name are kept in
+/// `additional_properties`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamInfo {
+    /// The team id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The team name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `0` a public team, `1` a private team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<i64>,
+    /// The id of the team's main room.
+    #[serde(rename = "roomId", default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// When the team was created.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Who created the team.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserSummary>,
+    /// When the team last changed.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A member of a team with their team roles, as `teams.members` sends it. Fields this spec
+/// does not name are kept in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamMember {
+    /// The member.
+    pub user: Member,
+    /// The member's roles in the team, such as `owner`, `moderator`, `leader`, `member`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    /// When the user joined the team.
+    ///
+    /// Format: `date-time`.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Who added the user.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserSummary>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A user to add to a team, or whose roles to set, with their team roles. The server
+/// rejects keys other than these two.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamMemberParams {
+    /// The user id (usernames are not accepted).
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// Team roles. The server stores any strings; the meaningful ones are `owner`,
+    /// `moderator` and `leader` (and custom room-scoped roles). `null` is accepted and
+    /// means no roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+}
+
+impl TeamMemberParams {
+    /// A `TeamMemberParams` with the required fields; the optional ones are `None`.
+    pub fn new(user_id: String) -> Self {
+        Self { user_id, roles: None }
+    }
+}
+
+/// A room that belongs (or belonged) to a team, as the `teams.*` room operations send it:
+/// a room object like `Group` (open; `t` is `c` for a public channel or `p` for a private
+/// group) plus the team fields. Differs from `Group` only by `teamDefault`, which only
+/// team rooms carry.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamRoom {
+    /// A private room (group). Real servers send many more fields than the documentation pages
+    /// show; those this spec does not name are kept in `additional_properties`.
+    #[serde(flatten)]
+    pub group: Group,
+    /// Whether the room is auto-join for the team's members. Absent on rooms that were
+    /// never made auto-join, and on rooms taken out of their team.
+    #[serde(rename = "teamDefault", default, skip_serializing_if = "Option::is_none")]
+    pub team_default: Option<bool>,
+}
+
+/// A room as `teams.listRoomsOfUser` sends it: the room object plus `isLastOwner`. A
+/// separate shape because `Group` does not carry `isLastOwner`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamRoomOfUser {
+    /// A private room (group). Real servers send many more fields than the documentation pages
+    /// show; those this spec does not name are kept in `additional_properties`.
+    #[serde(flatten)]
+    pub group: Group,
+    /// Whether the listed user is the room's only owner.
+    #[serde(rename = "isLastOwner")]
+    pub is_last_owner: bool,
+}
+
+/// A team as `teams.list` and `teams.listAll` send it: the team object (see `TeamInfo`) plus
+/// two counters the server computes. A separate shape because `TeamInfo` (from
+/// `teams.info`/`teams.create`) never carries the counters.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamWithCounters {
+    /// A team (`ITeam` in the server's code). Fields this spec does not name are kept in
+    /// `additional_properties`.
+    #[serde(flatten)]
+    pub team_info: TeamInfo,
+    /// How many rooms belong to the team (a team without added rooms shows 0 in the published examples).
+    pub rooms: i64,
+    /// How many members the team has.
+    #[serde(rename = "numberOfUsers")]
+    pub number_of_users: i64,
+}
+
+/// The body of `teams.addMembers`: the team (exactly one of `teamId` or `teamName`) and the
+/// users to add. The server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsAddMembersRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// The users to add; not empty, no duplicates.
+    pub members: Vec<TeamMemberParams>,
+}
+
+impl TeamsAddMembersRequest {
+    /// A `TeamsAddMembersRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, members: Vec<TeamMemberParams>) -> Self {
+        Self { team, members }
+    }
+}
+
+impl validate::Validate for TeamsAddMembersRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = Some(&self.members) {
+            let at = at.field("members");
+            validate::rule(&at, validate::min_items(value, 1))?;
+            validate::rule(&at, validate::unique_items(value))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of `teams.addRooms`: the team (exactly one of `teamId` or `teamName`) and the
+/// rooms to move into it. The server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsAddRoomsRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// Ids of the rooms to move into the team; not empty.
+    pub rooms: Vec<String>,
+}
+
+impl TeamsAddRoomsRequest {
+    /// A `TeamsAddRoomsRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, rooms: Vec<String>) -> Self {
+        Self { team, rooms }
+    }
+}
+
+impl validate::Validate for TeamsAddRoomsRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = Some(&self.rooms) {
+            let at = at.field("rooms");
+            validate::rule(&at, validate::min_items(value, 1))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of a successful `teams.addRooms`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsAddRoomsResponse {
+    /// The rooms moved into the team, each with the team's `teamId`.
+    pub rooms: Vec<TeamRoom>,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// The parameters of [`Client::teams_autocomplete`](crate::Client::teams_autocomplete).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsAutocompleteParams {
+    /// The start of the team's name or display name.
+    pub name: String,
+}
+
+impl TeamsAutocompleteParams {
+    /// A `TeamsAutocompleteParams` with the required fields; the optional ones are `None`.
+    pub fn new(name: String) -> Self {
+        Self { name }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsAutocompleteResponse {
+    pub teams: Vec<TeamAutocompleteItem>,
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// The body of `teams.convertToChannel`: the team (exactly one of `teamId` or `teamName`)
+/// and the rooms to delete. The server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsConvertToChannelRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// Ids of team rooms to delete; the others go back to the workspace. Optional, may
+    /// be empty (or null); ids not in the team are ignored, and the main room's id fails.
+    #[serde(rename = "roomsToRemove", default, skip_serializing_if = "Option::is_none")]
+    pub rooms_to_remove: Option<Vec<String>>,
+}
+
+impl TeamsConvertToChannelRequest {
+    /// A `TeamsConvertToChannelRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team) -> Self {
+        Self {
+            team,
+            rooms_to_remove: None,
+        }
+    }
+}
+
+/// The body of `teams.create`. The server rejects keys it does not know
+/// (`additionalProperties: false`); `type` must be the number 0 or 1.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsCreateRequest {
+    /// The team name; also the main room's name, so it must follow the channel-name rule.
+    pub name: String,
+    /// 0 for a public team (main room is a channel), 1 for a private team (main room is a private group).
+    ///
+    /// One of `0`, `1`.
+    pub r#type: i64,
+    /// Users to add, by id or username; unknown or inactive users are skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<String>>,
+    /// The id of the user who becomes the team's owner instead of the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Options for the team's main room in `teams.create`. The server also accepts `name`,
+    /// `members` and `options` here, but ignores `name` and `members` (the main room takes
+    /// the team's name and members) and `options` is internal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<TeamsCreateRoom>,
+    /// Enterprise, ABAC on, private teams only: a map from attribute key to the list of
+    /// values the team requires, e.g. `{"department": ["eng"]}`. Every list must be
+    /// non-empty and the map must not be empty.
+    #[serde(rename = "abacAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub abac_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl TeamsCreateRequest {
+    /// A `TeamsCreateRequest` with the required fields; the optional ones are `None`.
+    pub fn new(name: String, r#type: i64) -> Self {
+        Self {
+            name,
+            r#type,
+            members: None,
+            owner: None,
+            room: None,
+            abac_attributes: None,
+        }
+    }
+}
+
+impl validate::Validate for TeamsCreateRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = Some(&self.r#type) {
+            let at = at.field("type");
+            validate::rule(&at, validate::one_of(value, &[0, 1]))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of a successful `teams.create`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsCreateResponse {
+    /// A team (`ITeam` in the server's code). Fields this spec does not name are kept in
+    /// `additional_properties`.
+    pub team: TeamInfo,
+    /// Usernames left out of the team for lacking the required ABAC attributes. Sent only
+    /// when the team was created with `abacAttributes` (Enterprise).
+    #[serde(rename = "skippedMembers", default, skip_serializing_if = "Option::is_none")]
+    pub skipped_members: Option<Vec<String>>,
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// Options for the team's main room in `teams.create`. The server also accepts `name`,
+/// `members` and `options` here, but ignores `name` and `members` (the main room takes
+/// the team's name and members) and `options` is internal.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct TeamsCreateRoom {
+    /// An existing room to turn into the team's main room (needs `create-team` and `edit-room` in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the new main room is read-only.
+    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Extra fields stored on the new main room.
+    #[serde(rename = "extraData", default, skip_serializing_if = "Option::is_none")]
+    pub extra_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The body of `teams.delete`: the team (exactly one of `teamId` or `teamName`) and the
+/// rooms to delete with it. The server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsDeleteRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// Ids of team rooms to delete along with the team; the others go back to the
+    /// workspace. Optional; when sent it must not be empty, and ids must be unique.
+    #[serde(rename = "roomsToRemove", default, skip_serializing_if = "Option::is_none")]
+    pub rooms_to_remove: Option<Vec<String>>,
+}
+
+impl TeamsDeleteRequest {
+    /// A `TeamsDeleteRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team) -> Self {
+        Self {
+            team,
+            rooms_to_remove: None,
+        }
+    }
+}
+
+impl validate::Validate for TeamsDeleteRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.rooms_to_remove.as_ref() {
+            let at = at.field("roomsToRemove");
+            validate::rule(&at, validate::min_items(value, 1))?;
+            validate::rule(&at, validate::unique_items(value))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The parameters of [`Client::teams_info`](crate::Client::teams_info).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsInfoParams {
+    /// The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    pub team: Team,
+}
+
+impl TeamsInfoParams {
+    /// A `TeamsInfoParams` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team) -> Self {
+        Self { team }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsInfoResponse {
+    /// A team (`ITeam` in the server's code). Fields this spec does not name are kept in
+    /// `additional_properties`.
+    #[serde(rename = "teamInfo")]
+    pub team_info: TeamInfo,
+    /// Always `true`.
+    pub success: bool,
 }
 
 /// The body of `teams.leave`. The server rejects keys it does not know.
@@ -276,6 +2600,665 @@ impl validate::Validate for TeamsLeaveRequest {
     }
 }
 
+/// The parameters of [`Client::teams_list_all`](crate::Client::teams_list_all).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct TeamsListAllParams {
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+impl validate::Validate for TeamsListAllParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsListAllResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub teams: Vec<TeamWithCounters>,
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// The parameters of [`Client::teams_list_children`](crate::Client::teams_list_children).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsListChildrenParams {
+    /// The team, as exactly one of `teamId`, `teamName` or `roomId` (a room of the team).
+    pub team: TeamsListChildrenSelector,
+    /// `channels` for rooms only, `discussions` for discussions only; both when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<TeamsListChildrenType>,
+    /// Part of the room's name or display name, case-insensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl TeamsListChildrenParams {
+    /// A `TeamsListChildrenParams` with the required fields; the optional ones are `None`.
+    pub fn new(team: TeamsListChildrenSelector) -> Self {
+        Self {
+            team,
+            r#type: None,
+            filter: None,
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+}
+
+impl validate::Validate for TeamsListChildrenParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsListChildrenResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    /// Rooms and discussions (discussions carry `prid`, the main room's id).
+    pub data: Vec<Group>,
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// The team for `teams.listChildren`: exactly one of `teamId`, `teamName`, or `roomId` (a
+/// room of the team, usually its main room). Like `Team` with a third choice.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub enum TeamsListChildrenSelector {
+    /// The team id.
+    ///
+    /// Sent as `teamId`.
+    #[serde(rename = "teamId")]
+    TeamId(String),
+    /// The team name.
+    ///
+    /// Sent as `teamName`.
+    #[serde(rename = "teamName")]
+    TeamName(String),
+    /// A room of the team (normally its main room).
+    ///
+    /// Sent as `roomId`.
+    #[serde(rename = "roomId")]
+    RoomId(String),
+}
+
+/// One of `channels`, `discussions`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TeamsListChildrenType {
+    /// `channels`
+    Channels,
+    /// `discussions`
+    Discussions,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl TeamsListChildrenType {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Channels => "channels",
+            Self::Discussions => "discussions",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TeamsListChildrenType {
+    fn from(value: &str) -> Self {
+        match value {
+            "channels" => Self::Channels,
+            "discussions" => Self::Discussions,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for TeamsListChildrenType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for TeamsListChildrenType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TeamsListChildrenType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamsListChildrenType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The parameters of [`Client::teams_list`](crate::Client::teams_list).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct TeamsListParams {
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl validate::Validate for TeamsListParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsListResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub teams: Vec<TeamWithCounters>,
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TeamsListRoomsOfUserCanUserDelete {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl TeamsListRoomsOfUserCanUserDelete {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TeamsListRoomsOfUserCanUserDelete {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for TeamsListRoomsOfUserCanUserDelete {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for TeamsListRoomsOfUserCanUserDelete {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TeamsListRoomsOfUserCanUserDelete {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamsListRoomsOfUserCanUserDelete {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The parameters of [`Client::teams_list_rooms_of_user`](crate::Client::teams_list_rooms_of_user).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsListRoomsOfUserParams {
+    /// The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    pub team: Team,
+    /// The user whose rooms are listed.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// `true` to list only rooms the user may delete; any other value is false.
+    #[serde(rename = "canUserDelete", default, skip_serializing_if = "Option::is_none")]
+    pub can_user_delete: Option<TeamsListRoomsOfUserCanUserDelete>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+impl TeamsListRoomsOfUserParams {
+    /// A `TeamsListRoomsOfUserParams` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, user_id: String) -> Self {
+        Self {
+            team,
+            user_id,
+            can_user_delete: None,
+            offset: None,
+            count: None,
+        }
+    }
+}
+
+impl validate::Validate for TeamsListRoomsOfUserParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsListRoomsOfUserResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub rooms: Vec<TeamRoomOfUser>,
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// The parameters of [`Client::teams_list_rooms`](crate::Client::teams_list_rooms).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsListRoomsParams {
+    /// The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    pub team: Team,
+    /// Only rooms whose name contains this text (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// `autoJoin` lists only the team's auto-join rooms; any other value (or none) lists
+    /// all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+impl TeamsListRoomsParams {
+    /// A `TeamsListRoomsParams` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team) -> Self {
+        Self {
+            team,
+            filter: None,
+            r#type: None,
+            offset: None,
+            count: None,
+        }
+    }
+}
+
+impl validate::Validate for TeamsListRoomsParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsListRoomsResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub rooms: Vec<TeamRoom>,
+    pub success: bool,
+}
+
+/// The parameters of [`Client::teams_members`](crate::Client::teams_members).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsMembersParams {
+    /// The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    pub team: Team,
+    /// How many items to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// How many items to return. The server clamps it to its "Max Record Amount" setting
+    /// without saying so, and reads `0` as "all" (up to that limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Only members whose presence status is one of these: `online`, `away`, `busy`,
+    /// `offline` (a user's status as the server stores it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<String>>,
+    /// Only members whose username contains this text (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Only members whose display name contains this text (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl TeamsMembersParams {
+    /// A `TeamsMembersParams` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team) -> Self {
+        Self {
+            team,
+            offset: None,
+            count: None,
+            status: None,
+            username: None,
+            name: None,
+        }
+    }
+}
+
+impl validate::Validate for TeamsMembersParams {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.offset.as_ref() {
+            let at = at.field("offset");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        if let Some(value) = self.count.as_ref() {
+            let at = at.field("count");
+            validate::rule(&at, validate::minimum(*value as f64, 0.0, false))?;
+        }
+
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsMembersResponse {
+    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
+    /// these oddly, so the client never derives "last page" from `count` alone.
+    #[serde(flatten)]
+    pub paginated: Paginated,
+    pub members: Vec<TeamMember>,
+    pub success: bool,
+}
+
+/// The body of `teams.removeMember`: the team (exactly one of `teamId` or `teamName`), the
+/// user, and optionally rooms of the team to remove them from as well. The server rejects
+/// keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsRemoveMemberRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// The id of the user to remove (usernames are not accepted).
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// Rooms of the team to remove the user from as well; ids of rooms not in the team
+    /// are ignored. Optional (may be null); when sent it must not be empty, and ids
+    /// must be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rooms: Option<Vec<String>>,
+}
+
+impl TeamsRemoveMemberRequest {
+    /// A `TeamsRemoveMemberRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, user_id: String) -> Self {
+        Self { team, user_id, rooms: None }
+    }
+}
+
+impl validate::Validate for TeamsRemoveMemberRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.rooms.as_ref() {
+            let at = at.field("rooms");
+            validate::rule(&at, validate::min_items(value, 1))?;
+            validate::rule(&at, validate::unique_items(value))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of `teams.removeRoom`: the team (exactly one of `teamId` or `teamName`) and the
+/// room to take out of it. The server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsRemoveRoomRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// The id of the room to take out of the team.
+    #[serde(rename = "roomId")]
+    pub room_id: String,
+}
+
+impl TeamsRemoveRoomRequest {
+    /// A `TeamsRemoveRoomRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, room_id: String) -> Self {
+        Self { team, room_id }
+    }
+}
+
+/// The body of a successful `teams.removeRoom` or `teams.updateRoom`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct TeamsRoomResponse {
+    /// The room after the change.
+    pub room: TeamRoom,
+    /// Always `true` on success.
+    pub success: bool,
+}
+
+/// What to change in `teams.update`; at least one of `name` or `type`, nothing else.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct TeamsUpdateData {
+    /// The new team name (the main room is renamed too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 0 public, 1 private (the main room becomes a channel or a private group).
+    ///
+    /// One of `0`, `1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<i64>,
+}
+
+impl validate::Validate for TeamsUpdateData {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = self.r#type.as_ref() {
+            let at = at.field("type");
+            validate::rule(&at, validate::one_of(value, &[0, 1]))?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of `teams.updateMember`: the team (exactly one of `teamId` or `teamName`) and
+/// the member with their new roles. The server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsUpdateMemberRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// The member and the roles that replace theirs (no `roles`, or `null`, removes
+    /// all roles).
+    pub member: TeamMemberParams,
+}
+
+impl TeamsUpdateMemberRequest {
+    /// A `TeamsUpdateMemberRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, member: TeamMemberParams) -> Self {
+        Self { team, member }
+    }
+}
+
+/// The body of `teams.update`: the team (exactly one of `teamId` or `teamName`) and
+/// `data`. `data` must hold `name`, `type` or both, and no other key. The server rejects
+/// unknown top-level keys except `updateRoom` and `name`, which it accepts and ignores.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsUpdateRequest {
+    /// A team, by id or by name. Exactly one is sent; the server rejects both.
+    #[serde(flatten)]
+    pub team: Team,
+    /// What to change in `teams.update`; at least one of `name` or `type`, nothing else.
+    pub data: TeamsUpdateData,
+}
+
+impl TeamsUpdateRequest {
+    /// A `TeamsUpdateRequest` with the required fields; the optional ones are `None`.
+    pub fn new(team: Team, data: TeamsUpdateData) -> Self {
+        Self { team, data }
+    }
+}
+
+impl validate::Validate for TeamsUpdateRequest {
+    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
+        if let Some(value) = Some(&self.data) {
+            let at = at.field("data");
+            validate::Validate::validate(value, &at)?;
+        }
+
+        Ok(())
+    }
+}
+
+/// The body of `teams.updateRoom`. There is no team selector: the team is the room's. The
+/// server rejects keys it does not know.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct TeamsUpdateRoomRequest {
+    /// The id of a room that belongs to a team.
+    #[serde(rename = "roomId")]
+    pub room_id: String,
+    /// Whether the room is auto-join for the team's members.
+    #[serde(rename = "isDefault")]
+    pub is_default: bool,
+}
+
+impl TeamsUpdateRoomRequest {
+    /// A `TeamsUpdateRoomRequest` with the required fields; the optional ones are `None`.
+    pub fn new(room_id: String, is_default: bool) -> Self {
+        Self { room_id, is_default }
+    }
+}
+
 /// A user, by id or by username.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
@@ -292,7 +3275,8 @@ pub enum User {
     Username(String),
 }
 
-/// A user as rooms refer to them.
+/// A user as rooms, messages and teams refer to them. Current servers add `name`; fields
+/// this spec does not name are kept in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 pub struct UserSummary {
@@ -302,4 +3286,10 @@ pub struct UserSummary {
     /// The username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
