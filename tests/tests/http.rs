@@ -263,3 +263,69 @@ async fn the_token_appears_in_no_debug_or_display_output() {
         assert!(!text.contains(TOKEN), "the token leaked into {text}");
     }
 }
+
+#[tokio::test]
+async fn groups_info_sends_the_room_as_its_own_query_key_and_no_body() {
+    let body = json!({"success": true, "group": {"_id": "ByehQjC44FwMeiLbX", "name": "invite-me", "t": "p"}});
+    let server = Server::start(vec![Reply::json(200, &body), Reply::json(200, &body)]).await;
+    let client = client(&server.url());
+    let by_name = rocketchat::types::GroupsInfoParams::new(Room::Name("invite me".into()));
+    let group = client.groups_info(&by_name).await.unwrap().group;
+    assert_eq!(group.name.as_deref(), Some("invite-me"));
+    client.groups_info(&rocketchat::types::GroupsInfoParams::new(Room::Id("R1".into()))).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].method, "GET");
+    assert_eq!(requests[0].target, "/api/v1/groups.info?roomName=invite+me");
+    assert_eq!(requests[1].target, "/api/v1/groups.info?roomId=R1");
+    assert!(requests[0].body.is_empty());
+    assert_eq!(requests[0].header("x-auth-token"), TOKEN);
+    assert!(requests[0].headers.iter().all(|(name, _)| name != "content-type"), "a GET has no body to type");
+}
+
+#[tokio::test]
+async fn a_request_the_spec_forbids_is_refused_before_sending() {
+    let server = Server::start(vec![ok()]).await;
+    let client = client(&server.url());
+    let empty = TeamsLeaveRequest { rooms: Some(vec![]), ..TeamsLeaveRequest::new(Team::Name("team1".into())) };
+    let error = client.teams_leave(&empty).await.expect_err("refused");
+    let Error::InvalidRequest(invalid) = &error else { panic!("{error:?}") };
+    assert_eq!((invalid.operation, invalid.field.as_str()), ("teams.leave", "rooms"));
+    assert_eq!(error.to_string(), "teams.leave: not sent: `rooms` must have at least 1 item (minItems)");
+
+    let twice = TeamsLeaveRequest {
+        rooms: Some(vec!["R1".into(), "R1".into()]),
+        ..TeamsLeaveRequest::new(Team::Id("T".into()))
+    };
+    let error = client.teams_leave(&twice).await.expect_err("refused");
+    assert!(error.to_string().contains("`rooms` must not repeat an item (uniqueItems)"), "{error}");
+
+    let members = rocketchat::types::TeamsAddMembersRequest::new(Team::Name("team1".into()), vec![]);
+    let error = client.teams_add_members(&members).await.expect_err("refused");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    // Nothing reached the server; a valid request still does.
+    client.teams_leave(&TeamsLeaveRequest::new(Team::Name("team1".into()))).await.unwrap();
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn groups_create_sends_its_body_and_decodes_the_new_group() {
+    let created = json!({"success": true, "group": {
+        "_id": "NtR6RQ7NvzA9ejecX", "fname": "planning", "name": "planning", "t": "p", "msgs": 0, "usersCount": 2,
+        "u": {"_id": "aobEdbYhXfu5hkeqG", "username": "testing1", "name": "Testing One"},
+        "customFields": {}, "ts": "2024-05-21T13:16:24.772Z", "ro": false, "default": false, "sysMes": true,
+        "_updatedAt": "2024-05-21T13:16:24.772Z"
+    }});
+    let server = Server::start(vec![Reply::json(200, &created)]).await;
+    let request = rocketchat::types::GroupsCreateRequest {
+        members: Some(vec!["testing2".into()]),
+        ..rocketchat::types::GroupsCreateRequest::new("planning".into())
+    };
+    let group = client(&server.url()).groups_create(&request).await.unwrap().group;
+    assert_eq!((group.id.as_str(), group.users_count), ("NtR6RQ7NvzA9ejecX", Some(2)));
+    assert_eq!(group.u.unwrap().additional_properties.get("name"), None, "`name` is a field of its own now");
+    assert_request(
+        &server.only_request(),
+        "/api/v1/groups.create",
+        json!({"name": "planning", "members": ["testing2"]}),
+    );
+}

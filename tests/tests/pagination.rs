@@ -1,0 +1,175 @@
+//! Lists that page themselves, over real HTTP on 127.0.0.1: the requests each page sends, and
+//! how the stream and the iterator react to a server that clamps the page size, reports a
+//! changing total, sends an empty page or answers 429 in the middle.
+
+use rocketchat::types::{GroupsMembersParams, Member, Room, TeamsMembersParams};
+use rocketchat::{Client, Credentials, Error, RetryPolicy, Transport};
+use serde_json::{Value, json};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use workspace_tests::{Recorded, Reply, Server};
+
+fn client(server: &Server) -> Client {
+    Client::new(&server.url(), Credentials::new("U1", "token")).unwrap()
+}
+
+/// A `groups.members` page of members named by number, from `first`.
+fn page(first: usize, len: usize, total: usize) -> Reply {
+    let members: Vec<Value> =
+        (first..first + len).map(|n| json!({"_id": format!("u{n}"), "username": format!("user{n}")})).collect();
+    Reply::json(200, &json!({"members": members, "count": len, "offset": first, "total": total, "success": true}))
+}
+
+fn ids(members: &[Member]) -> Vec<String> {
+    members.iter().map(|member| member.id.clone()).collect()
+}
+
+fn expected(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|n| format!("u{n}")).collect()
+}
+
+/// `(offset, count)` of each page request, after checking it asks for the same room.
+fn pages_asked(requests: &[Recorded]) -> Vec<(String, String)> {
+    requests
+        .iter()
+        .map(|request| {
+            let url = reqwest::Url::parse(&format!("http://host{}", request.target)).unwrap();
+            assert_eq!(url.path(), "/api/v1/groups.members");
+            let query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+            assert_eq!(query[0], ("roomName".into(), "planning".into()), "the room, as its own key");
+            let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap();
+            (get("offset"), get("count"))
+        })
+        .collect()
+}
+
+fn asked(pairs: &[(usize, usize)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(offset, count)| (offset.to_string(), count.to_string())).collect()
+}
+
+fn params(count: Option<i64>) -> GroupsMembersParams {
+    GroupsMembersParams { count, ..GroupsMembersParams::new(Room::Name("planning".into())) }
+}
+
+#[tokio::test]
+async fn a_stream_fetches_every_page_and_stops_at_the_total() {
+    let server = Server::start(vec![page(0, 2, 5), page(2, 2, 5), page(4, 1, 5)]).await;
+    let members = client(&server).groups_members_stream(&params(Some(2))).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..5));
+    assert_eq!(pages_asked(&server.requests()), asked(&[(0, 2), (2, 2), (4, 2)]));
+}
+
+#[tokio::test]
+async fn a_clamped_page_size_moves_the_offset_by_what_came() {
+    // Asked for 10, the server's "Max Record Amount" gives 3 at a time.
+    let server = Server::start(vec![page(0, 3, 7), page(3, 3, 7), page(6, 1, 7)]).await;
+    let members = client(&server).groups_members_stream(&params(Some(10))).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..7));
+    assert_eq!(pages_asked(&server.requests()), asked(&[(0, 10), (3, 10), (6, 10)]));
+}
+
+#[tokio::test]
+async fn an_empty_page_ends_the_list_even_below_the_total() {
+    let server = Server::start(vec![page(0, 2, 9), page(2, 0, 9)]).await;
+    let members = client(&server).groups_members_stream(&params(Some(2))).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..2));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_total_that_shrinks_between_pages_is_followed() {
+    // A member left while paging: the total drops from 6 to 3, so the second page is the last.
+    let server = Server::start(vec![page(0, 2, 6), page(2, 1, 3)]).await;
+    let members = client(&server).groups_members_stream(&params(Some(2))).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..3));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn without_a_count_the_default_page_size_is_asked_and_never_zero() {
+    let server = Server::start(vec![page(0, 1, 1)]).await;
+    let members = client(&server).groups_members_stream(&params(Some(0))).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..1));
+    let default = rocketchat_runtime::DEFAULT_PAGE_SIZE as usize;
+    assert_eq!(pages_asked(&server.requests()), asked(&[(0, default)]));
+}
+
+#[tokio::test]
+async fn a_limit_stops_early_and_asks_for_no_more_than_it_needs() {
+    let server = Server::start(vec![page(0, 2, 100), page(2, 1, 100)]).await;
+    let members = client(&server).groups_members_stream(&params(Some(2))).limit(3).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..3));
+    assert_eq!(pages_asked(&server.requests()), asked(&[(0, 2), (2, 1)]));
+}
+
+fn rate_limited() -> Reply {
+    let reset = (SystemTime::now() + Duration::from_millis(50)).duration_since(UNIX_EPOCH).unwrap().as_millis();
+    let body = json!({"success": false, "error": "Error, too many requests. Please slow down. You must wait 1 seconds before trying this endpoint again. [error-too-many-requests]"});
+    Reply::json(429, &body).header("X-RateLimit-Remaining", "0").header("X-RateLimit-Reset", &reset.to_string())
+}
+
+#[tokio::test]
+async fn with_the_retry_policy_a_429_mid_stream_waits_and_goes_on() {
+    let server = Server::start(vec![page(0, 2, 4), rate_limited(), page(2, 2, 4)]).await;
+    let policy = RetryPolicy { max_retries: 2, max_total_wait: Duration::from_secs(5) };
+    let transport = Transport::builder(server.url(), Credentials::new("U1", "token")).retry_on_rate_limit(policy);
+    let client = Client::from_transport(transport.build().unwrap());
+    let members = client.groups_members_stream(&params(Some(2))).try_collect().await.unwrap();
+    assert_eq!(ids(&members), expected(0..4));
+    assert_eq!(pages_asked(&server.requests()), asked(&[(0, 2), (2, 2), (2, 2)]));
+}
+
+#[tokio::test]
+async fn without_it_the_429_is_yielded_once_and_the_stream_ends() {
+    let server = Server::start(vec![page(0, 2, 4), rate_limited()]).await;
+    let client = client(&server);
+    let mut stream = client.groups_members_stream(&params(Some(2)));
+    assert_eq!(stream.next().await.unwrap().unwrap().id, "u0");
+    assert_eq!(stream.next().await.unwrap().unwrap().id, "u1");
+    assert!(matches!(stream.next().await, Some(Err(Error::RateLimited(_)))));
+    assert!(stream.next().await.is_none(), "no page after an error");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_stream_is_a_futures_stream() {
+    use futures_core::Stream;
+    let server = Server::start(vec![page(0, 2, 3), page(2, 1, 3)]).await;
+    let client = client(&server);
+    let mut stream = std::pin::pin!(client.groups_members_stream(&params(Some(2))));
+    let mut members = Vec::new();
+    while let Some(member) = std::future::poll_fn(|context| stream.as_mut().poll_next(context)).await {
+        members.push(member.unwrap());
+    }
+    assert_eq!(ids(&members), expected(0..3));
+}
+
+#[test]
+fn the_blocking_iterator_pages_the_same_way() {
+    let server = Server::start_on_thread(vec![page(0, 3, 7), page(3, 3, 7), page(6, 1, 7)]);
+    let client = rocketchat::blocking::Client::new(&server.url(), Credentials::new("U1", "token")).unwrap();
+    let members: Result<Vec<Member>, Error> = client.groups_members_iter(&params(Some(10))).collect();
+    assert_eq!(ids(&members.unwrap()), expected(0..7));
+    assert_eq!(pages_asked(&server.requests()), asked(&[(0, 10), (3, 10), (6, 10)]));
+}
+
+#[tokio::test]
+async fn team_members_page_by_the_team_chosen_by_name() {
+    let member =
+        |n: usize| json!({"user": {"_id": format!("u{n}"), "username": format!("user{n}")}, "roles": ["member"]});
+    let first = json!({"members": [member(0), member(1)], "count": 2, "offset": 0, "total": 3, "success": true});
+    let second = json!({"members": [member(2)], "count": 1, "offset": 2, "total": 3, "success": true});
+    let server = Server::start(vec![Reply::json(200, &first), Reply::json(200, &second)]).await;
+    let params =
+        TeamsMembersParams { count: Some(2), ..TeamsMembersParams::new(rocketchat::types::Team::Name("team1".into())) };
+    let members = client(&server).teams_members_stream(&params).try_collect().await.unwrap();
+    let names: Vec<&str> = members.iter().map(|member| member.user.id.as_str()).collect();
+    assert_eq!(names, ["u0", "u1", "u2"]);
+    let targets: Vec<String> = server.requests().iter().map(|request| request.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/api/v1/teams.members?teamName=team1&offset=0&count=2",
+            "/api/v1/teams.members?teamName=team1&offset=2&count=2"
+        ]
+    );
+}
