@@ -332,8 +332,10 @@ fn multipart_step(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
     if additional.is_some() {
         parts.push(quote!(let form = form.flattened(&body.additional_properties)?;));
     }
+    // The parts below read `body`: bind it when the body is a field of the parameters.
+    let bind = (value.to_string() != "body").then(|| quote!(let body = #value;));
     quote! {
-        let body = #value;
+        #bind
         let form = rocketchat_runtime::Multipart::new();
         #( #parts )*
         let request = request.multipart(form);
