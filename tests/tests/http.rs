@@ -329,3 +329,17 @@ async fn groups_create_sends_its_body_and_decodes_the_new_group() {
         json!({"name": "planning", "members": ["testing2"]}),
     );
 }
+
+#[tokio::test]
+async fn any_operation_can_return_its_status_and_rate_limit_beside_the_value() {
+    let body = json!({"success": true, "group": {"_id": "R1"}});
+    let reply = Reply::json(200, &body).header("X-RateLimit-Limit", "10").header("X-RateLimit-Remaining", "7");
+    let server = Server::start(vec![reply]).await;
+    let params = rocketchat::types::GroupsInfoParams::new(Room::Id("R1".into()));
+    let response = client(&server.url()).transport().send::<rocketchat::operations::GroupsInfo>(&params).await.unwrap();
+    assert_eq!(response.status, rocketchat::StatusCode::OK);
+    assert_eq!(response.value.group.id, "R1");
+    let rate_limit = response.rate_limit.expect("rate-limit headers");
+    assert_eq!((rate_limit.limit, rate_limit.remaining), (Some(10), Some(7)));
+    assert_eq!(server.only_request().target, "/api/v1/groups.info?roomId=R1");
+}
