@@ -53,16 +53,7 @@ fn reachable(types: &[TypeDef], index: &BTreeMap<String, usize>, roots: Vec<&Typ
         if std::mem::replace(&mut seen[position], true) {
             continue;
         }
-        let inner: Vec<&TypeRef> = match &types[position].kind {
-            TypeKind::Struct { fields, additional } => {
-                fields.iter().map(|field| &field.ty).chain(additional.iter()).collect()
-            }
-            TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
-                variants.iter().map(|variant| &variant.ty).collect()
-            }
-            TypeKind::Alias(target) => vec![target],
-            TypeKind::StringEnum { .. } | TypeKind::ByStatus { .. } => Vec::new(),
-        };
+        let inner = super::rules::contained(&types[position].kind);
         stack.extend(inner.into_iter().flat_map(named).filter_map(|name| index.get(name).copied()));
     }
     seen

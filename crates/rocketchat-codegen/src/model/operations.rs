@@ -377,15 +377,23 @@ impl Builder<'_> {
         Ok(RequestBody { ty, media: media_kind, description: body.description.clone() })
     }
 
+    /// The schema of the component a generated type is named after, for a type still queued
+    /// (not yet generated) when an operation needs to know its shape.
+    fn queued_component_schema(&self, name: &str) -> Option<&openapiv3::Schema> {
+        let key = self.component_names.iter().find(|(_, rust)| *rust == name).map(|(key, _)| key)?;
+        match self.spec.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
     fn is_string_enum(&self, ty: &TypeRef) -> bool {
         let TypeRef::Named(name) = ty else { return false };
         if let Some(def) = self.types.get(name) {
             return matches!(def.kind, TypeKind::StringEnum { .. });
         }
-        let key = self.component_names.iter().find(|(_, rust)| *rust == name).map(|(key, _)| key);
-        let schema = key.and_then(|key| self.spec.components.as_ref()?.schemas.get(key));
-        matches!(schema, Some(ReferenceOr::Item(schema)) if matches!(&schema.schema_kind,
-            openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty()))
+        matches!(self.queued_component_schema(name).map(|schema| &schema.schema_kind),
+            Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(string))) if !string.enumeration.is_empty())
     }
 
     fn is_struct(&self, ty: &TypeRef) -> bool {
@@ -393,11 +401,8 @@ impl Builder<'_> {
         if let Some(def) = self.types.get(name) {
             return matches!(def.kind, TypeKind::Struct { .. });
         }
-        // A component queued but not yet generated: look at its schema.
-        let key = self.component_names.iter().find(|(_, rust)| *rust == name).map(|(key, _)| key);
-        let schema = key.and_then(|key| self.spec.components.as_ref()?.schemas.get(key));
-        matches!(schema, Some(ReferenceOr::Item(schema)) if matches!(schema.schema_kind,
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(ref object)) if !object.properties.is_empty()))
+        matches!(self.queued_component_schema(name).map(|schema| &schema.schema_kind),
+            Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) if !object.properties.is_empty())
     }
 
     fn responses(
