@@ -61,13 +61,13 @@ fn stage_2_model(bencher: Bencher, name: &str) {
 #[divan::bench(args = SPECS)]
 fn stage_3_emit(bencher: Bencher, name: &str) {
     let api = model::build(&load::load(spec(name), name).expect("loads"), name).expect("builds");
-    bencher.bench(|| rocketchat_codegen::emit(&api));
+    bencher.bench(|| rocketchat_codegen::emit(&api, &options()));
 }
 
 #[divan::bench(args = SPECS)]
 fn stage_4_format(bencher: Bencher, name: &str) {
     let api = model::build(&load::load(spec(name), name).expect("loads"), name).expect("builds");
-    let tokens = rocketchat_codegen::emit(&api);
+    let tokens = rocketchat_codegen::emit(&api, &options());
     bencher.with_inputs(|| tokens.clone()).bench_local_values(|tokens| {
         for (path, tokens) in tokens {
             format::rust_file(tokens, path, "").expect("formats");
@@ -114,14 +114,14 @@ mod scaling_by_stage {
     fn emit(bencher: Bencher, operations: usize) {
         let api =
             model::build(&load::load(&text(operations), "synthetic").expect("loads"), "synthetic").expect("builds");
-        bencher.bench(|| rocketchat_codegen::emit(&api));
+        bencher.bench(|| rocketchat_codegen::emit(&api, &options()));
     }
 
     #[divan::bench(args = [100, 1000, 5000], sample_count = 5)]
     fn format(bencher: Bencher, operations: usize) {
         let api =
             model::build(&load::load(&text(operations), "synthetic").expect("loads"), "synthetic").expect("builds");
-        let tokens = rocketchat_codegen::emit(&api);
+        let tokens = rocketchat_codegen::emit(&api, &options());
         bencher.with_inputs(|| tokens.clone()).bench_local_values(|tokens| {
             for (path, tokens) in tokens {
                 super::format::rust_file(tokens, path, "").expect("formats");

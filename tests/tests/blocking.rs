@@ -59,7 +59,8 @@ fn a_stall_times_out() {
         .build_blocking()
         .unwrap();
     let error = Client::from_transport(transport).groups_kick(&kick()).unwrap_err();
-    assert!(matches!(error, Error::Timeout), "{error:?}");
+    let Error::Timeout { endpoint } = &error else { panic!("expected Error::Timeout, got {error:?}") };
+    assert_eq!(endpoint.to_string(), format!("groups.kick (POST {}/api/v1/groups.kick)", server.url()));
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! with a snapshot of its error; and Rocket.Chat's own published spec files, generated and
 //! compiled (`--ignored`: slow, run by CI).
 
-use rocketchat_codegen::{GeneratedFile, Options};
+use rocketchat_codegen::{GeneratedFile, Options, RuntimeDependency};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,7 +32,7 @@ fn options(spec: &Path) -> Options {
         crate_name: format!("fixture-{}", stem(spec)),
         spec_name: spec.strip_prefix(workspace_root()).unwrap_or(spec).display().to_string(),
         command: "cargo xtask codegen".into(),
-        runtime_path: runtime.canonicalize().unwrap_or(runtime).display().to_string(),
+        runtime: RuntimeDependency::Path(runtime.canonicalize().unwrap_or(runtime).display().to_string()),
         standalone: false,
     }
 }

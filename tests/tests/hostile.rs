@@ -28,15 +28,22 @@ async fn call(
 
 #[tokio::test]
 async fn a_stalling_server_times_out() {
-    let (result, _server) = call(vec![Reply::stall()], |b| b.timeout(Duration::from_millis(200))).await;
-    assert!(matches!(result, Err(Error::Timeout)), "{result:?}");
+    let (result, server) = call(vec![Reply::stall()], |b| b.timeout(Duration::from_millis(200))).await;
+    let error = result.unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    // A log line names the call and where it went.
+    let expected = format!("groups.leave (POST {}/api/v1/groups.leave): no response within the timeout", server.url());
+    assert_eq!(error.to_string(), expected);
 }
 
 #[tokio::test]
 async fn a_connection_closed_mid_body_is_a_transport_error() {
     let wire = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"success\":";
-    let (result, _server) = call(vec![Reply::wire(wire)], |b| b).await;
-    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
+    let (result, server) = call(vec![Reply::wire(wire)], |b| b).await;
+    let error = result.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    let prefix = format!("groups.leave (POST {}/api/v1/groups.leave): transport error: ", server.url());
+    assert!(error.to_string().starts_with(&prefix), "{error}");
 }
 
 #[tokio::test]

@@ -240,7 +240,14 @@ async fn a_refused_connection_is_a_transport_error() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let error = client(&url).groups_leave(&GroupsLeaveRequest { room: Room::Id("R1".into()) }).await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let Error::Transport { endpoint, .. } = &error else { panic!("expected Error::Transport, got {error:?}") };
+    assert_eq!(
+        (endpoint.operation, endpoint.url.as_str()),
+        ("groups.leave", format!("{url}/api/v1/groups.leave").as_str())
+    );
+    assert!(
+        error.to_string().starts_with(&format!("groups.leave (POST {url}/api/v1/groups.leave): transport error: "))
+    );
 }
 
 #[test]

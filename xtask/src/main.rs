@@ -2,18 +2,23 @@
 
 mod write;
 
-use rocketchat_codegen::Options;
+use rocketchat_codegen::{Options, RuntimeDependency};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE --out DIR [--name NAME]]
+usage: cargo xtask codegen [--check] [--spec FILE --out DIR [--name NAME] [--runtime DEP]]
 
   (no options)     regenerate crates/rocketchat from specs/rocketchat.yaml
   --check          write nothing; exit 1 if the generated files are not current
   --spec FILE      generate from FILE instead (requires --out)
   --out DIR        write a complete, standalone crate into DIR
   --name NAME      the crate's package name (default: derived from DIR)
+  --runtime DEP    where the crate gets rocketchat-runtime from:
+                     path=DIR          a checkout (default: this one's, by a relative path)
+                     git=URL[#REV]     a git repository, at a commit, tag or branch
+                     version=REQ       crates.io, such as version=0.1
+  -h, --help       print this help
 
 exit codes: 0 success, 1 spec or check error, 2 bad usage";
 
@@ -24,6 +29,14 @@ struct Args {
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
+    /// `--runtime`, as given (it goes into the generated header's command).
+    runtime: Option<String>,
+}
+
+/// What the command line asks for.
+enum Command {
+    Help,
+    Codegen(Args),
 }
 
 fn main() -> ExitCode {
@@ -31,7 +44,11 @@ fn main() -> ExitCode {
     let args =
         match args.map_err(|arg| format!("the argument {arg:?} is not valid UTF-8")).and_then(|args| parse_args(&args))
         {
-            Ok(args) => args,
+            Ok(Command::Codegen(args)) => args,
+            Ok(Command::Help) => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
             Err(message) => {
                 eprintln!("error: {message}\n\n{USAGE}");
                 return ExitCode::from(2);
@@ -46,14 +63,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
+fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut rest = args.iter();
     match rest.next().map(String::as_str) {
         Some("codegen") => {}
-        Some("--help" | "-h" | "help") | None => return Err("a task is required".into()),
+        Some("--help" | "-h" | "help") => return Ok(Command::Help),
+        None => return Err("a task is required".into()),
         Some(other) => return Err(format!("unknown task `{other}`")),
     }
-    let mut parsed = Args { check: false, spec: None, out: None, name: None };
+    let mut parsed = Args { check: false, spec: None, out: None, name: None, runtime: None };
     while let Some(arg) = rest.next() {
         let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("`{flag}` needs a value"));
         match arg.as_str() {
@@ -61,6 +79,12 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--spec" => parsed.spec = Some(value("--spec")?.into()),
             "--out" => parsed.out = Some(value("--out")?.into()),
             "--name" => parsed.name = Some(value("--name")?),
+            "--runtime" => {
+                let runtime = value("--runtime")?;
+                runtime_dependency(&runtime)?;
+                parsed.runtime = Some(runtime);
+            }
+            "--help" | "-h" => return Ok(Command::Help),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -70,10 +94,30 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     if parsed.name.is_some() && parsed.out.is_none() {
         return Err("`--name` goes with `--spec` and `--out`".into());
     }
+    if parsed.runtime.is_some() && parsed.out.is_none() {
+        return Err("`--runtime` goes with `--spec` and `--out`".into());
+    }
     if let Some(name) = &parsed.name {
         valid_crate_name(name)?;
     }
-    Ok(parsed)
+    Ok(Command::Codegen(parsed))
+}
+
+/// `path=DIR`, `git=URL[#REV]` or `version=REQ`.
+fn runtime_dependency(value: &str) -> Result<RuntimeDependency, String> {
+    let nonempty = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
+    let dependency = match value.split_once('=') {
+        Some(("path", path)) => nonempty(path).map(RuntimeDependency::Path),
+        Some(("git", git)) => match git.split_once('#') {
+            Some((url, rev)) => {
+                nonempty(url).zip(nonempty(rev)).map(|(url, rev)| RuntimeDependency::Git { url, rev: Some(rev) })
+            }
+            None => nonempty(git).map(|url| RuntimeDependency::Git { url, rev: None }),
+        },
+        Some(("version", requirement)) => nonempty(requirement).map(RuntimeDependency::Version),
+        _ => None,
+    };
+    dependency.ok_or_else(|| format!("`--runtime {value}` is not one of path=DIR, git=URL[#REV], version=REQ"))
 }
 
 fn workspace_root() -> PathBuf {
@@ -92,13 +136,18 @@ fn codegen(args: &Args) -> Result<(), String> {
             if let Some(name) = &args.name {
                 command.push_str(&format!(" --name {name}"));
             }
-            let options = Options {
-                crate_name: name,
-                spec_name: spec.display().to_string(),
-                command,
-                runtime_path: runtime_path_from(out, &root.join("crates/rocketchat-runtime")),
-                standalone: true,
+            if let Some(runtime) = &args.runtime {
+                command.push_str(&format!(" --runtime {runtime}"));
+            }
+            let runtime = match args.runtime.as_deref().map(runtime_dependency).transpose()? {
+                Some(RuntimeDependency::Path(path)) => {
+                    RuntimeDependency::Path(runtime_path_from(out, Path::new(&path)))
+                }
+                Some(other) => other,
+                None => RuntimeDependency::Path(runtime_path_from(out, &root.join("crates/rocketchat-runtime"))),
             };
+            let options =
+                Options { crate_name: name, spec_name: spec.display().to_string(), command, runtime, standalone: true };
             (spec.clone(), spec.display().to_string(), out.clone(), options)
         }
         _ => {
@@ -129,9 +178,15 @@ fn codegen(args: &Args) -> Result<(), String> {
         return Err(format!("the generated files are out of date:\n{}\nto update them, {fix}", list.join("\n")));
     }
     let written = write::write_changed(&out_dir, &files).map_err(|error| error.to_string())?;
-    for path in written {
+    for path in &written {
         eprintln!("wrote {}", path.display());
     }
+    let summary = match written.len() {
+        0 => format!("{} is up to date ({} files)", out_dir.display(), files.len()),
+        1 => format!("1 file written to {}", out_dir.display()),
+        count => format!("{count} files written to {}", out_dir.display()),
+    };
+    eprintln!("{summary}");
     Ok(())
 }
 

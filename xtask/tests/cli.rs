@@ -146,3 +146,78 @@ fn an_out_crate_builds_outside_the_workspace() {
         .expect("run cargo");
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
 }
+
+#[test]
+fn help_prints_the_usage_and_exits_0() {
+    for args in [&["--help"][..], &["-h"], &["codegen", "--help"]] {
+        let output = xtask(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("usage: cargo xtask codegen") && stdout.contains("--runtime"), "{args:?}: {stdout}");
+    }
+}
+
+#[test]
+fn a_run_says_what_it_wrote_then_that_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let spec = workspace_spec();
+    let args = ["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let first = stderr(&xtask(&args));
+    assert!(first.contains("6 files written to"), "{first}");
+    let second = stderr(&xtask(&args));
+    assert!(second.contains("is up to date (6 files)") && !second.contains("wrote"), "{second}");
+}
+
+#[test]
+fn runtime_chooses_how_the_crate_depends_on_the_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = workspace_spec();
+    let cases = [
+        (
+            "git=https://example.com/rocketchat-rs.git#v0.1.0",
+            r#"{ git = "https://example.com/rocketchat-rs.git", rev = "v0.1.0" }"#,
+        ),
+        ("git=https://example.com/rocketchat-rs.git", r#"{ git = "https://example.com/rocketchat-rs.git" }"#),
+        ("version=0.1", r#""0.1""#),
+    ];
+    for (index, (runtime, expected)) in cases.iter().enumerate() {
+        let out = dir.path().join(format!("client{index}"));
+        let args = ["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--runtime", runtime];
+        let output = xtask(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains(&format!("rocketchat-runtime = {expected}\n")), "{runtime}: {manifest}");
+        assert!(manifest.contains(&format!("--runtime {runtime}")), "the header repeats the option: {manifest}");
+        let mut check = args.to_vec();
+        check.push("--check");
+        assert_eq!(xtask(&check).status.code(), Some(0), "--check with the same --runtime is current");
+    }
+
+    // A path is written relative to the crate, with the version beside it for publishing.
+    let runtime = dir.path().join("vendor/rocketchat-runtime");
+    let out = dir.path().join("nested/client");
+    let runtime_arg = format!("path={}", runtime.display());
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--runtime",
+        &runtime_arg,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(r#"rocketchat-runtime = { version = "0.1.0", path = "../../vendor/rocketchat-runtime" }"#),
+        "{manifest}"
+    );
+
+    for bad in ["ftp=x", "git=", "version", "git=https://x#"] {
+        let output =
+            xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--runtime", bad]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(stderr(&output).contains("is not one of path=DIR"), "{bad}: {}", stderr(&output));
+    }
+}

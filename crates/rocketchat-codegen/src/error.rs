@@ -7,7 +7,10 @@ use std::fmt;
 pub struct Location {
     pub file: String,
     pub pointer: String,
-    pub line: Option<usize>,
+    /// 1-based. (`u32` keeps `Error` small; no spec has four billion lines.)
+    pub line: Option<u32>,
+    /// Known for YAML syntax errors only; everything else is located by line and pointer.
+    pub column: Option<u32>,
 }
 
 impl fmt::Display for Location {
@@ -15,6 +18,9 @@ impl fmt::Display for Location {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
         write!(f, " at #{pointer}")

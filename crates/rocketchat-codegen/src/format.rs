@@ -27,8 +27,10 @@ fn separate_items(source: &str) -> String {
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
         let is_declaration = |text: &str| ["use ", "pub use ", "mod ", "pub mod "].iter().any(|k| text.starts_with(k));
+        // A doc comment's code ends lines with `;` too; only code closes an item.
+        let is_code = !line.trim_start().starts_with("//");
         let closes_item = line.trim() == "}"
-            || (indent == 0 && line.ends_with(';') && !(is_declaration(line) && is_declaration(next)));
+            || (is_code && indent == 0 && line.ends_with(';') && !(is_declaration(line) && is_declaration(next)));
         let ends_module_doc = line.starts_with("//!") && !next.starts_with("//!");
         // Not before a closing bracket, nor between the arms of a `match`.
         let next_starts_item =

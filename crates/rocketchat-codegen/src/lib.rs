@@ -24,10 +24,42 @@ pub struct Options {
     pub spec_name: String,
     /// The command the header tells readers to run.
     pub command: String,
-    /// The `path` of the `rocketchat-runtime` dependency, as written into `Cargo.toml`.
-    pub runtime_path: String,
+    /// Where the generated crate gets `rocketchat-runtime` from.
+    pub runtime: RuntimeDependency,
     /// Whether the crate is a workspace of its own (for output outside this workspace).
     pub standalone: bool,
+}
+
+/// The version of `rocketchat-runtime` that generated crates depend on: the one this
+/// generator's output is written for (a test checks it against the runtime's manifest).
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+/// How a generated crate depends on `rocketchat-runtime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// A local checkout (relative to the generated crate, or absolute). The version is written
+    /// beside it, so the crate still resolves once both are published.
+    Path(String),
+    /// A git repository, optionally at a revision (a commit, tag or branch name).
+    Git { url: String, rev: Option<String> },
+    /// A version requirement, for the runtime from crates.io.
+    Version(String),
+}
+
+impl RuntimeDependency {
+    /// The dependency's value in `Cargo.toml`.
+    fn to_toml(&self) -> String {
+        match self {
+            Self::Path(path) => {
+                format!("{{ version = {}, path = {} }}", toml_string(RUNTIME_VERSION), toml_string(path))
+            }
+            Self::Git { url, rev: None } => format!("{{ git = {} }}", toml_string(url)),
+            Self::Git { url, rev: Some(rev) } => {
+                format!("{{ git = {}, rev = {} }}", toml_string(url), toml_string(rev))
+            }
+            Self::Version(requirement) => toml_string(requirement),
+        }
+    }
 }
 
 /// One generated file: its path relative to the crate root, and its contents.
@@ -65,7 +97,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
 fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error> {
     let with_line = |mut location: Location| {
         if location.line.is_none() {
-            location.line = load::line_of(spec_text, &location.pointer);
+            location.line = load::line_of(spec_text, &location.pointer).and_then(|line| u32::try_from(line).ok());
         }
         location
     };
@@ -79,9 +111,9 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error>
 }
 
 /// Stage 3: the token stream of each Rust file of the crate.
-pub fn emit(api: &model::Api) -> Vec<(&'static str, proc_macro2::TokenStream)> {
+pub fn emit(api: &model::Api, options: &Options) -> Vec<(&'static str, proc_macro2::TokenStream)> {
     vec![
-        ("src/lib.rs", emit::lib_module(api)),
+        ("src/lib.rs", emit::lib_module(api, &options.crate_name)),
         ("src/client.rs", emit::client_module(api)),
         ("src/operations.rs", emit::operations_module(api)),
         ("src/types.rs", emit::types_module(api)),
@@ -93,7 +125,7 @@ pub fn emit(api: &model::Api) -> Vec<(&'static str, proc_macro2::TokenStream)> {
 pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let rust_header = format::header(&options.command, &options.spec_name, "//");
     let mut files = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
-    for (path, tokens) in emit(api) {
+    for (path, tokens) in emit(api, options) {
         files.push(GeneratedFile { path, contents: format::rust_file(tokens, path, &rust_header)? });
     }
     Ok(files)
@@ -101,7 +133,14 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
 
 fn cargo_toml(api: &model::Api, options: &Options) -> String {
     let header = format::header(&options.command, &options.spec_name, "#");
-    let description = format!("A typed client for the {}, generated from its OpenAPI spec.", api.title);
+    let description = crate_description(&api.title);
+    // This workspace's client is published beside the runtime; a crate generated elsewhere is
+    // its owner's to publish, so it starts unpublishable rather than publishing by accident.
+    let publishing = if options.standalone {
+        "publish = false\n".to_owned()
+    } else {
+        format!("documentation = \"https://docs.rs/{}\"\n", options.crate_name)
+    };
     let workspace = if options.standalone { "\n# Not a member of any enclosing workspace.\n[workspace]\n" } else { "" };
     format!(
         r#"{header}
@@ -112,12 +151,17 @@ description = {description}
 edition = "2024"
 rust-version = "1.85"
 license = "MIT OR Apache-2.0"
-publish = false
-
+keywords = ["rocketchat", "chat", "api", "client", "openapi"]
+categories = ["api-bindings", "web-programming::http-client"]
+{publishing}
 [dependencies]
-rocketchat-runtime = {{ path = {runtime} }}
+rocketchat-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+
+[dev-dependencies]
+# The examples and the documentation's examples run their calls on tokio.
+tokio = {{ version = "1", features = ["rt", "macros"] }}
 
 [features]
 # A blocking client (`blocking::Client`), for scripts and command-line tools.
@@ -128,8 +172,18 @@ roundtrip = []
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),
-        runtime = toml_string(&options.runtime_path),
+        runtime = options.runtime.to_toml(),
+        publishing = publishing,
     )
+}
+
+/// "A typed Rust client for the Rooms API": the title, naming an API once whatever its wording.
+fn crate_description(title: &str) -> String {
+    let title = title.trim();
+    let article = if title.to_lowercase().starts_with("the ") { "" } else { "the " };
+    let api =
+        if title.split_whitespace().last().is_some_and(|word| word.eq_ignore_ascii_case("api")) { "" } else { " API" };
+    format!("A typed Rust client for {article}{title}{api}, generated from its OpenAPI spec.")
 }
 
 /// A TOML basic string; JSON's escaping is a subset TOML accepts.
@@ -149,7 +203,7 @@ impl Options {
             crate_name: "rocketchat".into(),
             spec_name: WORKSPACE_SPEC.into(),
             command: "cargo xtask codegen".into(),
-            runtime_path: "../rocketchat-runtime".into(),
+            runtime: RuntimeDependency::Path("../rocketchat-runtime".into()),
             standalone: false,
         }
     }

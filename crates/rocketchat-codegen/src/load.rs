@@ -4,10 +4,14 @@ use crate::error::{Error, Location};
 use openapiv3::OpenAPI;
 
 pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
-    let location =
-        |pointer: &str| Location { file: file.to_owned(), pointer: pointer.to_owned(), line: line_of(text, pointer) };
+    let location = |pointer: &str| Location {
+        file: file.to_owned(),
+        pointer: pointer.to_owned(),
+        line: line_of(text, pointer).and_then(|line| u32::try_from(line).ok()),
+        column: None,
+    };
 
-    let mut document: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| yaml_error(&error, file))?;
+    let mut document: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| yaml_error(&error, text, file))?;
     let version = match (document.get("openapi"), document.get("swagger")) {
         (Some(serde_yaml::Value::String(version)), _) => version.clone(),
         (Some(other), _) => return Err(Error::Version { location: location("/openapi"), found: yaml_scalar(other) }),
@@ -80,14 +84,25 @@ fn is_openapi_30(version: &str) -> bool {
     version == "3.0" || version.strip_prefix("3.0.").is_some_and(|patch| patch.chars().all(|c| c.is_ascii_digit()))
 }
 
-fn yaml_error(error: &serde_yaml::Error, file: &str) -> Error {
+fn yaml_error(error: &serde_yaml::Error, text: &str, file: &str) -> Error {
+    let mut message = strip_location(&error.to_string());
+    // The scanner's words for a tab ("found character that cannot start any token") do not say
+    // what to fix; the character at the error's position does.
+    // (By line and column: the location's index counts characters, not bytes.)
+    let at = error
+        .location()
+        .and_then(|at| text.lines().nth(at.line().checked_sub(1)?)?.chars().nth(at.column().checked_sub(1)?));
+    if at == Some('\t') && !message.contains("tab") {
+        message.push_str(" (a tab: YAML indents with spaces only)");
+    }
     Error::Yaml {
         location: Location {
             file: file.to_owned(),
             pointer: String::new(),
-            line: error.location().map(|at| at.line()),
+            line: error.location().and_then(|at| u32::try_from(at.line()).ok()),
+            column: error.location().and_then(|at| u32::try_from(at.column()).ok()),
         },
-        message: strip_location(&error.to_string()),
+        message,
     }
 }
 

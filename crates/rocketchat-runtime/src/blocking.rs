@@ -4,7 +4,7 @@
 use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
 use crate::request::{RawResponse, Request};
 use crate::transport::{call_span, record_attempt, transport_error};
-use crate::{Decode, Error, Operation};
+use crate::{Decode, Endpoint, Error, Operation};
 use std::fmt;
 use std::io::Read;
 use std::sync::Arc;
@@ -73,20 +73,22 @@ impl Transport {
     }
 
     fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
-        let prepared = self.config.prepare(request)?;
+        let operation = request.operation;
+        let mut prepared = self.config.prepare(request)?;
+        let endpoint = Endpoint::new(operation, prepared.method.clone(), &prepared.url);
         let url = reqwest::Url::parse(&prepared.url)
             .map_err(|error| Error::Config(format!("the request URL is not valid ({error})")))?;
-        let mut request = reqwest::blocking::Request::new(prepared.method, url);
-        *request.headers_mut() = prepared.headers;
-        *request.body_mut() = Some(reqwest::blocking::Body::from(prepared.body));
-        let mut response = self.http.execute(request).map_err(transport_error)?;
+        let mut request = reqwest::blocking::Request::new(prepared.method.clone(), url);
+        *request.headers_mut() = std::mem::take(&mut prepared.headers);
+        *request.body_mut() = Some(reqwest::blocking::Body::from(std::mem::take(&mut prepared.body)));
+        let mut response = self.http.execute(request).map_err(|error| transport_error(error, &endpoint))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.config.body_limit(status);
         let mut body = Vec::new();
         let mut chunk = vec![0; 64 * 1024];
         loop {
-            let read = response.read(&mut chunk).map_err(read_error)?;
+            let read = response.read(&mut chunk).map_err(|error| read_error(error, &endpoint))?;
             if read == 0 || !cap_body(&mut body, &chunk[..read], status, limit)? {
                 break;
             }
@@ -96,10 +98,10 @@ impl Transport {
 }
 
 /// `reqwest::blocking` reports body errors as `io::Error`, usually around a `reqwest::Error`.
-fn read_error(error: std::io::Error) -> Error {
+fn read_error(error: std::io::Error, endpoint: &Endpoint) -> Error {
     if error.get_ref().is_some_and(|inner| inner.is::<reqwest::Error>()) {
         if let Some(Ok(inner)) = error.into_inner().map(|inner| inner.downcast::<reqwest::Error>()) {
-            return transport_error(*inner);
+            return transport_error(*inner, endpoint);
         }
         unreachable!("checked to be a reqwest::Error above")
     }

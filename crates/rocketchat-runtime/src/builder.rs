@@ -90,7 +90,7 @@ impl TransportBuilder {
     ///
     /// [`Error::Config`] if the base URL is not an absolute `http`/`https` URL without
     /// credentials, query or fragment, or if the user agent is not a valid header value;
-    /// [`Error::Transport`] if the HTTP client cannot be created.
+    /// [`Error::Config`] if the HTTP client cannot be created.
     pub fn build(self) -> Result<Transport, Error> {
         let config = self.config()?;
         let http = match self.http {
@@ -100,7 +100,7 @@ impl TransportBuilder {
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .build()
-                .map_err(Error::Transport)?,
+                .map_err(http_client_error)?,
         };
         Ok(Transport::from_parts(config, http))
     }
@@ -125,7 +125,7 @@ impl TransportBuilder {
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .build()
-            .map_err(Error::Transport)?;
+            .map_err(http_client_error)?;
         Ok(crate::blocking::Transport::from_parts(config, http))
     }
 
@@ -136,4 +136,8 @@ impl TransportBuilder {
             .map_err(|_| Error::Config(format!("the user agent {user_agent:?} is not a valid header value")))?;
         Config::new(base_url, self.credentials.clone(), user_agent, self.max_body, self.max_error_body, self.retry)
     }
+}
+
+fn http_client_error(error: reqwest::Error) -> Error {
+    Error::Config(format!("cannot create the HTTP client: {}", crate::error::with_causes(&error)))
 }

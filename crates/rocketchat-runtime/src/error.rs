@@ -40,12 +40,12 @@ pub enum Error {
     #[error("the {status} response body exceeds the limit of {limit} bytes")]
     BodyTooLarge { status: StatusCode, limit: usize },
     /// The request did not complete within the configured timeout.
-    #[error("the request timed out")]
-    Timeout,
+    #[error("{endpoint}: no response within the timeout")]
+    Timeout { endpoint: Box<Endpoint> },
     /// The request could not be sent or the response not read (connection refused, TLS,
     /// connection closed early, ...).
-    #[error("transport error: {}", with_causes(.0))]
-    Transport(#[source] reqwest::Error),
+    #[error("{endpoint}: transport error: {}", with_causes(source))]
+    Transport { endpoint: Box<Endpoint>, source: reqwest::Error },
     /// The response body could not be read (the blocking transport reports this apart).
     #[error("could not read the response body: {0}")]
     BodyRead(#[source] std::io::Error),
@@ -66,7 +66,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Decode { status, .. } | Self::BodyTooLarge { status, .. } => Some(*status),
-            Self::Transport(error) => error.status(),
+            Self::Transport { source, .. } => source.status(),
             _ => self.api_error().map(|error| error.status),
         }
     }
@@ -115,6 +115,32 @@ impl Error {
     }
 }
 
+/// Where a call went: enough for a log line to say which call failed and where to look.
+///
+/// The URL is the request's without its query string, which can be long. It holds no
+/// credentials: the base URL may not carry any, and the token travels in headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// The operation's id, such as `groups.kick`.
+    pub operation: &'static str,
+    pub method: http::Method,
+    pub url: String,
+}
+
+impl Endpoint {
+    pub(crate) fn new(operation: &'static str, method: http::Method, url: &str) -> Self {
+        let url = url.split_once('?').map_or(url, |(path, _)| path).to_owned();
+        Self { operation, method, url }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} {})", self.operation, self.method, self.url)
+    }
+}
+
 /// A failing response, as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -156,7 +182,7 @@ impl fmt::Display for ApiError {
 
 /// reqwest's own message ("error sending request") hides the cause ("connection refused");
 /// the causes are what a person can act on.
-fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

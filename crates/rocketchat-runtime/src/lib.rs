@@ -29,7 +29,7 @@ pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
 pub use core::{Response, TwoFactor, classify_response, decode_response};
 pub use credentials::Credentials;
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
-pub use error::{ApiError, Error, ErrorType};
+pub use error::{ApiError, Endpoint, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
 #[cfg(feature = "blocking")]
 pub use pages::Items;

@@ -1,5 +1,5 @@
 use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
-use crate::error::Error;
+use crate::error::{Endpoint, Error};
 use crate::request::{RawResponse, Request};
 use crate::{Call, Credentials, Decode, Operation, TransportBuilder};
 use std::fmt;
@@ -101,18 +101,20 @@ impl Transport {
     }
 
     async fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
-        let prepared = self.config.prepare(request)?;
+        let operation = request.operation;
+        let mut prepared = self.config.prepare(request)?;
+        let endpoint = Endpoint::new(operation, prepared.method.clone(), &prepared.url);
         let url = reqwest::Url::parse(&prepared.url)
             .map_err(|error| Error::Config(format!("the request URL is not valid ({error})")))?;
-        let mut request = reqwest::Request::new(prepared.method, url);
-        *request.headers_mut() = prepared.headers;
-        *request.body_mut() = Some(reqwest::Body::from(prepared.body));
-        let mut response = self.http.execute(request).await.map_err(transport_error)?;
+        let mut request = reqwest::Request::new(prepared.method.clone(), url);
+        *request.headers_mut() = std::mem::take(&mut prepared.headers);
+        *request.body_mut() = Some(reqwest::Body::from(std::mem::take(&mut prepared.body)));
+        let mut response = self.http.execute(request).await.map_err(|error| transport_error(error, &endpoint))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.config.body_limit(status);
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        while let Some(chunk) = response.chunk().await.map_err(|error| transport_error(error, &endpoint))? {
             if !cap_body(&mut body, &chunk, status, limit)? {
                 break;
             }
@@ -157,6 +159,11 @@ pub(crate) fn record_attempt(
     }
 }
 
-pub(crate) fn transport_error(error: reqwest::Error) -> Error {
-    if error.is_timeout() { Error::Timeout } else { Error::Transport(error.without_url()) }
+pub(crate) fn transport_error(error: reqwest::Error, endpoint: &Endpoint) -> Error {
+    let endpoint = Box::new(endpoint.clone());
+    if error.is_timeout() {
+        Error::Timeout { endpoint }
+    } else {
+        Error::Transport { endpoint, source: error.without_url() }
+    }
 }

@@ -2,6 +2,21 @@
 
 //! A typed client for the Rocket.Chat REST API (version 8.0.0).
 //!
+//! ```no_run
+//! use rocketchat::{Client, Credentials, Error};
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Error> {
+//!     // A personal access token (or a login token) and the id of its user.
+//!     let credentials = Credentials::new("user-id", "token");
+//!     let client = Client::new("https://chat.example.com", credentials)?;
+//!     // Each method returns a future: `.await` it for the decoded response or an `Error`.
+//!     let response = client.groups_list(&rocketchat::types::GroupsListParams::default()).await?;
+//!     println!("{response:?}");
+//!     Ok(())
+//! }
+//! ```
+//!
 //! The part of Rocket.Chat's REST API that this client covers, written by hand from the
 //! documentation pages at <https://developer.rocket.chat/apidocs>. Where the pages and a real
 //! server disagree, this spec follows the server (Rocket.Chat 8.x) and says so in a description.
@@ -66,8 +81,16 @@
 //! - [`Client::teams_update_room`]: `POST /api/v1/teams.updateRoom` — Make a team room auto-join or not
 //! - [`Client::teams_list_rooms`]: `GET /api/v1/teams.listRooms` — List the rooms of a team
 //!
-//! This crate is generated from the spec by `cargo xtask codegen`: change the spec, not
-//! the code.
+//! # Beyond the example
+//!
+//! - [`Client::from_env`] reads `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
+//!   `ROCKETCHAT_AUTH_TOKEN`; [`Transport::builder`] sets timeouts, retries on rate limits,
+//!   body limits and the user agent, and [`Client::from_transport`] takes the result.
+//! - Every failure is an [`Error`]: match its variant for the class of failure, or ask
+//!   [`Error::error_type`] for the server's code.
+//! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status
+//!   and rate-limit headers; each operation has a marker type in [`operations`].
+//! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
 
 #![forbid(unsafe_code)]
 #[cfg(feature = "blocking")]
@@ -86,6 +109,7 @@ pub use client::Client;
 pub use rocketchat_runtime::ApiError;
 pub use rocketchat_runtime::Call;
 pub use rocketchat_runtime::Credentials;
+pub use rocketchat_runtime::Endpoint;
 pub use rocketchat_runtime::Error;
 pub use rocketchat_runtime::ErrorType;
 pub use rocketchat_runtime::File;

@@ -6,7 +6,7 @@ mod types;
 pub use client::{ClientKind, blocking_module, client_module, operations_module};
 pub use types::types_module;
 
-use crate::model::{Api, TypeRef};
+use crate::model::{Api, Input, TypeRef};
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -192,8 +192,9 @@ fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
 }
 
 /// `src/lib.rs`: the crate root.
-pub fn lib_module(api: &Api) -> TokenStream {
+pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
     let title = format!(" A typed client for the {} (version {}).", one_line(&api.title), one_line(&api.version));
+    let example = doc_lines_raw(&crate_example(api, &crate_name.replace('-', "_")));
     let description = api.description.as_deref().map(|text| {
         let text = inner_doc(text);
         quote! { #text #![doc = ""] }
@@ -214,13 +215,23 @@ pub fn lib_module(api: &Api) -> TokenStream {
     quote! {
         #![doc = #title]
         //!
+        #( #![doc = #example] )*
+        //!
         #description
         //! The operations:
         //!
         #( #![doc = #operations] )*
         //!
-        //! This crate is generated from the spec by `cargo xtask codegen`: change the spec, not
-        //! the code.
+        //! # Beyond the example
+        //!
+        //! - [`Client::from_env`] reads `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
+        //!   `ROCKETCHAT_AUTH_TOKEN`; [`Transport::builder`] sets timeouts, retries on rate limits,
+        //!   body limits and the user agent, and [`Client::from_transport`] takes the result.
+        //! - Every failure is an [`Error`]: match its variant for the class of failure, or ask
+        //!   [`Error::error_type`] for the server's code.
+        //! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status
+        //!   and rate-limit headers; each operation has a marker type in [`operations`].
+        //! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
         #![forbid(unsafe_code)]
 
         // prettyplease formats the generated modules and `--check` compares its bytes, so
@@ -239,6 +250,7 @@ pub fn lib_module(api: &Api) -> TokenStream {
         pub use rocketchat_runtime::ApiError;
         pub use rocketchat_runtime::Call;
         pub use rocketchat_runtime::Credentials;
+        pub use rocketchat_runtime::Endpoint;
         pub use rocketchat_runtime::Error;
         pub use rocketchat_runtime::ErrorType;
         pub use rocketchat_runtime::File;
@@ -255,6 +267,38 @@ pub fn lib_module(api: &Api) -> TokenStream {
         pub use rocketchat_runtime::http::StatusCode;
         pub use rocketchat_runtime::validate::InvalidRequest;
     }
+}
+
+/// The crate documentation's opening example: a client, and one call that needs no input a
+/// reader would have to invent (a read where there is one).
+fn crate_example(api: &Api, crate_ident: &str) -> String {
+    let takes_default = |operation: &&crate::model::Operation| match &operation.input {
+        Input::None => Some(String::new()),
+        Input::Params(name) => api.type_def(name).filter(|def| def.is_defaultable()).map(|_| name.clone()),
+        Input::Body => match operation.body.as_ref().map(|body| &body.ty) {
+            Some(TypeRef::Named(name)) => api.type_def(name).filter(|def| def.is_defaultable()).map(|_| name.clone()),
+            _ => None,
+        },
+    };
+    let reads = api.operations.iter().filter(|operation| operation.http_method == "GET");
+    let call = reads.chain(&api.operations).find_map(|operation| {
+        let input = takes_default(&operation)?;
+        let argument =
+            if input.is_empty() { String::new() } else { format!("&{crate_ident}::types::{input}::default()") };
+        Some(format!(
+            "    // Each method returns a future: `.await` it for the decoded response or an `Error`.\n    \
+             let response = client.{}({argument}).await?;\n    println!(\"{{response:?}}\");\n",
+            operation.method_name
+        ))
+    });
+    format!(
+        "```no_run\nuse {crate_ident}::{{Client, Credentials, Error}};\n\n\
+         #[tokio::main(flavor = \"current_thread\")]\nasync fn main() -> Result<(), Error> {{\n    \
+         // A personal access token (or a login token) and the id of its user.\n    \
+         let credentials = Credentials::new(\"user-id\", \"token\");\n    \
+         let client = Client::new(\"https://chat.example.com\", credentials)?;\n{}    Ok(())\n}}\n```",
+        call.unwrap_or_else(|| "    let _ = client;\n".into())
+    )
 }
 
 #[cfg(test)]

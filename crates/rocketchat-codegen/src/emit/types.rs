@@ -34,13 +34,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let mut derives = serde_derives(def.directions);
-            let is_request = def.directions.serialize;
-            let all_optional = fields.iter().all(|field| field.wire.is_some() && (field.optional || field.nullable));
-            if is_request && all_optional {
+            if def.is_defaultable() {
                 derives.extend(quote!(#[derive(Default)]));
             }
             let definition = struct_def(doc, &name, fields, additional.as_ref(), derives);
-            let constructor = (is_request && !all_optional).then(|| constructor(&name, fields, additional.is_some()));
+            let needs_new = def.directions.serialize && !def.is_defaultable();
+            let constructor = needs_new.then(|| constructor(&name, fields, additional.is_some()));
             quote! { #definition #constructor }
         }
         TypeKind::OneKeyOf { variants } => one_key_of_def(doc, &name, variants, serde_derives(def.directions)),

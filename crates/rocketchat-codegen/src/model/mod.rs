@@ -248,6 +248,19 @@ pub struct TypeDef {
     pub validated: bool,
 }
 
+impl TypeDef {
+    /// A request struct whose every field may be left out gets `Default` instead of `new`.
+    pub fn is_defaultable(&self) -> bool {
+        match &self.kind {
+            TypeKind::Struct { fields, .. } => {
+                self.directions.serialize
+                    && fields.iter().all(|field| field.wire.is_some() && (field.optional || field.nullable))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The serde directions a type is used in. The other direction is still derived behind the
 /// generated crate's `roundtrip` feature; deriving only what is used halves the serde code
 /// the compiler has to check.
@@ -409,7 +422,7 @@ impl<'a> Builder<'a> {
     }
 
     fn location(&self, pointer: &Pointer) -> Location {
-        Location { file: self.file.to_owned(), pointer: pointer.as_str().to_owned(), line: None }
+        Location { file: self.file.to_owned(), pointer: pointer.as_str().to_owned(), line: None, column: None }
     }
 
     fn unsupported(&self, pointer: &Pointer, construct: &str, hint: &str) -> Error {

@@ -19,7 +19,12 @@ pub(super) fn resolve(api: &mut Api, pending: Vec<Pending>, file: &str) -> Resul
     for pending in pending {
         let pagination =
             paginate(&api.operations[pending.operation], &api.types, &pending).map_err(|message| Error::Invalid {
-                location: Location { file: file.to_owned(), pointer: pending.pointer.as_str().to_owned(), line: None },
+                location: Location {
+                    file: file.to_owned(),
+                    pointer: pending.pointer.as_str().to_owned(),
+                    line: None,
+                    column: None,
+                },
                 message,
             })?;
         api.operations[pending.operation].pagination = Some(pagination);

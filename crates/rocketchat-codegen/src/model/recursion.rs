@@ -21,7 +21,12 @@ pub(super) fn check_aliases(types: &[TypeDef], file: &str) -> Result<(), Error> 
             if chain.contains(next) {
                 chain.push(next);
                 return Err(Error::Invalid {
-                    location: Location { file: file.to_owned(), pointer: "/components/schemas".into(), line: None },
+                    location: Location {
+                        file: file.to_owned(),
+                        pointer: "/components/schemas".into(),
+                        line: None,
+                        column: None,
+                    },
                     message: format!(
                         "the schemas {} only refer to each other (a `$ref` cycle with no type in between); give one of them properties",
                         chain.join(" -> ")
@@ -73,7 +78,7 @@ pub(super) fn check_constructible(types: &[TypeDef], file: &str) -> Result<(), E
         many => format!("the schemas {} each require a value of one another", many.join(", ")),
     };
     Err(Error::Invalid {
-        location: Location { file: file.to_owned(), pointer: "/components/schemas".into(), line: None },
+        location: Location { file: file.to_owned(), pointer: "/components/schemas".into(), line: None, column: None },
         message: format!("{subject}, so no finite value exists; make one of the references optional"),
     })
 }

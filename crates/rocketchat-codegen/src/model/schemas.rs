@@ -31,8 +31,14 @@ impl Builder<'_> {
                 return Err(self.reference_error(&pointer, &reference, "it refers back to itself"));
             }
             let target = self.spec.components.as_ref().and_then(|components| pick(components).get(name));
-            let missing = format!("no such component; define `{name}` under `components.{section}` or fix the name");
-            let target = target.ok_or_else(|| self.reference_error(&pointer, &reference, &missing))?;
+            let target = target.ok_or_else(|| {
+                let names = self.spec.components.as_ref().into_iter().flat_map(|components| pick(components).keys());
+                let missing = format!(
+                    "no such component; define `{name}` under `components.{section}` or fix the name{}",
+                    did_you_mean(name, names)
+                );
+                self.reference_error(&pointer, &reference, &missing)
+            })?;
             pointer = Pointer::root().join("components").join(section).join(name);
             item = target.clone();
         }
@@ -61,8 +67,11 @@ impl Builder<'_> {
         })
     }
 
+    /// `pointer` is the node that holds the `$ref`; the error points at the `$ref` itself, so
+    /// its line is the reference's own.
     pub(super) fn reference_error(&self, pointer: &Pointer, reference: &str, reason: &str) -> Error {
-        Error::Reference { location: self.location(pointer), reference: reference.into(), reason: reason.into() }
+        let location = self.location(&pointer.join("$ref"));
+        Error::Reference { location, reference: reference.into(), reason: reason.into() }
     }
 
     /// Generates the component schemas no operation reached, except those only error responses
@@ -105,7 +114,10 @@ impl Builder<'_> {
     fn component(&mut self, key: &str, from: &Pointer) -> Result<TypeRef, Error> {
         let Some(name) = self.component_names.get(key).cloned() else {
             let reference = format!("#/components/schemas/{key}");
-            let missing = format!("no such schema; define `{key}` under `components.schemas` or fix the name");
+            let missing = format!(
+                "no such schema; define `{key}` under `components.schemas` or fix the name{}",
+                did_you_mean(key, self.component_names.keys())
+            );
             return Err(self.reference_error(from, &reference, &missing));
         };
         if self.started.insert(key.to_owned()) {
@@ -623,4 +635,16 @@ fn untagged_variant_name(ty: &TypeRef) -> String {
         TypeRef::Boxed(inner) => untagged_variant_name(inner),
         TypeRef::Bytes => "Bytes".into(),
     }
+}
+
+/// " (did you mean `Member`?)" when one of `names` is a likely misspelling of `name`.
+fn did_you_mean<'a>(name: &str, names: impl IntoIterator<Item = &'a String>) -> String {
+    // Within a third of the name's length: close enough to be a typo, not just another name.
+    let limit = (name.chars().count() / 3).max(1);
+    let closest = names
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min();
+    closest.map(|(_, candidate)| format!(" (did you mean `{candidate}`?)")).unwrap_or_default()
 }

@@ -3,10 +3,11 @@
 //! ```sh
 //! export ROCKETCHAT_URL=https://chat.example.com
 //! export ROCKETCHAT_USER_ID=... ROCKETCHAT_AUTH_TOKEN=...   # a personal access token works
-//! cargo run -p workspace-tests --example leave_group -- my-group
+//! cargo run -p rocketchat --example leave_group -- my-group
 //! ```
 //!
-//! Prints what happened, or what went wrong in a form a person can act on.
+//! Prints what happened, or what went wrong in a form a person can act on. (The examples are
+//! written by hand; `cargo xtask codegen` leaves them alone.)
 
 use rocketchat::types::{GroupsLeaveRequest, Room};
 use rocketchat::{Client, Error, ErrorType};
@@ -43,7 +44,7 @@ fn advice(error: &Error) -> &'static str {
         Error::Unauthorized(_) => "Check ROCKETCHAT_USER_ID and ROCKETCHAT_AUTH_TOKEN: the server did not accept them.",
         Error::Forbidden(_) => "The user lacks the `leave-p` permission; ask an administrator.",
         Error::RateLimited(_) => "The server's rate limit was hit; wait until the reset time and try again.",
-        Error::Timeout | Error::Transport(_) => {
+        Error::Timeout { .. } | Error::Transport { .. } => {
             "The server could not be reached; check ROCKETCHAT_URL and the network."
         }
         Error::Status(_) => {
