@@ -4,9 +4,14 @@
 //! It is deliberately raw (a TCP listener, not a mock framework): the tests assert the bytes
 //! the client puts on the wire, and later tests need a server that misbehaves on purpose.
 
+use std::fmt::Debug;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
 
 /// A canned response.
 #[derive(Debug, Clone)]
@@ -197,3 +202,46 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// Every span name, field name and field value the code under test records.
+#[derive(Clone, Default)]
+pub struct Capture {
+    /// (field name, value) pairs, and ("span", name) for each span, in the order recorded.
+    pub seen: Arc<Mutex<Vec<(String, String)>>>,
+    next_id: Arc<AtomicU64>,
+}
+
+struct Recorder<'a>(&'a Mutex<Vec<(String, String)>>);
+
+impl Visit for Recorder<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+        self.0.lock().unwrap().push((field.name().to_owned(), format!("{value:?}")));
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        self.seen.lock().unwrap().push(("span".into(), span.metadata().name().into()));
+        span.record(&mut Recorder(&self.seen));
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        values.record(&mut Recorder(&self.seen));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        event.record(&mut Recorder(&self.seen));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+impl Capture {
+    /// Everything recorded so far, as one string to search.
+    pub fn text(&self) -> String {
+        self.seen.lock().unwrap().iter().map(|(name, value)| format!("{name}={value}\n")).collect()
+    }
+}

@@ -68,3 +68,32 @@ async fn building_it_inside_an_async_runtime_is_an_error_not_a_panic() {
     let error = Client::new("http://127.0.0.1:1", Credentials::new("u", "t")).unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error:?}");
 }
+
+#[test]
+fn a_blocking_client_logs_in_answers_a_challenge_and_logs_out() {
+    use rocketchat::Password;
+    use rocketchat::two_factor::{Answer, Challenge};
+    let required = Reply::json(
+        401,
+        &json!({"success": false, "error": "totp-required", "status": "error",
+            "details": {"method": "totp", "availableMethods": ["totp"]}, "message": "TOTP Required"}),
+    );
+    let logged_in = Reply::json(200, &json!({"status": "success", "data": {"userId": "u9", "authToken": "t9"}}));
+    let replies =
+        vec![required, logged_in, Reply::json(200, &json!({"success": true})), Reply::raw(200, "text/plain", "")];
+    let server = Server::start_on_thread(replies);
+    let transport = Transport::anonymous(server.url())
+        .two_factor_handler(|_: &Challenge| Answer::code("246810"))
+        .build_blocking()
+        .unwrap();
+    transport.log_in(&Password::new("alice", "pw")).unwrap();
+    let client = Client::from_transport(transport.clone());
+    client.groups_kick(&kick()).unwrap();
+    transport.log_out().unwrap();
+    assert!(transport.credentials().is_none());
+
+    let requests = server.requests();
+    assert_eq!(requests[1].header("x-2fa-code"), "246810");
+    assert_eq!(requests[2].header("x-auth-token"), "t9");
+    assert_eq!(requests[3].target, "/api/v1/logout");
+}

@@ -102,6 +102,7 @@ fn rust(ty: &model::TypeRef) -> String {
         TypeRef::I64 => "i64".into(),
         TypeRef::F64 => "f64".into(),
         TypeRef::String => "String".into(),
+        TypeRef::Secret => "Secret".into(),
         TypeRef::File => "File".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Json => "Value".into(),

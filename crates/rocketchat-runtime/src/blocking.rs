@@ -1,14 +1,16 @@
 //! A blocking transport, for scripts and CLIs: the same requests, decoding, limits, retries
 //! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
 
+use crate::conversation::{Action, Driver, Event};
 use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
 use crate::request::{RawResponse, Request};
 use crate::transport::{call_span, record_attempt, transport_error};
-use crate::{Decode, Endpoint, Error, Operation};
+use crate::two_factor::{Answer, Challenge};
+use crate::{Credentials, Decode, Endpoint, Error, Operation, Password, Secret};
 use std::fmt;
 use std::io::Read;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Sends requests to one Rocket.Chat server as one user, blocking the calling thread.
 /// Build it with [`TransportBuilder::build_blocking`](crate::TransportBuilder::build_blocking),
@@ -49,27 +51,73 @@ impl Transport {
     pub fn send<O: Operation>(&self, input: &O::Input) -> Result<Response<O::Output>, Error> {
         let raw = self.send_request(O::request(input)?)?;
         let (status, rate_limit) = (raw.status, raw.rate_limit());
-        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit })
+        let deprecation = crate::Deprecation::from_headers(&raw.headers);
+        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit, deprecation })
     }
 
-    /// Sends any request and returns its success response undecoded, or the error; retries
-    /// and tracing as in the async transport.
-    pub fn send_request(&self, mut request: Request) -> Result<RawResponse, Error> {
+    /// Sends any request and returns its success response undecoded, or the error; retries,
+    /// two-factor challenges, logging in again and tracing as in the async transport.
+    pub fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
         let span = call_span(request.operation);
         let _entered = span.enter();
         let started = Instant::now();
-        let mut waited = Duration::ZERO;
-        let mut attempt = 0;
+        let mut driver = Driver::new(&self.config, request);
+        let mut event = Event::Start;
         loop {
-            attempt += 1;
-            let result = self.attempt(self.config.next_attempt(&mut request));
-            record_attempt(&span, &result, attempt, started);
-            let Err(error) = &result else { return result };
-            let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
-            tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
-            std::thread::sleep(wait);
-            waited += wait;
+            event = match driver.next(event) {
+                Action::Send(request) => {
+                    let result = self.attempt(request);
+                    record_attempt(&span, &result, driver.attempts() + 1, started);
+                    Event::Response(result)
+                }
+                Action::Sleep(wait) => {
+                    std::thread::sleep(wait);
+                    Event::Slept
+                }
+                Action::Ask(challenge) => Event::Answered(self.ask(&challenge)?),
+                Action::Finish(result) => return result,
+            }
         }
+    }
+
+    /// The handler's answer, its future run to completion on this thread.
+    fn ask(&self, challenge: &Challenge) -> Result<Answer, Error> {
+        let Some(handler) = &self.config.two_factor_handler else { return Ok(Answer::GiveUp) };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|error| Error::Config(format!("cannot run the two-factor handler: {error}")))?;
+        Ok(runtime.block_on(handler.answer(challenge)))
+    }
+
+    /// Logs in with a user name (or email) and password; see the async
+    /// [`Transport::log_in`](crate::Transport::log_in).
+    pub fn log_in(&self, password: &Password) -> Result<Credentials, Error> {
+        self.send_request(password.login_request()?)?;
+        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+    }
+
+    /// Logs in with a resume (login) token.
+    pub fn log_in_with_token(&self, token: &Secret) -> Result<Credentials, Error> {
+        self.send_request(crate::session::resume_request(token)?)?;
+        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+    }
+
+    /// Logs out; see the async [`Transport::log_out`](crate::Transport::log_out).
+    pub fn log_out(&self) -> Result<(), Error> {
+        let request = Request::new("logout", http::Method::POST, "/api/v1/logout")
+            .with_session_effect(crate::SessionEffect::LogOut);
+        self.send_request(request).map(drop)
+    }
+
+    /// The credentials the transport sends, if it has any.
+    pub fn credentials(&self) -> Option<Credentials> {
+        self.config.session.credentials()
+    }
+
+    /// The server's version as `GET /api/info` reported it, once the version check has asked.
+    pub fn server_version(&self) -> Option<String> {
+        self.config.session.server_version()
     }
 
     fn attempt(&self, request: Request) -> Result<RawResponse, Error> {

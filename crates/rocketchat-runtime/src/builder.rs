@@ -1,14 +1,17 @@
 use crate::core::{Config, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY, DEFAULT_USER_AGENT, validate_base_url};
+use crate::session::Session;
+use crate::two_factor::{DEFAULT_MAX_ATTEMPTS, TwoFactorHandler};
 use crate::{Credentials, Error, RetryPolicy, Transport};
 use http::HeaderValue;
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Configures a [`Transport`]; see [`Transport::builder`].
-#[derive(Debug)]
 #[must_use]
 pub struct TransportBuilder {
     base_url: String,
-    credentials: Credentials,
+    credentials: Option<Credentials>,
     user_agent: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -16,10 +19,28 @@ pub struct TransportBuilder {
     max_body: usize,
     max_error_body: usize,
     retry: Option<RetryPolicy>,
+    two_factor_handler: Option<Arc<dyn TwoFactorHandler>>,
+    max_two_factor_attempts: u32,
+    log_in_again: bool,
+    check_server_version: bool,
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("two_factor_handler", &self.two_factor_handler.is_some())
+            .field("log_in_again", &self.log_in_again)
+            .field("check_server_version", &self.check_server_version)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TransportBuilder {
-    pub(crate) fn new(base_url: String, credentials: Credentials) -> Self {
+    pub(crate) fn new(base_url: String, credentials: Option<Credentials>) -> Self {
         Self {
             base_url,
             credentials,
@@ -30,7 +51,44 @@ impl TransportBuilder {
             max_body: DEFAULT_MAX_BODY,
             max_error_body: DEFAULT_MAX_ERROR_BODY,
             retry: None,
+            two_factor_handler: None,
+            max_two_factor_attempts: DEFAULT_MAX_ATTEMPTS,
+            log_in_again: false,
+            check_server_version: false,
         }
+    }
+
+    /// Answers two-factor challenges with `handler`: when a call (login included) is answered
+    /// with `totp-required`, the handler gets the [`Challenge`](crate::two_factor::Challenge)
+    /// and the call is sent again with its code; a refused code asks again, up to
+    /// [`max_two_factor_attempts`](Self::max_two_factor_attempts) codes. Without a handler the
+    /// challenge is returned as an error.
+    pub fn two_factor_handler(mut self, handler: impl TwoFactorHandler) -> Self {
+        self.two_factor_handler = Some(Arc::new(handler));
+        self
+    }
+
+    /// How many codes one call offers before failing with `Error::TwoFactor`; defaults to 3.
+    pub fn max_two_factor_attempts(mut self, attempts: u32) -> Self {
+        self.max_two_factor_attempts = attempts.max(1);
+        self
+    }
+
+    /// After a password login ([`Transport::log_in`], or the `login` operation), a call
+    /// refused with 401 because the token expired or was revoked logs in again once, with the
+    /// same login, and is repeated. Off by default; never for credentials given as a token,
+    /// since there is nothing to log in with.
+    pub fn log_in_again_on_expiry(mut self) -> Self {
+        self.log_in_again = true;
+        self
+    }
+
+    /// Before the first call of an operation the spec dates (`x-added-in`, `x-removed-in`),
+    /// asks the server its version once (`GET /api/info`) and refuses, without sending, an
+    /// operation that version does not have ([`Error::UnsupportedByServer`]). Off by default.
+    pub fn check_server_version(mut self) -> Self {
+        self.check_server_version = true;
+        self
     }
 
     /// Retries calls answered with 429 (rate limited) as `policy` says. Off by default.
@@ -134,7 +192,15 @@ impl TransportBuilder {
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::Config(format!("the user agent {user_agent:?} is not a valid header value")))?;
-        Config::new(base_url, self.credentials.clone(), user_agent, self.max_body, self.max_error_body, self.retry)
+        let session = Session::new(self.credentials.clone(), self.log_in_again)?;
+        let mut config = Config::new(base_url, session, user_agent);
+        config.max_body = self.max_body;
+        config.max_error_body = self.max_error_body;
+        config.retry = self.retry;
+        config.two_factor_handler = self.two_factor_handler.clone();
+        config.max_two_factor_attempts = self.max_two_factor_attempts;
+        config.check_server_version = self.check_server_version;
+        Ok(config)
     }
 }
 

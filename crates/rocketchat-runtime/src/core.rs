@@ -3,7 +3,9 @@
 
 use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
 use crate::request::{RawResponse, Request};
-use crate::{Credentials, RateLimit, RetryPolicy};
+use crate::session::{Session, header_value};
+use crate::two_factor::TwoFactorHandler;
+use crate::{RateLimit, RetryPolicy};
 use http::StatusCode;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
@@ -32,58 +34,61 @@ pub(crate) struct Prepared {
 pub(crate) struct Config {
     /// Without a trailing slash, so that appending `/api/v1/...` keeps any sub-path.
     pub base_url: String,
-    pub credentials: Credentials,
-    /// `Accept`, the credentials and `User-Agent`: checked once, when the transport is built.
+    /// Shared by every clone of the transport: logging in on one logs in all.
+    pub session: Arc<Session>,
+    /// `Accept` and `User-Agent`: checked once, when the transport is built.
     pub fixed_headers: HeaderMap,
     pub max_body: usize,
     pub max_error_body: usize,
     pub retry: Option<RetryPolicy>,
+    /// A code sent with every call (the static form of two-factor authentication).
     pub two_factor: Option<Arc<TwoFactor>>,
+    /// Answers challenges as they come (the conversational form).
+    pub two_factor_handler: Option<Arc<dyn TwoFactorHandler>>,
+    pub max_two_factor_attempts: u32,
+    /// Refuse operations the spec says the server's version lacks.
+    pub check_server_version: bool,
 }
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
+            .field("session", &self.session)
             .field("user_agent", &self.fixed_headers.get(USER_AGENT))
             .field("max_body", &self.max_body)
             .field("max_error_body", &self.max_error_body)
             .field("retry", &self.retry)
             .field("two_factor", &self.two_factor)
+            .field("two_factor_handler", &self.two_factor_handler.is_some())
+            .field("max_two_factor_attempts", &self.max_two_factor_attempts)
+            .field("check_server_version", &self.check_server_version)
             .finish()
     }
 }
 
 impl Config {
-    pub fn new(
-        base_url: String,
-        credentials: Credentials,
-        user_agent: HeaderValue,
-        max_body: usize,
-        max_error_body: usize,
-        retry: Option<RetryPolicy>,
-    ) -> Result<Self, Error> {
+    pub fn new(base_url: String, session: Session, user_agent: HeaderValue) -> Self {
         let mut fixed_headers = HeaderMap::new();
         fixed_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        fixed_headers.insert("x-user-id", header_value(credentials.user_id(), "user id")?);
-        fixed_headers.insert("x-auth-token", sensitive(header_value(credentials.auth_token(), "auth token")?));
         fixed_headers.insert(USER_AGENT, user_agent);
-        Ok(Self { base_url, credentials, fixed_headers, max_body, max_error_body, retry, two_factor: None })
+        Self {
+            base_url,
+            session: Arc::new(session),
+            fixed_headers,
+            max_body: DEFAULT_MAX_BODY,
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
+            retry: None,
+            two_factor: None,
+            two_factor_handler: None,
+            max_two_factor_attempts: crate::two_factor::DEFAULT_MAX_ATTEMPTS,
+            check_server_version: false,
+        }
     }
 
     /// The same configuration, sending `two_factor` with every call.
     pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
         Self { two_factor: Some(Arc::new(two_factor)), ..self.clone() }
-    }
-
-    /// The request for the next attempt: a copy while retries are possible, else the request
-    /// itself (no retry will need it).
-    pub fn next_attempt(&self, request: &mut Request) -> Request {
-        match self.retry {
-            Some(_) => request.clone(),
-            None => std::mem::replace(request, Request::new(request.operation, http::Method::GET, String::new())),
-        }
     }
 
     /// The HTTP request: the path under the base URL, the query, the credentials, the
@@ -114,6 +119,10 @@ impl Config {
             url.push_str(&query);
         }
         let mut headers = self.fixed_headers.clone();
+        if let Some((user_id, auth_token)) = self.session.auth_headers() {
+            headers.insert("x-user-id", user_id);
+            headers.insert("x-auth-token", auth_token);
+        }
         if let Some(two_factor) = &self.two_factor {
             headers.insert("x-2fa-code", sensitive(header_value(&two_factor.code, "two-factor code")?));
             headers.insert("x-2fa-method", header_value(&two_factor.method, "two-factor method")?);
@@ -164,12 +173,6 @@ pub(crate) fn cap_body(body: &mut Vec<u8>, chunk: &[u8], status: StatusCode, lim
     Ok(false)
 }
 
-fn header_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
-    // The value itself is left out of the message: it may be the token.
-    HeaderValue::from_str(value)
-        .map_err(|_| Error::Config(format!("the {what} contains characters not allowed in an HTTP header")))
-}
-
 fn sensitive(mut value: HeaderValue) -> HeaderValue {
     value.set_sensitive(true);
     value
@@ -209,6 +212,37 @@ pub struct Response<T> {
     pub status: StatusCode,
     /// The rate-limit headers, where the server sent them.
     pub rate_limit: Option<RateLimit>,
+    /// The server's notice that the endpoint (or a parameter) is deprecated.
+    pub deprecation: Option<Deprecation>,
+}
+
+/// The `x-deprecation-*` headers a server adds to a deprecated endpoint's responses
+/// (`writeDeprecationHeader` in apps/meteor/server/lib/deprecationWarningLogger.ts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Deprecation {
+    /// `endpoint-deprecation`, `parameter-deprecation` or `invalid-usage`.
+    pub kind: String,
+    /// Such as `The endpoint "/api/v1/channels.images" is deprecated and will be removed on
+    /// version 9.0.0 ( Please use the alternative(s): /v1/rooms.images)`.
+    pub message: String,
+    /// The version that removes it, such as `9.0.0`.
+    pub version: Option<String>,
+}
+
+impl Deprecation {
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
+        let (kind, message) = (text("x-deprecation-type"), text("x-deprecation-message"));
+        if kind.is_none() && message.is_none() {
+            return None;
+        }
+        Some(Self {
+            kind: kind.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            version: text("x-deprecation-version"),
+        })
+    }
 }
 
 /// Turns a response into the operation's output or a typed error. Touches no network.
@@ -224,14 +258,19 @@ pub fn decode_response<T: DeserializeOwned>(
         // Failures are rare: copying their parts is fine.
         classify_response(status, headers.clone(), body.to_vec())?;
     }
-    Ok(Response { value: decode_json(status, body)?, status, rate_limit: RateLimit::from_headers(headers) })
+    Ok(Response {
+        value: decode_json(status, body, false)?,
+        status,
+        rate_limit: RateLimit::from_headers(headers),
+        deprecation: Deprecation::from_headers(headers),
+    })
 }
 
 /// A success status gives the response back for decoding; a failing one becomes the
 /// [`Error`] variant for its class, with the server's message and code. Touches no network.
 pub fn classify_response(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Result<RawResponse, Error> {
     if status.is_success() {
-        return Ok(RawResponse { status, headers, body });
+        return Ok(RawResponse { status, headers, body, holds_credentials: false });
     }
     let mut error = ApiError::new(status, String::from_utf8_lossy(&body).into_owned());
     error.rate_limit = RateLimit::from_headers(&headers);
@@ -256,11 +295,14 @@ pub fn classify_response(status: StatusCode, headers: HeaderMap, body: Vec<u8>) 
 }
 
 /// A success body as JSON of type `T`; an empty body is read as `null`.
-pub(crate) fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+pub(crate) fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8], secret: bool) -> Result<T, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
     serde_json::from_slice(json).map_err(|source| Error::Decode {
         status,
-        body_start: truncate(&String::from_utf8_lossy(body), BODY_START).to_owned(),
+        body_start: match secret {
+            true => crate::session::WITHHELD.to_owned(),
+            false => truncate(&String::from_utf8_lossy(body), BODY_START).to_owned(),
+        },
         source,
     })
 }
@@ -312,9 +354,9 @@ mod tests {
     use serde_json::json;
 
     fn config(base_url: &str) -> Config {
-        let credentials = Credentials::new("user-1", "token-1");
+        let session = Session::new(Some(crate::Credentials::new("user-1", "token-1")), false).unwrap();
         let user_agent = HeaderValue::from_static("agent/1");
-        Config::new(validate_base_url(base_url).unwrap(), credentials, user_agent, 100, 10, None).unwrap()
+        Config::new(validate_base_url(base_url).unwrap(), session, user_agent)
     }
 
     #[test]
@@ -338,9 +380,7 @@ mod tests {
 
     #[test]
     fn a_token_that_is_not_a_header_value_is_a_config_error_without_the_token() {
-        let credentials = Credentials::new("u", "bad\ntoken");
-        let user_agent = HeaderValue::from_static("agent/1");
-        let Err(error) = Config::new("https://example.com".into(), credentials, user_agent, 1, 1, None) else {
+        let Err(error) = Session::new(Some(crate::Credentials::new("u", "bad\ntoken")), false) else {
             panic!("an invalid token is refused");
         };
         assert!(matches!(&error, Error::Config(message) if !message.contains("bad")), "{error:?}");

@@ -30,3 +30,39 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials").field("user_id", &self.user_id).field("auth_token", &"<redacted>").finish()
     }
 }
+
+/// A string that must not be shown: a password, a token, a two-factor code (the spec's
+/// `format: password`). It serializes as the plain string, since the server needs it; its
+/// `Debug` output is `"<redacted>"`, and it has no `Display`.
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the rare code that must hand it on.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}

@@ -56,6 +56,21 @@ pub enum Error {
     /// repeated item, a number out of range, ...). The request was not sent.
     #[error("{0}")]
     InvalidRequest(Box<crate::validate::InvalidRequest>),
+    /// The server asked for a second factor and accepted none: the handler gave up, or the
+    /// codes ran out. Without a handler, the challenge is an [`Error::Api`] (or, from login,
+    /// [`Error::Unauthorized`]) with [`ErrorType::TotpRequired`].
+    #[error("{0}")]
+    TwoFactor(Box<crate::two_factor::TwoFactorError>),
+    /// Refused before sending: the spec says the server's version does not have the operation
+    /// (see `TransportBuilder::check_server_version`).
+    #[error("{operation} is not available on this server (version {server_version}): {}", version_span(*.added_in, *.removed_in))]
+    UnsupportedByServer {
+        operation: &'static str,
+        /// As the server reported it: `major.minor` to most users, the full version to admins.
+        server_version: String,
+        added_in: Option<&'static str>,
+        removed_in: Option<&'static str>,
+    },
     /// The client was configured wrongly, such as with a base URL that is not absolute.
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -79,6 +94,7 @@ impl Error {
             | Self::Forbidden(error)
             | Self::RateLimited(error)
             | Self::Status(error) => Some(error),
+            Self::TwoFactor(failure) => Some(&failure.response),
             _ => None,
         }
     }
@@ -182,6 +198,15 @@ impl fmt::Display for ApiError {
 
 /// reqwest's own message ("error sending request") hides the cause ("connection refused");
 /// the causes are what a person can act on.
+fn version_span(added_in: Option<&str>, removed_in: Option<&str>) -> String {
+    match (added_in, removed_in) {
+        (Some(added), Some(removed)) => format!("it exists from version {added} until before {removed}"),
+        (Some(added), None) => format!("it was added in version {added}"),
+        (None, Some(removed)) => format!("it was removed in version {removed}"),
+        (None, None) => "the spec says so".into(),
+    }
+}
+
 pub(crate) fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -238,6 +263,12 @@ macro_rules! error_types {
 }
 
 error_types! {
+    /// `totp-required`: the call needs a second factor; see [`crate::two_factor`].
+    TotpRequired => "totp-required",
+    /// `totp-invalid`: the second factor sent was refused.
+    TotpInvalid => "totp-invalid",
+    /// `totp-max-attempts`: too many refused email codes; the next challenge sends a new one.
+    TotpMaxAttempts => "totp-max-attempts",
     /// `error-room-param-not-provided`: neither `roomId` nor `roomName` was sent.
     RoomParamNotProvided => "error-room-param-not-provided",
     /// `error-room-not-found`

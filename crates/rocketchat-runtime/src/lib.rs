@@ -11,6 +11,7 @@
 pub mod blocking;
 mod builder;
 mod call;
+mod conversation;
 mod core;
 mod credentials;
 pub mod double_option;
@@ -21,13 +22,15 @@ mod pages;
 mod rate_limit;
 mod request;
 mod retry;
+mod session;
 mod transport;
+pub mod two_factor;
 pub mod validate;
 
 pub use builder::TransportBuilder;
 pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
-pub use core::{Response, TwoFactor, classify_response, decode_response};
-pub use credentials::Credentials;
+pub use core::{Deprecation, Response, TwoFactor, classify_response, decode_response};
+pub use credentials::{Credentials, Secret};
 pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 pub use error::{ApiError, Endpoint, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
@@ -37,6 +40,7 @@ pub use pages::{DEFAULT_PAGE_SIZE, ItemStream, Page, Pager, Paginated};
 pub use rate_limit::RateLimit;
 pub use request::{File, Multipart, QueryStyle, RawResponse, Request, json_text, path_segment};
 pub use retry::RetryPolicy;
+pub use session::{Password, SessionEffect};
 pub use transport::Transport;
 
 /// The `http` crate, whose types ([`http::Method`], [`http::Request`]) appear in this API.

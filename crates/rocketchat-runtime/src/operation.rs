@@ -12,6 +12,13 @@ pub trait Operation {
     /// The path under the server's base URL, such as `/api/v1/groups.kick`, with `{name}`
     /// for each path parameter.
     const PATH: &'static str;
+    /// What a successful call does to the client's session (the spec's `x-session`): a login
+    /// gives it credentials, a logout takes them away.
+    const SESSION: crate::SessionEffect = crate::SessionEffect::None;
+    /// The first server version with the operation (`x-added-in`), if the spec says.
+    const ADDED_IN: Option<&'static str> = None;
+    /// The first server version without it (`x-removed-in`), if the spec says.
+    const REMOVED_IN: Option<&'static str> = None;
     /// What a call takes: the JSON request body for an operation without parameters, the
     /// operation's parameters struct (path, query and header parameters, and the body) for one
     /// with, or `()` for one that takes nothing.

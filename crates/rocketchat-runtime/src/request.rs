@@ -2,12 +2,13 @@
 //! the path, then query parameters, headers and a body of any supported media type.
 
 use crate::Error;
+use crate::session::SessionEffect;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::fmt::Display;
+use std::fmt::{self, Display};
 
 /// Characters left as they are in a path segment: RFC 3986's unreserved set.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -44,7 +45,7 @@ pub enum QueryStyle {
     DeepObject,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
@@ -52,12 +53,74 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<(HeaderValue, Vec<u8>)>,
+    pub(crate) session: SessionEffect,
+    /// The server versions the spec says the operation exists in (`x-added-in`, `x-removed-in`).
+    pub(crate) added_in: Option<&'static str>,
+    pub(crate) removed_in: Option<&'static str>,
+}
+
+/// Neither the body nor a header the transport marked sensitive is shown: a request may carry
+/// a password or a two-factor code.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body_bytes", &self.body.as_ref().map(|(_, bytes)| bytes.len()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Request {
     /// A request for `operation` (its id, for tracing and errors) to `path` under the base URL.
     pub fn new(operation: &'static str, method: Method, path: impl Into<String>) -> Self {
-        Self { operation, method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+        Self {
+            operation,
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            session: SessionEffect::None,
+            added_in: None,
+            removed_in: None,
+        }
+    }
+
+    /// A request for operation `O` to `path` (its `PATH` with the parameters filled in),
+    /// carrying what the spec says about the operation beyond its wire format.
+    pub fn of<O: crate::Operation + ?Sized>(path: impl Into<String>) -> Self {
+        Self {
+            session: O::SESSION,
+            added_in: O::ADDED_IN,
+            removed_in: O::REMOVED_IN,
+            ..Self::new(O::ID, O::METHOD, path)
+        }
+    }
+
+    pub(crate) fn with_session_effect(mut self, session: SessionEffect) -> Self {
+        self.session = session;
+        self
+    }
+
+    /// Answers a two-factor challenge: the code (sensitive, never logged) and its method.
+    pub(crate) fn set_two_factor(&mut self, code: &crate::Secret, method: &str) -> Result<(), Error> {
+        let mut code = crate::session::header_value(code.expose(), "two-factor code")?;
+        code.set_sensitive(true);
+        let method = crate::session::header_value(method, "two-factor method")?;
+        *self = self.without_two_factor();
+        self.headers.push((HeaderName::from_static("x-2fa-code"), code));
+        self.headers.push((HeaderName::from_static("x-2fa-method"), method));
+        Ok(())
+    }
+
+    pub(crate) fn without_two_factor(&self) -> Self {
+        let mut request = self.clone();
+        request.headers.retain(|(name, _)| name != "x-2fa-code" && name != "x-2fa-method");
+        request
     }
 
     /// Adds a query parameter.
@@ -325,12 +388,29 @@ impl Multipart {
 
 /// A success response, before its body is decoded: the generated code decodes it as the
 /// spec says (JSON, text, bytes), by status where several are documented.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// A login response: its body holds a token, so neither errors nor `Debug` quote it.
+    pub(crate) holds_credentials: bool,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = if self.holds_credentials {
+            crate::session::WITHHELD.to_owned()
+        } else {
+            String::from_utf8_lossy(&self.body).into_owned()
+        };
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .finish()
+    }
 }
 
 impl RawResponse {
@@ -341,7 +421,7 @@ impl RawResponse {
 
     /// The body as JSON of type `T` (an empty body as `null`).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        crate::core::decode_json(self.status, &self.body)
+        crate::core::decode_json(self.status, &self.body, self.holds_credentials)
     }
 
     /// The body as text (invalid UTF-8 replaced).

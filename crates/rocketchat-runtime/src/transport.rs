@@ -1,10 +1,11 @@
+use crate::conversation::{Action, Driver, Event};
 use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
 use crate::error::{Endpoint, Error};
 use crate::request::{RawResponse, Request};
-use crate::{Call, Credentials, Decode, Operation, TransportBuilder};
+use crate::{Call, Credentials, Decode, Operation, Password, Secret, TransportBuilder};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tracing::Instrument;
 
 /// Sends requests to one Rocket.Chat server as one user. Cheap to clone: clones share one
@@ -24,7 +25,13 @@ impl fmt::Debug for Transport {
 impl Transport {
     /// Starts configuring a transport for the server at `base_url`.
     pub fn builder(base_url: impl Into<String>, credentials: Credentials) -> TransportBuilder {
-        TransportBuilder::new(base_url.into(), credentials)
+        TransportBuilder::new(base_url.into(), Some(credentials))
+    }
+
+    /// Starts configuring a transport that has no credentials yet: for the calls that need
+    /// none (`GET /api/info`), and to log in with [`Transport::log_in`].
+    pub fn anonymous(base_url: impl Into<String>) -> TransportBuilder {
+        TransportBuilder::new(base_url.into(), None)
     }
 
     pub(crate) fn from_parts(config: Config, http: reqwest::Client) -> Self {
@@ -47,6 +54,11 @@ impl Transport {
         self.config.build_request(O::request(input)?)
     }
 
+    /// The server's version as `GET /api/info` reported it, once the version check has asked.
+    pub fn server_version(&self) -> Option<String> {
+        self.config.session.server_version()
+    }
+
     /// Calls operation `O` and decodes its result.
     pub async fn execute<O: Operation>(&self, input: &O::Input) -> Result<O::Output, Error> {
         self.call::<O>(input).await
@@ -56,7 +68,8 @@ impl Transport {
     pub async fn send<O: Operation>(&self, input: &O::Input) -> Result<Response<O::Output>, Error> {
         let raw = self.send_request(O::request(input)?).await?;
         let (status, rate_limit) = (raw.status, raw.rate_limit());
-        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit })
+        let deprecation = crate::Deprecation::from_headers(&raw.headers);
+        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit, deprecation })
     }
 
     /// The call of operation `O` with `input`, as the generated methods return it. A request
@@ -75,29 +88,69 @@ impl Transport {
     /// Sends any request and returns its success response undecoded, or the error.
     ///
     /// With a [`RetryPolicy`](crate::RetryPolicy) set, a 429 is retried after the wait the
-    /// server asks for, within the policy's bounds. Each call is traced as a `rocketchat.call`
-    /// span (operation, status, duration, attempts, rate limit remaining); credentials are
-    /// never recorded.
-    pub async fn send_request(&self, mut request: Request) -> Result<RawResponse, Error> {
+    /// server asks for, within the policy's bounds; with a two-factor handler, a challenge is
+    /// answered and the request sent again; after a password login with logging in again on, an
+    /// expired token is renewed once. Each call is traced as a `rocketchat.call` span
+    /// (operation, status, duration, attempts, rate limit remaining); credentials are never
+    /// recorded.
+    pub async fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
         let span = call_span(request.operation);
         let recorder = span.clone();
         let call = async move {
-            let span = recorder;
             let started = Instant::now();
-            let mut waited = Duration::ZERO;
-            let mut attempt = 0;
+            let mut driver = Driver::new(&self.config, request);
+            let mut event = Event::Start;
             loop {
-                attempt += 1;
-                let result = self.attempt(self.config.next_attempt(&mut request)).await;
-                record_attempt(&span, &result, attempt, started);
-                let Err(error) = &result else { return result };
-                let Some(wait) = self.config.retry_wait(error, attempt, waited) else { return result };
-                tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
-                tokio::time::sleep(wait).await;
-                waited += wait;
+                event = match driver.next(event) {
+                    Action::Send(request) => {
+                        let result = self.attempt(request).await;
+                        record_attempt(&recorder, &result, driver.attempts() + 1, started);
+                        Event::Response(result)
+                    }
+                    Action::Sleep(wait) => {
+                        tokio::time::sleep(wait).await;
+                        Event::Slept
+                    }
+                    Action::Ask(challenge) => match &self.config.two_factor_handler {
+                        Some(handler) => Event::Answered(handler.answer(&challenge).await),
+                        None => Event::Answered(crate::two_factor::Answer::GiveUp),
+                    },
+                    Action::Finish(result) => return result,
+                }
             }
         };
         call.instrument(span).await
+    }
+
+    /// Logs in with a user name (or email) and password, answering a two-factor challenge
+    /// with the configured handler. Every clone of this transport then acts as that user.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unauthorized`] for a wrong user or password (the server does not say which),
+    /// [`Error::TwoFactor`] when no code was accepted, or any transport error.
+    pub async fn log_in(&self, password: &Password) -> Result<Credentials, Error> {
+        self.send_request(password.login_request()?).await?;
+        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+    }
+
+    /// Logs in with a resume (login) token, as a reconnecting client does.
+    pub async fn log_in_with_token(&self, token: &Secret) -> Result<Credentials, Error> {
+        self.send_request(crate::session::resume_request(token)?).await?;
+        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+    }
+
+    /// Logs out: the server invalidates the token the client holds (a personal access token
+    /// too: it is deleted), and the client forgets it and any kept login.
+    pub async fn log_out(&self) -> Result<(), Error> {
+        let request = Request::new("logout", http::Method::POST, "/api/v1/logout")
+            .with_session_effect(crate::SessionEffect::LogOut);
+        self.send_request(request).await.map(drop)
+    }
+
+    /// The credentials the transport sends, if it has any.
+    pub fn credentials(&self) -> Option<Credentials> {
+        self.config.session.credentials()
     }
 
     async fn attempt(&self, request: Request) -> Result<RawResponse, Error> {

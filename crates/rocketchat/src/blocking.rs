@@ -760,4 +760,45 @@ impl Client {
     ) -> rocketchat_runtime::Items<'_, operations::TeamsListRooms> {
         rocketchat_runtime::Items::new(&self.transport, params)
     }
+
+    /// Log in
+    ///
+    /// `POST /api/v1/login`. Blocks until the call completes; see [`crate::Client::login`] for the permissions and failures.
+    pub fn login(
+        &self,
+        body: &crate::types::LoginRequest,
+    ) -> Result<crate::types::LoginResponse, Error> {
+        self.transport.execute::<operations::Login>(body)
+    }
+
+    /// Log out
+    ///
+    /// `POST /api/v1/logout`. Blocks until the call completes; see [`crate::Client::logout`] for the permissions and failures.
+    pub fn logout(&self) -> Result<rocketchat_runtime::NoContent, Error> {
+        self.transport.execute::<operations::Logout>(&())
+    }
+
+    /// Get the logged-in user
+    ///
+    /// `GET /api/v1/me`. Blocks until the call completes; see [`crate::Client::me`] for the permissions and failures.
+    pub fn me(&self) -> Result<crate::types::Me, Error> {
+        self.transport.execute::<operations::Me>(&())
+    }
+
+    /// Get the server's version
+    ///
+    /// `GET /api/info`. Blocks until the call completes; see [`crate::Client::server_info`] for the permissions and failures.
+    pub fn server_info(&self) -> Result<crate::types::ServerInfo, Error> {
+        self.transport.execute::<operations::ServerInfo>(&())
+    }
+
+    /// Email a new two-factor code
+    ///
+    /// `POST /api/v1/users.2fa.sendEmailCode`. Blocks until the call completes; see [`crate::Client::users_2fa_send_email_code`] for the permissions and failures.
+    pub fn users_2fa_send_email_code(
+        &self,
+        body: &crate::types::SendEmailCodeRequest,
+    ) -> Result<crate::types::Success, Error> {
+        self.transport.execute::<operations::Users2faSendEmailCode>(body)
+    }
 }

@@ -2552,4 +2552,214 @@ impl Client {
     ) -> rocketchat_runtime::ItemStream<'_, operations::TeamsListRooms> {
         rocketchat_runtime::ItemStream::new(&self.transport, params)
     }
+
+    /// Log in
+    ///
+    /// `POST /api/v1/login`
+    ///
+    /// Log in with a username or email and a password, or with a login token (`resume`). On
+    /// success the answer carries the user id and a new login token (`data.userId`,
+    /// `data.authToken`), which authenticate every later call, and the user's profile
+    /// (`data.me`, the same object as `me` sends). A `resume` login returns the SAME token it
+    /// was given.
+    ///
+    /// Two-factor authentication: when the user has TOTP or email 2FA, a login with the right
+    /// password and no code fails with 401 `totp-required`, whose `details.method` says which
+    /// code to ask for; send the login again with `code` (or the `x-2fa-code` header). The
+    /// server picks the method itself, TOTP before email (`x-2fa-method` is ignored here); for
+    /// email, the first challenge already mails a code (`details.codeGenerated: true`), and
+    /// `users.2fa.sendEmailCode` mails a fresh one. A wrong password never gives a 2FA error.
+    /// `resume` logins skip 2FA.
+    ///
+    /// Where the server differs from the published docs:
+    /// - The docs list `user`, `password`, `resume` and `code`. The server also takes
+    ///   `username` and `email` at the top level, `user` as a Meteor object
+    ///   (`{"username": ...}`, `{"email": ...}`), `password` as
+    ///   `{"digest": "<sha-256 hex>", "algorithm": "sha-256"}`, the code in the `x-2fa-code`
+    ///   header, the native `{"totp": {"code", "login"}}` shape, and form-urlencoded bodies.
+    ///   This spec models the plain-string forms only.
+    /// - The docs give no error responses. Every credential, 2FA or blocked-login failure is
+    ///   a 401 (never 400 or 403), with `status`, `message` and often `details` (see the 401
+    ///   response). A body with a key the server does not expect (`resume` together with
+    ///   `password`, say) is passed to Meteor unchanged and fails its check: 500
+    ///   `{"success": false, "error": "Internal server error"}` (read from the code, not
+    ///   observed).
+    /// - The docs' 2FA section shows `"error": "TOTP Required [totp-required]"` with
+    ///   `errorType`: that is the 400 that OTHER endpoints send. Login sends a 401 with the bare
+    ///   code in `error` and no `errorType`.
+    /// - The 200 body also has a top-level `"success": true`, and `data.me` carries far more
+    ///   than the docs show (`email`, `settings`, `services`, `isOAuthUser`, `statusText`,
+    ///   `_updatedAt`, `avatarETag`, ...).
+    /// - Rate limited like every v1 route (10 calls a minute per IP by default; anonymous
+    ///   attempts always count): 429 `{"success": false, "error": "Error, too many requests.
+    ///   ... [error-too-many-requests]"}` with `X-RateLimit-*` headers.
+    /// - From 9.0 the server is set to drop `status`, `message` and `details` from every 401
+    ///   here, leaving `{"success": false, "error": "unauthorized"}`: the 2FA challenge will
+    ///   then no longer say which method it wants.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `401`: Unauthorized: the login failed. Every failure but a malformed body (500) or the rate limit (429) is a 401, with the reason's code in `error` (no `errorType`) and its text in `message`. A wrong password, an unknown user, a bad or expired `resume` token and missing credentials (`{}`, or `user` without `password`) all give the same body, `Unauthorized`, so a caller cannot tell which was wrong. `totp-required`: the password was right and a second factor is needed (`details.method` is `totp` or `email`); `totp-invalid`: the code was wrong; `totp-max-attempts`: too many wrong email codes (5 by default), and the next attempt mails a new code. Blocked or refused logins: `error-login-blocked-for-user` and `error-login-blocked-for-ip` (too many failures), `error-user-is-not-activated`, `error-app-user-is-not-allowed-to-login`, `error-user-has-no-roles`, `error-invalid-email` (the email must be verified first). Servers before 7.0 told a wrong password apart, with the number `403` in `error` and `Incorrect password` in `message`.
+    pub fn login(
+        &self,
+        body: &crate::types::LoginRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::LoginResponse> {
+        self.transport.call::<operations::Login>(body)
+    }
+
+    /// Log out
+    ///
+    /// `POST /api/v1/logout`
+    ///
+    /// Invalidate the login token the call is made with. Only that token is removed: the
+    /// user's other sessions (other devices, other tokens) stay logged in (`users.logout`
+    /// ends them all). Current servers also close the matching session record, which drops
+    /// the push tokens that session registered.
+    ///
+    /// Hazard: a personal access token sent as `X-Auth-Token` is stored with the login
+    /// tokens, so "logging out" with a personal access token DELETES that token for good.
+    ///
+    /// Where the server differs from the published docs:
+    /// - The docs show `{"status": "success", "data": {"message": "You've been logged out!"}}`.
+    ///   Since 7.4 the server answers 200 with `Content-Type: application/json` and an EMPTY
+    ///   body (issue #35922); older servers send that object, without `success`. The body
+    ///   carries nothing a client needs, so this spec declares none and the client ignores
+    ///   it.
+    /// - `GET /api/v1/logout` works too (deprecated; the server logs a warning).
+    /// - Rate limited like every v1 route. A missing or already invalid token gives the
+    ///   usual 401.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn logout(
+        &self,
+    ) -> rocketchat_runtime::Call<
+        '_,
+        rocketchat_runtime::NoContent,
+        rocketchat_runtime::Ignore,
+    > {
+        self.transport.call::<operations::Logout>(&())
+    }
+
+    /// Get the logged-in user
+    ///
+    /// `GET /api/v1/me`
+    ///
+    /// The user the credentials belong to: profile, emails, status, roles, preferences
+    /// (`settings.preferences`, the server's defaults merged with the user's own), custom
+    /// fields, and a summary of the login services. The password hash is never sent:
+    /// `services.password` holds only `exists`. Takes no parameters (older servers read a
+    /// `fields` query parameter; current ones ignore it).
+    ///
+    /// Where the server differs from the published docs:
+    /// - The docs' preference keys are out of date (`hideAvatars`, `roomsListExhibitionMode`,
+    ///   `audioNotifications`, `idleTimeoutLimit`, ... are gone; `themeAppearence`,
+    ///   `sidebarSortby`, `idleTimeLimit`, `featuresPreview`, ... are new); the set depends on
+    ///   the version and edition, so `settings` is an open object here.
+    /// - The docs leave out `email` (the first verified address), `settings.profile`,
+    ///   `settings.calendar`, `isOAuthUser`, `services` and `statusDefault`.
+    /// - The server's own OpenAPI comment types `customFields` as an array and `statusText`
+    ///   as a status; they are an object and free text.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    pub fn me(&self) -> rocketchat_runtime::Call<'_, crate::types::Me> {
+        self.transport.call::<operations::Me>(&())
+    }
+
+    /// Get the server's version
+    ///
+    /// `GET /api/info`
+    ///
+    /// The server's version and what clients it supports. No login is needed; credentials
+    /// are optional and never rejected (bad ones count as none). Without them, or without
+    /// the `view-statistics` permission (admins have it), `version` is cut to major.minor
+    /// (`8.1`); with it, `version` is the full version (`8.1.0`) and `info` carries the
+    /// build and commit details.
+    ///
+    /// Where the server differs from the published docs:
+    /// - The published spec has no `/api/info` at all (it is under `/api`, not `/api/v1`).
+    /// - `supportedVersions` is a signed JWT string on older servers and `{"signed": "<JWT>"}`
+    ///   on current ones. `workspaceUrl`, `hashedWorkspaceUrl` and `cloudWorkspaceId` are
+    ///   recent additions, absent on older servers. Very old servers (0.x) nested the version
+    ///   as `info.version` and had no top-level `version`.
+    /// - Never rate limited (the route has no API version).
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 0.48.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]; the spec documents no failure responses.
+    pub fn server_info(&self) -> rocketchat_runtime::Call<'_, crate::types::ServerInfo> {
+        self.transport.call::<operations::ServerInfo>(&())
+    }
+
+    /// Email a new two-factor code
+    ///
+    /// `POST /api/v1/users.2fa.sendEmailCode`
+    ///
+    /// Mail a new two-factor code to every verified address of the user named by
+    /// `emailOrUsername` (a value with `@` is looked up as an email, otherwise as a username),
+    /// for a login or call that answered `totp-required` with `details.method` `email`; take
+    /// the value from `details.emailOrUsername`. The new code REPLACES any earlier one (only
+    /// the newest mail's code works) and resets the count of wrong attempts. Codes last
+    /// 3600 s by default (setting `Accounts_TwoFactorAuthentication_By_Email_Code_Expiration`).
+    /// A `totp-required` challenge already mails a code when none is valid, so this is for
+    /// "send it again".
+    ///
+    /// No login is needed. If the call is made with credentials, the server mails the
+    /// logged-in user instead of the one named.
+    ///
+    /// Where the server differs from the published docs: the docs say it returns an array of
+    /// emails and fails with `error-invalid-user` for an unknown user; current servers always
+    /// answer `{"success": true}`, for unknown users too (so usernames cannot be probed). Some
+    /// older servers did answer 400 `error-invalid-user`, as the docs say.
+    ///
+    /// # Permissions
+    ///
+    /// None required.
+    ///
+    /// Added in Rocket.Chat 3.0.0.
+    ///
+    /// # Errors
+    ///
+    /// The returned call resolves to any [`Error`]. The spec documents these failures:
+    ///
+    /// - `400`: Bad Request: `emailOrUsername` is missing. Older servers send `error-parameter-required`; current ones validate the body against a schema and send an `invalid-params` error. Some older servers also refused an unknown user (`error-invalid-user`).
+    pub fn users_2fa_send_email_code(
+        &self,
+        body: &crate::types::SendEmailCodeRequest,
+    ) -> rocketchat_runtime::Call<'_, crate::types::Success> {
+        self.transport.call::<operations::Users2faSendEmailCode>(body)
+    }
 }

@@ -80,6 +80,11 @@
 //! - [`Client::teams_remove_room`]: `POST /api/v1/teams.removeRoom` — Take a room out of a team
 //! - [`Client::teams_update_room`]: `POST /api/v1/teams.updateRoom` — Make a team room auto-join or not
 //! - [`Client::teams_list_rooms`]: `GET /api/v1/teams.listRooms` — List the rooms of a team
+//! - [`Client::login`]: `POST /api/v1/login` — Log in
+//! - [`Client::logout`]: `POST /api/v1/logout` — Log out
+//! - [`Client::me`]: `GET /api/v1/me` — Get the logged-in user
+//! - [`Client::server_info`]: `GET /api/info` — Get the server's version
+//! - [`Client::users_2fa_send_email_code`]: `POST /api/v1/users.2fa.sendEmailCode` — Email a new two-factor code
 //!
 //! # Beyond the example
 //!
@@ -109,6 +114,7 @@ pub use client::Client;
 pub use rocketchat_runtime::ApiError;
 pub use rocketchat_runtime::Call;
 pub use rocketchat_runtime::Credentials;
+pub use rocketchat_runtime::Deprecation;
 pub use rocketchat_runtime::Endpoint;
 pub use rocketchat_runtime::Error;
 pub use rocketchat_runtime::ErrorType;
@@ -118,11 +124,14 @@ pub use rocketchat_runtime::ItemStream;
 #[cfg(feature = "blocking")]
 pub use rocketchat_runtime::Items;
 pub use rocketchat_runtime::NoContent;
+pub use rocketchat_runtime::Password;
 pub use rocketchat_runtime::RateLimit;
 pub use rocketchat_runtime::Response;
 pub use rocketchat_runtime::RetryPolicy;
+pub use rocketchat_runtime::Secret;
 pub use rocketchat_runtime::Transport;
 pub use rocketchat_runtime::TransportBuilder;
 pub use rocketchat_runtime::TwoFactor;
 pub use rocketchat_runtime::http::StatusCode;
+pub use rocketchat_runtime::two_factor;
 pub use rocketchat_runtime::validate::InvalidRequest;

@@ -16,12 +16,13 @@ impl rocketchat_runtime::Operation for TeamsLeave {
     const ID: &'static str = "teams.leave";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.leave";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsLeaveRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -37,11 +38,12 @@ impl rocketchat_runtime::Operation for GroupsLeave {
     const ID: &'static str = "groups.leave";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.leave";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsLeaveRequest;
     type Output = crate::types::GroupChanged;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -57,11 +59,12 @@ impl rocketchat_runtime::Operation for GroupsRemoveLeader {
     const ID: &'static str = "groups.removeLeader";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.removeLeader";
+    const ADDED_IN: Option<&'static str> = Some("0.58.0");
     type Input = crate::types::GroupsRemoveLeaderRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -77,11 +80,12 @@ impl rocketchat_runtime::Operation for GroupsKick {
     const ID: &'static str = "groups.kick";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.kick";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsKickRequest;
     type Output = crate::types::GroupChanged;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -97,12 +101,13 @@ impl rocketchat_runtime::Operation for GroupsCreate {
     const ID: &'static str = "groups.create";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.create";
+    const ADDED_IN: Option<&'static str> = Some("0.35.0");
     type Input = crate::types::GroupsCreateRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -118,11 +123,12 @@ impl rocketchat_runtime::Operation for GroupsInfo {
     const ID: &'static str = "groups.info";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.info";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsInfoParams;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -145,11 +151,12 @@ impl rocketchat_runtime::Operation for GroupsInvite {
     const ID: &'static str = "groups.invite";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.invite";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsInviteRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -165,11 +172,12 @@ impl rocketchat_runtime::Operation for GroupsAddAll {
     const ID: &'static str = "groups.addAll";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.addAll";
+    const ADDED_IN: Option<&'static str> = Some("0.55.0");
     type Input = crate::types::GroupsAddAllRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -185,11 +193,12 @@ impl rocketchat_runtime::Operation for GroupsAddOwner {
     const ID: &'static str = "groups.addOwner";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.addOwner";
+    const ADDED_IN: Option<&'static str> = Some("0.49.4");
     type Input = crate::types::GroupsAddOwnerRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -205,11 +214,12 @@ impl rocketchat_runtime::Operation for GroupsRemoveOwner {
     const ID: &'static str = "groups.removeOwner";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.removeOwner";
+    const ADDED_IN: Option<&'static str> = Some("0.49.4");
     type Input = crate::types::GroupsRemoveOwnerRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -225,11 +235,12 @@ impl rocketchat_runtime::Operation for GroupsAddModerator {
     const ID: &'static str = "groups.addModerator";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.addModerator";
+    const ADDED_IN: Option<&'static str> = Some("0.49.4");
     type Input = crate::types::GroupsAddModeratorRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -245,11 +256,12 @@ impl rocketchat_runtime::Operation for GroupsRemoveModerator {
     const ID: &'static str = "groups.removeModerator";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.removeModerator";
+    const ADDED_IN: Option<&'static str> = Some("0.49.4");
     type Input = crate::types::GroupsRemoveModeratorRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -265,11 +277,12 @@ impl rocketchat_runtime::Operation for GroupsAddLeader {
     const ID: &'static str = "groups.addLeader";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.addLeader";
+    const ADDED_IN: Option<&'static str> = Some("0.58.0");
     type Input = crate::types::GroupsAddLeaderRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -285,12 +298,13 @@ impl rocketchat_runtime::Operation for GroupsMembers {
     const ID: &'static str = "groups.members";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.members";
+    const ADDED_IN: Option<&'static str> = Some("0.59.0");
     type Input = crate::types::GroupsMembersParams;
     type Output = crate::types::GroupsMembersResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -346,11 +360,12 @@ impl rocketchat_runtime::Operation for GroupsModerators {
     const ID: &'static str = "groups.moderators";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.moderators";
+    const ADDED_IN: Option<&'static str> = Some("0.70.0");
     type Input = crate::types::GroupsModeratorsParams;
     type Output = crate::types::GroupsModeratorsResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -373,11 +388,12 @@ impl rocketchat_runtime::Operation for GroupsRoles {
     const ID: &'static str = "groups.roles";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.roles";
+    const ADDED_IN: Option<&'static str> = Some("0.65.0");
     type Input = crate::types::GroupsRolesParams;
     type Output = crate::types::GroupsRolesResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -400,11 +416,12 @@ impl rocketchat_runtime::Operation for GroupsOnline {
     const ID: &'static str = "groups.online";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.online";
+    const ADDED_IN: Option<&'static str> = Some("0.52.0");
     type Input = crate::types::GroupsOnlineParams;
     type Output = crate::types::GroupsOnlineResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.query("_id", &params.id);
         Ok(request)
     }
@@ -420,11 +437,12 @@ impl rocketchat_runtime::Operation for GroupsArchive {
     const ID: &'static str = "groups.archive";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.archive";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsArchiveRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -440,11 +458,12 @@ impl rocketchat_runtime::Operation for GroupsUnarchive {
     const ID: &'static str = "groups.unarchive";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.unarchive";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsUnarchiveRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -460,11 +479,12 @@ impl rocketchat_runtime::Operation for GroupsClose {
     const ID: &'static str = "groups.close";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.close";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsCloseRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -480,11 +500,12 @@ impl rocketchat_runtime::Operation for GroupsOpen {
     const ID: &'static str = "groups.open";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.open";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsOpenRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -500,11 +521,12 @@ impl rocketchat_runtime::Operation for GroupsDelete {
     const ID: &'static str = "groups.delete";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.delete";
+    const ADDED_IN: Option<&'static str> = Some("0.49.0");
     type Input = crate::types::GroupsDeleteRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -520,12 +542,13 @@ impl rocketchat_runtime::Operation for GroupsRename {
     const ID: &'static str = "groups.rename";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.rename";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsRenameRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -541,11 +564,12 @@ impl rocketchat_runtime::Operation for GroupsSetAnnouncement {
     const ID: &'static str = "groups.setAnnouncement";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setAnnouncement";
+    const ADDED_IN: Option<&'static str> = Some("0.70.0");
     type Input = crate::types::GroupsSetAnnouncementRequest;
     type Output = crate::types::GroupsSetAnnouncementResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -561,11 +585,12 @@ impl rocketchat_runtime::Operation for GroupsSetCustomFields {
     const ID: &'static str = "groups.setCustomFields";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setCustomFields";
+    const ADDED_IN: Option<&'static str> = Some("0.62.0");
     type Input = crate::types::GroupsSetCustomFieldsRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -581,11 +606,12 @@ impl rocketchat_runtime::Operation for GroupsSetDescription {
     const ID: &'static str = "groups.setDescription";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setDescription";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsSetDescriptionRequest;
     type Output = crate::types::GroupsSetDescriptionResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -601,11 +627,12 @@ impl rocketchat_runtime::Operation for GroupsSetPurpose {
     const ID: &'static str = "groups.setPurpose";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setPurpose";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsSetPurposeRequest;
     type Output = crate::types::GroupsSetPurposeResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -621,11 +648,12 @@ impl rocketchat_runtime::Operation for GroupsSetReadOnly {
     const ID: &'static str = "groups.setReadOnly";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setReadOnly";
+    const ADDED_IN: Option<&'static str> = Some("0.49.0");
     type Input = crate::types::GroupsSetReadOnlyRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -641,11 +669,12 @@ impl rocketchat_runtime::Operation for GroupsSetTopic {
     const ID: &'static str = "groups.setTopic";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setTopic";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsSetTopicRequest;
     type Output = crate::types::GroupsSetTopicResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -661,11 +690,12 @@ impl rocketchat_runtime::Operation for GroupsSetType {
     const ID: &'static str = "groups.setType";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setType";
+    const ADDED_IN: Option<&'static str> = Some("0.49.0");
     type Input = crate::types::GroupsSetTypeRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -681,11 +711,12 @@ impl rocketchat_runtime::Operation for GroupsSetEncrypted {
     const ID: &'static str = "groups.setEncrypted";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.setEncrypted";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::GroupsSetEncryptedRequest;
     type Output = crate::types::GroupResult;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -701,11 +732,12 @@ impl rocketchat_runtime::Operation for GroupsConvertToTeam {
     const ID: &'static str = "groups.convertToTeam";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/groups.convertToTeam";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::GroupsConvertToTeamRequest;
     type Output = crate::types::GroupsConvertToTeamResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -721,12 +753,13 @@ impl rocketchat_runtime::Operation for GroupsList {
     const ID: &'static str = "groups.list";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.list";
+    const ADDED_IN: Option<&'static str> = Some("0.33.0");
     type Input = crate::types::GroupsListParams;
     type Output = crate::types::GroupsListResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.query_opt("offset", params.offset.as_ref());
         let request = request.query_opt("count", params.count.as_ref());
         let request = request.query_opt("sort", params.sort.as_ref());
@@ -765,12 +798,13 @@ impl rocketchat_runtime::Operation for GroupsListAll {
     const ID: &'static str = "groups.listAll";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.listAll";
+    const ADDED_IN: Option<&'static str> = Some("0.59.0");
     type Input = crate::types::GroupsListAllParams;
     type Output = crate::types::GroupsListResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.query_opt("offset", params.offset.as_ref());
         let request = request.query_opt("count", params.count.as_ref());
         let request = request.query_opt("sort", params.sort.as_ref());
@@ -809,12 +843,13 @@ impl rocketchat_runtime::Operation for GroupsHistory {
     const ID: &'static str = "groups.history";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.history";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::GroupsHistoryParams;
     type Output = crate::types::GroupsHistoryResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -866,12 +901,13 @@ impl rocketchat_runtime::Operation for GroupsMessages {
     const ID: &'static str = "groups.messages";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.messages";
+    const ADDED_IN: Option<&'static str> = Some("0.59.0");
     type Input = crate::types::GroupsMessagesParams;
     type Output = crate::types::GroupsMessagesResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -921,12 +957,13 @@ impl rocketchat_runtime::Operation for GroupsFiles {
     const ID: &'static str = "groups.files";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.files";
+    const ADDED_IN: Option<&'static str> = Some("0.59.0");
     type Input = crate::types::GroupsFilesParams;
     type Output = crate::types::GroupsFilesResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -976,11 +1013,12 @@ impl rocketchat_runtime::Operation for GroupsCounters {
     const ID: &'static str = "groups.counters";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.counters";
+    const ADDED_IN: Option<&'static str> = Some("0.65.0");
     type Input = crate::types::GroupsCountersParams;
     type Output = crate::types::GroupCounters;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -1004,12 +1042,13 @@ impl rocketchat_runtime::Operation for GroupsGetIntegrations {
     const ID: &'static str = "groups.getIntegrations";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.getIntegrations";
+    const ADDED_IN: Option<&'static str> = Some("0.49.0");
     type Input = crate::types::GroupsGetIntegrationsParams;
     type Output = crate::types::GroupsGetIntegrationsResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "room",
@@ -1061,12 +1100,13 @@ impl rocketchat_runtime::Operation for TeamsList {
     const ID: &'static str = "teams.list";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.list";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsListParams;
     type Output = crate::types::TeamsListResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.query_opt("offset", params.offset.as_ref());
         let request = request.query_opt("count", params.count.as_ref());
         let request = request.query_opt("sort", params.sort.as_ref());
@@ -1105,12 +1145,13 @@ impl rocketchat_runtime::Operation for TeamsListAll {
     const ID: &'static str = "teams.listAll";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.listAll";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsListAllParams;
     type Output = crate::types::TeamsListAllResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.query_opt("offset", params.offset.as_ref());
         let request = request.query_opt("count", params.count.as_ref());
         Ok(request)
@@ -1148,12 +1189,13 @@ impl rocketchat_runtime::Operation for TeamsCreate {
     const ID: &'static str = "teams.create";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.create";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsCreateRequest;
     type Output = crate::types::TeamsCreateResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1169,11 +1211,12 @@ impl rocketchat_runtime::Operation for TeamsInfo {
     const ID: &'static str = "teams.info";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.info";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsInfoParams;
     type Output = crate::types::TeamsInfoResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "team",
@@ -1196,12 +1239,13 @@ impl rocketchat_runtime::Operation for TeamsUpdate {
     const ID: &'static str = "teams.update";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.update";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsUpdateRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1217,12 +1261,13 @@ impl rocketchat_runtime::Operation for TeamsDelete {
     const ID: &'static str = "teams.delete";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.delete";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsDeleteRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1238,11 +1283,12 @@ impl rocketchat_runtime::Operation for TeamsAutocomplete {
     const ID: &'static str = "teams.autocomplete";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.autocomplete";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsAutocompleteParams;
     type Output = crate::types::TeamsAutocompleteResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.query("name", &params.name);
         Ok(request)
     }
@@ -1258,11 +1304,12 @@ impl rocketchat_runtime::Operation for TeamsConvertToChannel {
     const ID: &'static str = "teams.convertToChannel";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.convertToChannel";
+    const ADDED_IN: Option<&'static str> = Some("3.14.0");
     type Input = crate::types::TeamsConvertToChannelRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1278,12 +1325,13 @@ impl rocketchat_runtime::Operation for TeamsListRoomsOfUser {
     const ID: &'static str = "teams.listRoomsOfUser";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.listRoomsOfUser";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsListRoomsOfUserParams;
     type Output = crate::types::TeamsListRoomsOfUserResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "team",
@@ -1332,12 +1380,13 @@ impl rocketchat_runtime::Operation for TeamsListChildren {
     const ID: &'static str = "teams.listChildren";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.listChildren";
+    const ADDED_IN: Option<&'static str> = Some("6.11.0");
     type Input = crate::types::TeamsListChildrenParams;
     type Output = crate::types::TeamsListChildrenResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "team",
@@ -1386,12 +1435,13 @@ impl rocketchat_runtime::Operation for TeamsAddMembers {
     const ID: &'static str = "teams.addMembers";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.addMembers";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsAddMembersRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1407,12 +1457,13 @@ impl rocketchat_runtime::Operation for TeamsMembers {
     const ID: &'static str = "teams.members";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.members";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsMembersParams;
     type Output = crate::types::TeamsMembersResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "team",
@@ -1468,11 +1519,12 @@ impl rocketchat_runtime::Operation for TeamsUpdateMember {
     const ID: &'static str = "teams.updateMember";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.updateMember";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsUpdateMemberRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1488,12 +1540,13 @@ impl rocketchat_runtime::Operation for TeamsRemoveMember {
     const ID: &'static str = "teams.removeMember";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.removeMember";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsRemoveMemberRequest;
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1509,12 +1562,13 @@ impl rocketchat_runtime::Operation for TeamsAddRooms {
     const ID: &'static str = "teams.addRooms";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.addRooms";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsAddRoomsRequest;
     type Output = crate::types::TeamsAddRoomsResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, body)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1530,11 +1584,12 @@ impl rocketchat_runtime::Operation for TeamsRemoveRoom {
     const ID: &'static str = "teams.removeRoom";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.removeRoom";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsRemoveRoomRequest;
     type Output = crate::types::TeamsRoomResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1550,11 +1605,12 @@ impl rocketchat_runtime::Operation for TeamsUpdateRoom {
     const ID: &'static str = "teams.updateRoom";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/teams.updateRoom";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsUpdateRoomRequest;
     type Output = crate::types::TeamsRoomResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
     }
@@ -1570,12 +1626,13 @@ impl rocketchat_runtime::Operation for TeamsListRooms {
     const ID: &'static str = "teams.listRooms";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/teams.listRooms";
+    const ADDED_IN: Option<&'static str> = Some("3.13.0");
     type Input = crate::types::TeamsListRoomsParams;
     type Output = crate::types::TeamsListRoomsResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(params: &Self::Input) -> Result<Request, Error> {
         rocketchat_runtime::validate::check(Self::ID, params)?;
-        let request = Request::new(Self::ID, Self::METHOD, Self::PATH);
+        let request = Request::of::<Self>(Self::PATH);
         let request = request
             .query_styled(
                 "team",
@@ -1610,6 +1667,110 @@ impl rocketchat_runtime::Paginated for TeamsListRooms {
             total: u64::try_from(output.paginated.total).ok(),
             items: output.rooms,
         }
+    }
+}
+
+/// `POST /api/v1/login`: Log in
+///
+/// Called by [`Client::login`](crate::Client::login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Login;
+
+impl rocketchat_runtime::Operation for Login {
+    const ID: &'static str = "login";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/login";
+    const SESSION: rocketchat_runtime::SessionEffect = rocketchat_runtime::SessionEffect::LogIn;
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
+    type Input = crate::types::LoginRequest;
+    type Output = crate::types::LoginResponse;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::of::<Self>(Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/logout`: Log out
+///
+/// Called by [`Client::logout`](crate::Client::logout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Logout;
+
+impl rocketchat_runtime::Operation for Logout {
+    const ID: &'static str = "logout";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/logout";
+    const SESSION: rocketchat_runtime::SessionEffect = rocketchat_runtime::SessionEffect::LogOut;
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
+    type Input = ();
+    type Output = rocketchat_runtime::NoContent;
+    type Decoder = rocketchat_runtime::Ignore;
+    fn request(_input: &Self::Input) -> Result<Request, Error> {
+        let request = Request::of::<Self>(Self::PATH);
+        Ok(request)
+    }
+}
+
+/// `GET /api/v1/me`: Get the logged-in user
+///
+/// Called by [`Client::me`](crate::Client::me).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Me;
+
+impl rocketchat_runtime::Operation for Me {
+    const ID: &'static str = "me";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/v1/me";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
+    type Input = ();
+    type Output = crate::types::Me;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(_input: &Self::Input) -> Result<Request, Error> {
+        let request = Request::of::<Self>(Self::PATH);
+        Ok(request)
+    }
+}
+
+/// `GET /api/info`: Get the server's version
+///
+/// Called by [`Client::server_info`](crate::Client::server_info).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ServerInfo;
+
+impl rocketchat_runtime::Operation for ServerInfo {
+    const ID: &'static str = "serverInfo";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
+    const PATH: &'static str = "/api/info";
+    const ADDED_IN: Option<&'static str> = Some("0.48.0");
+    type Input = ();
+    type Output = crate::types::ServerInfo;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(_input: &Self::Input) -> Result<Request, Error> {
+        let request = Request::of::<Self>(Self::PATH);
+        Ok(request)
+    }
+}
+
+/// `POST /api/v1/users.2fa.sendEmailCode`: Email a new two-factor code
+///
+/// Called by [`Client::users_2fa_send_email_code`](crate::Client::users_2fa_send_email_code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Users2faSendEmailCode;
+
+impl rocketchat_runtime::Operation for Users2faSendEmailCode {
+    const ID: &'static str = "users.2fa.sendEmailCode";
+    const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
+    const PATH: &'static str = "/api/v1/users.2fa.sendEmailCode";
+    const ADDED_IN: Option<&'static str> = Some("3.0.0");
+    type Input = crate::types::SendEmailCodeRequest;
+    type Output = crate::types::Success;
+    type Decoder = rocketchat_runtime::Json;
+    fn request(body: &Self::Input) -> Result<Request, Error> {
+        let request = Request::of::<Self>(Self::PATH);
+        let request = request.json(body)?;
+        Ok(request)
     }
 }
 
@@ -1673,6 +1834,11 @@ pub fn visit_all(visitor: &mut impl rocketchat_runtime::OperationVisitor) {
     visitor.visit::<TeamsRemoveRoom>();
     visitor.visit::<TeamsUpdateRoom>();
     visitor.visit::<TeamsListRooms>();
+    visitor.visit::<Login>();
+    visitor.visit::<Logout>();
+    visitor.visit::<Me>();
+    visitor.visit::<ServerInfo>();
+    visitor.visit::<Users2faSendEmailCode>();
 }
 
 /// Like [`visit_all`], with the inputs and outputs serializable both ways (operations
@@ -1736,4 +1902,9 @@ pub fn visit_all_round_trip(visitor: &mut impl rocketchat_runtime::RoundTripVisi
     visitor.visit::<TeamsRemoveRoom>();
     visitor.visit::<TeamsUpdateRoom>();
     visitor.visit::<TeamsListRooms>();
+    visitor.visit::<Login>();
+    visitor.visit::<Logout>();
+    visitor.visit::<Me>();
+    visitor.visit::<ServerInfo>();
+    visitor.visit::<Users2faSendEmailCode>();
 }

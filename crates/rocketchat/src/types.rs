@@ -1920,6 +1920,138 @@ impl GroupsUnarchiveRequest {
     }
 }
 
+/// The body of `login`. Send one of: `user` (a username, or an email when it contains
+/// `@`), `username` or `email`, with `password`; or `resume` alone. `code` is the
+/// two-factor code, sent with the credentials after a `totp-required` answer (the
+/// `x-2fa-code` header works too). The server accepts only these keys together: any other
+/// key, or `resume` with `password`, sends the body to Meteor unchanged, which answers 500.
+/// When `user` is set, `username` and `email` are ignored. Missing credentials are not a
+/// 400 but the same 401 as a wrong password.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[derive(Default)]
+pub struct LoginRequest {
+    /// A username, or an email address when it contains `@`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A username (not in the published docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// An email address (not in the published docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The password, in plain text (the server hashes it; at most 256 characters).
+    ///
+    /// Format: `password`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<rocketchat_runtime::Secret>,
+    /// A login token from an earlier login, to log in again without the password.
+    ///
+    /// Format: `password`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<rocketchat_runtime::Secret>,
+    /// The two-factor code: 6 digits from the authenticator app (or an 8-character backup
+    /// code), or the emailed code (non-digits such as the `-` in `123-456` are dropped).
+    ///
+    /// Format: `password`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<rocketchat_runtime::Secret>,
+}
+
+/// The body of a successful `login`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct LoginResponse {
+    /// Always `success`.
+    pub status: String,
+    /// The new credentials and the user.
+    pub data: LoginResponseData,
+    /// `true`; not in the published docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
+
+/// The new credentials and the user.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct LoginResponseData {
+    /// The user id, sent as `X-User-Id` on later calls.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+    /// The login token, sent as `X-Auth-Token` on later calls (the same token for a
+    /// `resume` login).
+    ///
+    /// Format: `password`.
+    #[serde(rename = "authToken")]
+    pub auth_token: rocketchat_runtime::Secret,
+    /// The logged-in user, as `me` and `login` send it. Only `_id` is always there. Fields this
+    /// spec does not name (`statusDefault`, `statusConnection`, `isOAuthUser`,
+    /// `requirePasswordChange`, `nickname`, `bio`, `language`, `_updatedAt`, `avatarETag`,
+    /// `banners`, ...) are kept in `additional_properties`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub me: Option<Me>,
+}
+
+/// The logged-in user, as `me` and `login` send it. Only `_id` is always there. Fields this
+/// spec does not name (`statusDefault`, `statusConnection`, `isOAuthUser`,
+/// `requirePasswordChange`, `nickname`, `bio`, `language`, `_updatedAt`, `avatarETag`,
+/// `banners`, ...) are kept in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct Me {
+    /// The user id.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The username (absent for a user who has not picked one yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The user's email addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<UserEmail>>,
+    /// The first verified address; absent when none is verified. Not in the published docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `online`, `away`, `busy` or `offline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The user's custom status message (free text).
+    #[serde(rename = "statusText", default, skip_serializing_if = "Option::is_none")]
+    pub status_text: Option<String>,
+    /// Whether the account is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Global roles, such as `user`, `admin`, `bot`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    /// The user's time zone as hours from UTC (may be fractional).
+    #[serde(rename = "utcOffset", default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<f64>,
+    /// The full URL of the user's avatar.
+    #[serde(rename = "avatarUrl", default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// `profile` (empty), `preferences` (the server's defaults merged with the user's
+    /// own; the keys vary by version and edition) and `calendar`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The user's custom fields (an object, not a list as the server's own comment says).
+    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// A summary of the login services: `password.exists`, `totp.enabled`,
+    /// `email2fa.enabled`, and the `github`/`gitlab` data of OAuth users. Never the
+    /// password hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `true` in the `me` answer; absent in `login`'s `data.me`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
 /// A member of a room as list routes send it: a projection of the user. Fields this spec
 /// does not name are kept in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -2105,6 +2237,124 @@ impl<'de> serde::Deserialize<'de> for RoomType {
     ) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
+}
+
+/// The body of `users.2fa.sendEmailCode`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+pub struct SendEmailCodeRequest {
+    /// The user, by username or by email (a value with `@`); `details.emailOrUsername`
+    /// of the `totp-required` answer.
+    #[serde(rename = "emailOrUsername")]
+    pub email_or_username: String,
+}
+
+impl SendEmailCodeRequest {
+    /// A `SendEmailCodeRequest` with the required fields; the optional ones are `None`.
+    pub fn new(email_or_username: String) -> Self {
+        Self { email_or_username }
+    }
+}
+
+/// The server's build details, sent only to callers with `view-statistics`. Fields this
+/// spec does not name are kept in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct ServerBuildInfo {
+    /// The full version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Build date, Node.js version, platform, memory and CPUs of the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The git commit (hash, date, author, subject, tag, branch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The Apps-Engine marketplace API version.
+    #[serde(
+        rename = "marketplaceApiVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub marketplace_api_version: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The body of `/api/info`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct ServerInfo {
+    /// The server version: major.minor (`8.1`) for most callers, the full version
+    /// (`8.1.0`) for callers with `view-statistics`.
+    pub version: String,
+    /// The server's build details, sent only to callers with `view-statistics`. Fields this
+    /// spec does not name are kept in `additional_properties`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<ServerBuildInfo>,
+    /// The oldest desktop and mobile apps the server accepts.
+    #[serde(
+        rename = "minimumClientVersions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub minimum_client_versions: Option<ServerInfoMinimumClientVersions>,
+    /// The signed list of supported versions (a JWT), for the official apps: a bare string
+    /// on older servers, `{"signed": "<JWT>"}` on current ones. Absent when the server has
+    /// none.
+    #[serde(
+        rename = "supportedVersions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_versions: Option<ServerInfoSupportedVersions>,
+    /// The workspace's site URL (recent servers).
+    #[serde(rename = "workspaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub workspace_url: Option<String>,
+    /// A hash of the site URL (recent servers).
+    #[serde(
+        rename = "hashedWorkspaceUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hashed_workspace_url: Option<String>,
+    /// The Rocket.Chat Cloud workspace id, when registered (recent servers).
+    #[serde(
+        rename = "cloudWorkspaceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_workspace_id: Option<String>,
+    /// Always `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
+
+/// The oldest desktop and mobile apps the server accepts.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct ServerInfoMinimumClientVersions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desktop: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    /// Keys the spec does not name, kept as the server sent them.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The signed list of supported versions (a JWT), for the official apps: a bare string
+/// on older servers, `{"signed": "<JWT>"}` on current ones. Absent when the server has
+/// none.
+///
+/// Decoding picks the first variant the JSON fits.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+#[serde(untagged)]
+pub enum ServerInfoSupportedVersions {
+    String(String),
+    Object(serde_json::Map<String, serde_json::Value>),
 }
 
 /// The body of a successful call.
@@ -3273,6 +3523,17 @@ pub enum User {
     /// Sent as `username`.
     #[serde(rename = "username")]
     Username(String),
+}
+
+/// An email address of a user.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
+pub struct UserEmail {
+    /// The address.
+    pub address: String,
+    /// Whether the user confirmed the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
 }
 
 /// A user as rooms, messages and teams refer to them. Current servers add `name`; fields

@@ -4,7 +4,7 @@
 use super::{doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
 use crate::model::{
     Api, BodyMedia, Field, Input, Operation, Output, Param, ParamEncoding, ParamLocation, PathPiece, QueryStyle,
-    TypeKind, TypeRef,
+    Session, TypeKind, TypeRef,
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -131,6 +131,19 @@ fn marker(api: &Api, operation: &Operation) -> TokenStream {
     let build = build_request(api, operation);
     let input_name = input_name(operation);
     let paginated = operation.pagination.as_ref().map(|_| paginated_impl(operation));
+    let session = match operation.session {
+        Session::None => None,
+        Session::LogIn => Some(quote!(
+            const SESSION: rocketchat_runtime::SessionEffect = rocketchat_runtime::SessionEffect::LogIn;
+        )),
+        Session::LogOut => Some(quote!(
+            const SESSION: rocketchat_runtime::SessionEffect = rocketchat_runtime::SessionEffect::LogOut;
+        )),
+    };
+    let added_in =
+        operation.added_in.as_ref().map(|version| quote!(const ADDED_IN: Option<&'static str> = Some(#version);));
+    let removed_in =
+        operation.removed_in.as_ref().map(|version| quote!(const REMOVED_IN: Option<&'static str> = Some(#version);));
     quote! {
         #[doc = #summary]
         ///
@@ -142,6 +155,9 @@ fn marker(api: &Api, operation: &Operation) -> TokenStream {
             const ID: &'static str = #id;
             const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::#method;
             const PATH: &'static str = #path;
+            #session
+            #added_in
+            #removed_in
             type Input = #input;
             type Output = #output;
             type Decoder = #decoder;
@@ -183,7 +199,7 @@ fn build_request(api: &Api, operation: &Operation) -> TokenStream {
     });
     quote! {
         #check
-        let request = Request::new(Self::ID, Self::METHOD, #path);
+        let request = Request::of::<Self>(#path);
         #( #steps )*
         #body
         Ok(request)
@@ -349,6 +365,7 @@ fn multipart_part(api: &Api, field: &Field) -> TokenStream {
     };
     let add = match &field.ty {
         TypeRef::File => quote!(form.file(#wire, value)),
+        TypeRef::Secret => quote!(form.text(#wire, value.expose())),
         ty if is_displayable(ty) || is_string_enum(api, ty) => quote!(form.text(#wire, value)),
         _ => quote!(form.json(#wire, value)?),
     };
@@ -492,7 +509,15 @@ fn client_method(operation: &Operation, kind: ClientKind) -> TokenStream {
     let name = ident(&operation.method_name);
     let marker = ident(&operation.marker_name);
     let output = output_type(&operation.output);
-    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = match (&operation.deprecated_in, &operation.removed_in) {
+        (Some(since), Some(removed)) => {
+            let note = format!("removed in Rocket.Chat {removed}");
+            Some(quote!(#[deprecated(since = #since, note = #note)]))
+        }
+        (Some(since), None) => Some(quote!(#[deprecated(since = #since)])),
+        (None, _) if operation.deprecated => Some(quote!(#[deprecated])),
+        (None, _) => None,
+    };
     let input = input_type(operation);
     let (argument, passed) = match operation.input {
         Input::None => (None, quote!(&())),
@@ -610,8 +635,14 @@ fn method_doc(operation: &Operation) -> String {
         }
         None => {}
     }
-    if let Some(version) = &operation.added_in {
-        sections.push(format!("Added in Rocket.Chat {}.", one_line(version)));
+    let dates = [
+        operation.added_in.as_ref().map(|version| format!("Added in Rocket.Chat {}.", one_line(version))),
+        operation.deprecated_in.as_ref().map(|version| format!("Deprecated since {}.", one_line(version))),
+        operation.removed_in.as_ref().map(|version| format!("Removed in {}.", one_line(version))),
+    ];
+    let dates: Vec<String> = dates.into_iter().flatten().collect();
+    if !dates.is_empty() {
+        sections.push(dates.join(" "));
     }
     let mut errors =
         String::from("# Errors\n\nThe returned call resolves to any [`Error`]. The spec documents these failures:\n");

@@ -169,6 +169,7 @@ fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::String => quote!(String),
         TypeRef::File => quote!(rocketchat_runtime::File),
+        TypeRef::Secret => quote!(rocketchat_runtime::Secret),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(values) => {
@@ -250,6 +251,7 @@ pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
         pub use rocketchat_runtime::ApiError;
         pub use rocketchat_runtime::Call;
         pub use rocketchat_runtime::Credentials;
+        pub use rocketchat_runtime::Deprecation;
         pub use rocketchat_runtime::Endpoint;
         pub use rocketchat_runtime::Error;
         pub use rocketchat_runtime::ErrorType;
@@ -258,13 +260,16 @@ pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
         #[cfg(feature = "blocking")]
         pub use rocketchat_runtime::Items;
         pub use rocketchat_runtime::NoContent;
+        pub use rocketchat_runtime::Password;
         pub use rocketchat_runtime::RateLimit;
         pub use rocketchat_runtime::Response;
         pub use rocketchat_runtime::RetryPolicy;
+        pub use rocketchat_runtime::Secret;
         pub use rocketchat_runtime::Transport;
         pub use rocketchat_runtime::TransportBuilder;
         pub use rocketchat_runtime::TwoFactor;
         pub use rocketchat_runtime::http::StatusCode;
+        pub use rocketchat_runtime::two_factor;
         pub use rocketchat_runtime::validate::InvalidRequest;
     }
 }

@@ -73,6 +73,12 @@ pub struct Operation {
     pub permissions: Option<Vec<String>>,
     /// From the `x-added-in` extension: the server version that added the endpoint.
     pub added_in: Option<String>,
+    /// From `x-deprecated-in`: the server version that deprecated it.
+    pub deprecated_in: Option<String>,
+    /// From `x-removed-in`: the first server version without it.
+    pub removed_in: Option<String>,
+    /// From `x-session`: what a success does to the client's session.
+    pub session: Session,
     /// Path parameters in path order, then query and header parameters in spec order.
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
@@ -219,6 +225,8 @@ pub enum TypeRef {
     I64,
     F64,
     String,
+    /// `format: password`: a string kept out of `Debug` output (`rocketchat_runtime::Secret`).
+    Secret,
     /// `format: binary`: a file in a multipart body, a string of octets elsewhere.
     File,
     /// Any JSON value.
@@ -259,6 +267,17 @@ impl TypeDef {
             _ => false,
         }
     }
+}
+
+/// What an operation's success does to the client's session (`x-session`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Session {
+    #[default]
+    None,
+    /// `x-session: login`: the response holds the credentials the client uses from then on.
+    LogIn,
+    /// `x-session: logout`: the token sent stops working.
+    LogOut,
 }
 
 /// The serde directions a type is used in. The other direction is still derived behind the

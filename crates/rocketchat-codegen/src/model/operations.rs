@@ -3,7 +3,8 @@
 use super::pagination::Pending;
 use super::{
     BodyMedia, Builder, CLIENT_METHODS, Directions, Field, Input, Operation, Output, Param, ParamEncoding,
-    ParamLocation, PathPiece, QueryStyle, RequestBody, ResponseDoc, StatusVariant, TypeDef, TypeKind, TypeRef, rules,
+    ParamLocation, PathPiece, QueryStyle, RequestBody, ResponseDoc, Session, StatusVariant, TypeDef, TypeKind, TypeRef,
+    rules,
 };
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
@@ -92,10 +93,17 @@ impl Builder<'_> {
             description: operation.description.clone(),
             deprecated: operation.deprecated,
             permissions: self.string_list_extension(operation, "x-permissions", pointer)?,
-            added_in: match operation.extensions.get("x-added-in") {
-                None => None,
-                Some(serde_json::Value::String(version)) => Some(version.clone()),
-                Some(_) => return Err(self.invalid(&pointer.join("x-added-in"), "`x-added-in` must be a string")),
+            added_in: self.string_extension(operation, "x-added-in", pointer)?,
+            deprecated_in: self.string_extension(operation, "x-deprecated-in", pointer)?,
+            removed_in: self.string_extension(operation, "x-removed-in", pointer)?,
+            session: match self.string_extension(operation, "x-session", pointer)?.as_deref() {
+                None => Session::None,
+                Some("login") => Session::LogIn,
+                Some("logout") => Session::LogOut,
+                Some(other) => {
+                    let message = format!("`x-session: {other}` is not one of `login`, `logout`");
+                    return Err(self.invalid(&pointer.join("x-session"), &message));
+                }
             },
             params,
             body,
@@ -139,6 +147,20 @@ impl Builder<'_> {
         let doc = format!("The parameters of [`Client::{method_name}`](crate::Client::{method_name}).");
         self.define(&name, Some(doc), TypeKind::Struct { fields, additional: None });
         Input::Params(name)
+    }
+
+    /// An extension whose value is a string (a version, say), if present.
+    fn string_extension(
+        &self,
+        operation: &SpecOperation,
+        key: &str,
+        pointer: &Pointer,
+    ) -> Result<Option<String>, Error> {
+        match operation.extensions.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(value)) => Ok(Some(value.clone())),
+            Some(_) => Err(self.invalid(&pointer.join(key), &format!("`{key}` must be a string"))),
+        }
     }
 
     fn string_list_extension(
@@ -311,6 +333,8 @@ impl Builder<'_> {
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::Json, Vec::new()),
         };
+        // A parameter is text on the wire, where `Secret` (which has no `Display`) cannot go.
+        let ty = if ty == TypeRef::Secret { TypeRef::String } else { ty };
         let is_text = matches!(ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String)
             || self.is_string_enum(&ty);
         let encoding = match (parameter, &data.format) {

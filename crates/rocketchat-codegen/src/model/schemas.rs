@@ -300,6 +300,7 @@ impl Builder<'_> {
         if string.enumeration.iter().all(Option::is_none) {
             return match string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::File,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
                 _ => TypeRef::String,
             };
         }
@@ -627,7 +628,7 @@ fn untagged_variant_name(ty: &TypeRef) -> String {
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F64 => "Number".into(),
-        TypeRef::String | TypeRef::File => "String".into(),
+        TypeRef::String | TypeRef::File | TypeRef::Secret => "String".into(),
         TypeRef::Json => "Value".into(),
         TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
         TypeRef::Vec(_) => "List".into(),
