@@ -1,6 +1,6 @@
 //! Configuration from the environment, for scripts and CLIs.
 
-use crate::{Credentials, Error, Transport, TransportBuilder};
+use crate::{Credentials, Error, Password, Transport, TransportBuilder};
 
 /// The server's base URL.
 pub const URL_VAR: &str = "ROCKETCHAT_URL";
@@ -8,6 +8,10 @@ pub const URL_VAR: &str = "ROCKETCHAT_URL";
 pub const USER_ID_VAR: &str = "ROCKETCHAT_USER_ID";
 /// The user's auth token (a login token or a personal access token).
 pub const AUTH_TOKEN_VAR: &str = "ROCKETCHAT_AUTH_TOKEN";
+/// The user name (or email address) to log in with.
+pub const USER_VAR: &str = "ROCKETCHAT_USER";
+/// The password to log in with.
+pub const PASSWORD_VAR: &str = "ROCKETCHAT_PASSWORD";
 
 /// The values of `names`, in order, or an error naming every one that is unset or empty.
 pub(crate) fn read<const N: usize>(
@@ -44,6 +48,23 @@ impl Credentials {
     }
 }
 
+impl Password {
+    /// Reads `ROCKETCHAT_USER` and `ROCKETCHAT_PASSWORD`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming each variable that is unset or empty.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(process_env)
+    }
+
+    /// Like [`Password::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let [user, password] = read([USER_VAR, PASSWORD_VAR], lookup)?;
+        Ok(Self::new(user, password))
+    }
+}
+
 impl Transport {
     /// A builder for the server in `ROCKETCHAT_URL`, with the credentials of
     /// [`Credentials::from_env`].
@@ -72,6 +93,15 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("ROCKETCHAT_URL, ROCKETCHAT_AUTH_TOKEN"), "{message}");
         assert!(!message.contains("ROCKETCHAT_USER_ID"), "{message}");
+    }
+
+    #[test]
+    fn a_password_comes_from_the_environment_and_stays_out_of_debug() {
+        let password = Password::from_lookup(|name| Some(format!("value-of-{name}"))).unwrap();
+        assert_eq!(password.user(), "value-of-ROCKETCHAT_USER");
+        assert!(!format!("{password:?}").contains("value-of-ROCKETCHAT_PASSWORD"));
+        let error = Password::from_lookup(|_| None).unwrap_err();
+        assert!(error.to_string().contains("ROCKETCHAT_USER, ROCKETCHAT_PASSWORD"), "{error}");
     }
 
     #[test]

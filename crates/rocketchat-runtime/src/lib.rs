@@ -31,7 +31,7 @@ pub use builder::TransportBuilder;
 pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
 pub use core::{Deprecation, Response, TwoFactor, classify_response, decode_response};
 pub use credentials::{Credentials, Secret};
-pub use env::{AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
+pub use env::{AUTH_TOKEN_VAR, PASSWORD_VAR, URL_VAR, USER_ID_VAR, USER_VAR};
 pub use error::{ApiError, Endpoint, Error, ErrorType};
 pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
 #[cfg(feature = "blocking")]
