@@ -1,0 +1,286 @@
+//! A fake Rocket.Chat to test programs against: stateful, true to the server's rules and error
+//! bodies, started on `127.0.0.1` in one line inside a test.
+//!
+//! ```no_run
+//! # async fn example() -> std::io::Result<()> {
+//! use rocketchat::types::{GroupsCreateRequest, GroupsKickRequest, Room, User};
+//!
+//! let fake = rocketchat_fake::FakeRocketChat::start().await?;
+//! let client = rocketchat::Client::new(fake.url(), fake.admin()).expect("a client");
+//! let group = client.groups_create(&GroupsCreateRequest::new("project-x".into())).await.expect("created");
+//! # let _ = group;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What it is
+//!
+//! - Every operation of `specs/rocketchat.yaml` is routed: the routes are the generated
+//!   client's operations (`rocketchat::operations::visit_all_round_trip`), and a request is
+//!   valid when it decodes into the operation's generated input type and passes the spec's
+//!   validation rules, which is exactly what the client can send. A request the spec forbids
+//!   gets the server's 400 (`invalid-params` for a body, `error-invalid-params` for a query
+//!   string); a missing or wrong token the 401 (in the current, the old or the 9.x shape, see
+//!   [`FakeRocketChat::unauthorized_shape`]); an unknown path the server's plain-text 404.
+//! - State with the server's rules: users, private groups (members, owners, moderators,
+//!   leaders, archived, topic, announcement, description) and teams (members and their roles,
+//!   the team's rooms). Modeled: `login`, `logout`, `me`, `serverInfo`,
+//!   `users.2fa.sendEmailCode`, `groups.create`, `info`, `invite`, `kick`, `leave`,
+//!   `addOwner`/`removeOwner`, `addModerator`/`removeModerator`, `addLeader`/`removeLeader`,
+//!   `members`, `list`, `archive`/`unarchive`, `setTopic`, `setAnnouncement`, `setDescription`,
+//!   `delete`, and `teams.create`, `info`, `addMembers`, `members`, `removeMember`, `leave`,
+//!   `listRooms`, `addRooms`. Each rule names the server code it follows.
+//! - Every other operation answers with its first success example from the spec. Every
+//!   success the fake sends, modeled or not, is checked to decode as the generated output type
+//!   (a fake bug is a 500 naming the operation, never a silently wrong answer).
+//! - Faults on demand: [`FakeRocketChat::rate_limit`], [`FakeRocketChat::require_two_factor`],
+//!   [`FakeRocketChat::expire_tokens`], [`FakeRocketChat::unauthorized_shape`] and
+//!   [`FakeRocketChat::fail_next`] (a proxy's HTML 502, a stall, a reset connection).
+//! - [`FakeRocketChat::calls`] records each request (method, path, query, body, operation,
+//!   status) with passwords, tokens and codes redacted.
+//!
+//! # Where it simplifies
+//!
+//! Permissions are the server's default roles only (no custom roles, no per-room
+//! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
+//! the examples); there are no messages, files or integrations; all rooms are private groups;
+//! two-factor authentication, when required, is TOTP with one fixed code for every route but
+//! `logout`, and a code is not remembered between calls. The standalone binary
+//! (`cargo run -p rocketchat-fake -- --port 3000`) serves the same fake to any language.
+
+mod server;
+mod spec;
+mod world;
+
+use rocketchat::Credentials;
+use server::{Faults, Outcome, RateLimitState, Shared};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+use tokio::net::TcpListener;
+use world::World;
+
+/// The version the fake says it is (`GET /api/info`).
+pub const SERVER_VERSION: &str = "8.1.0";
+/// The seeded administrator.
+pub const ADMIN_USERNAME: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "fake-admin-password";
+
+/// A fake Rocket.Chat server running on `127.0.0.1`. It stops when dropped.
+pub struct FakeRocketChat {
+    url: String,
+    shared: Arc<Shared>,
+    admin: Credentials,
+    admin_token: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// A user of the fake.
+#[derive(Debug, Clone)]
+pub struct FakeUser {
+    pub id: String,
+    pub username: String,
+    pub password: String,
+    /// A login token, as after logging in.
+    pub credentials: Credentials,
+    /// The same token, for requests made without the client.
+    pub token: String,
+}
+
+/// How the fake answers a call without valid credentials.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnauthorizedShape {
+    /// 7.x and 8.x: `success`, `error`, `status` and `message`.
+    #[default]
+    Current,
+    /// Old servers: `{"status": "error", "message": ...}`.
+    Old,
+    /// 9.x: `{"success": false, "error": ...}`.
+    V9,
+}
+
+/// A misbehaviour for the next call of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// A proxy's HTML page with status 502.
+    ProxyError,
+    /// No answer at all: the connection stays open (past any client timeout).
+    Stall,
+    /// The connection is closed without an answer.
+    ResetConnection,
+}
+
+/// One request the fake received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedCall {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// The JSON body, with `password`, `resume`, `code`, `authToken` and `token` values redacted.
+    pub body: Option<serde_json::Value>,
+    /// The operation it was routed to.
+    pub operation: Option<&'static str>,
+    /// The status answered; 0 when the fake stalled or reset the connection.
+    pub status: u16,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl FakeRocketChat {
+    /// Starts the fake on a free port of `127.0.0.1`, on the current tokio runtime.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts the fake on `address` (the standalone binary's `--port`).
+    pub async fn bind(address: SocketAddr) -> std::io::Result<Self> {
+        let specs = spec::operations().map_err(std::io::Error::other)?;
+        let mut world = World::new();
+        let admin = world.add_user(ADMIN_USERNAME, ADMIN_PASSWORD, &["admin", "user"]);
+        let token = world.issue_token(&admin.id);
+        let shared = Arc::new(Shared {
+            routes: server::routes(),
+            specs,
+            world: Mutex::new(world),
+            faults: Mutex::new(Faults::default()),
+            calls: Mutex::new(Vec::new()),
+        });
+        let listener = TcpListener::bind(address).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let task = tokio::spawn(accept(listener, shared.clone()));
+        Ok(Self { url, shared, admin: Credentials::new(admin.id, token.clone()), admin_token: token, task })
+    }
+
+    /// `http://127.0.0.1:PORT`: the base URL to give the client.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The seeded administrator's credentials (user `admin`, password [`ADMIN_PASSWORD`]).
+    pub fn admin(&self) -> Credentials {
+        self.admin.clone()
+    }
+
+    /// The administrator's token, for requests made without the client (`X-Auth-Token`).
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// Adds a user with these global roles (`user`, `admin`, `bot`, `guest`, ...), logged in.
+    pub fn add_user(&self, username: &str, roles: &[&str]) -> FakeUser {
+        let mut world = lock(&self.shared.world);
+        let password = format!("{username}-password");
+        let user = world.add_user(username, &password, roles);
+        let token = world.issue_token(&user.id);
+        FakeUser {
+            credentials: Credentials::new(user.id.clone(), token.clone()),
+            token,
+            id: user.id,
+            username: user.username,
+            password,
+        }
+    }
+
+    /// Every request received so far, in order.
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        lock(&self.shared.calls).clone()
+    }
+
+    /// The users `users.2fa.sendEmailCode` was asked to email a code to.
+    pub fn email_codes_sent(&self) -> Vec<String> {
+        lock(&self.shared.world).email_codes_sent.clone()
+    }
+
+    /// The "Max Record Amount" setting: list calls silently clamp `count` to it (default 100).
+    pub fn set_max_count(&self, max: i64) {
+        lock(&self.shared.world).max_count = max.max(1);
+    }
+
+    /// After `calls` calls of `operation` within `window`, answers 429 with the server's body
+    /// and `X-RateLimit-Limit`/`-Remaining`/`-Reset` headers until the window ends.
+    pub fn rate_limit(&self, operation: &str, calls: u32, window: Duration) {
+        let state = RateLimitState { limit: calls, window, started: SystemTime::now(), used: 0 };
+        lock(&self.shared.faults).rate_limits.insert(operation.to_owned(), state);
+    }
+
+    /// Requires the TOTP code `code` on login and on every call but `logout`, answering
+    /// `totp-required` (or `totp-invalid`) with the server's `details` until it is sent.
+    pub fn require_two_factor(&self, code: &str) {
+        lock(&self.shared.faults).two_factor_code = Some(code.to_owned());
+    }
+
+    /// Invalidates every token of the user (as an expiry or an administrator would): calls
+    /// with them get 401. Logging in still works.
+    pub fn expire_tokens(&self, user_id: &str) {
+        let mut world = lock(&self.shared.world);
+        if let Some(user) = world.users.iter_mut().find(|user| user.id == user_id) {
+            user.tokens.clear();
+        }
+    }
+
+    /// The body of 401 answers.
+    pub fn unauthorized_shape(&self, shape: UnauthorizedShape) {
+        lock(&self.shared.faults).unauthorized = shape;
+    }
+
+    /// Misbehaves on the next call of `operation` only.
+    pub fn fail_next(&self, operation: &str, fault: Fault) {
+        lock(&self.shared.faults).next.insert(operation.to_owned(), fault);
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        *lock(&self.shared.faults) = Faults::default();
+    }
+}
+
+impl Drop for FakeRocketChat {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl std::fmt::Debug for FakeRocketChat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeRocketChat").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+async fn accept(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let shared = shared.clone();
+                async move {
+                    match server::handle(shared, request).await {
+                        Outcome::Answer(response) => Ok::<_, ConnectionDropped>(response),
+                        Outcome::Stall => {
+                            std::future::pending::<()>().await;
+                            Err(ConnectionDropped)
+                        }
+                        Outcome::Reset => Err(ConnectionDropped),
+                    }
+                }
+            });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            // A connection that ends badly is the client's business (or the fault asked for).
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+        });
+    }
+}
+
+/// The service's error: hyper closes the connection without an answer.
+#[derive(Debug)]
+struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the fake dropped the connection on purpose")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}

@@ -1,0 +1,925 @@
+//! The fake's state (users, private groups, teams) and the server's rules for the operations
+//! it models. Each rule names the server code it follows (RocketChat/Rocket.Chat 8.x); the
+//! messages and error shapes are the server's.
+//!
+//! Simplifications, also listed in the crate docs: one permission table (the server's default
+//! roles, no custom roles or per-room overrides), no subscriptions beyond membership (`open`
+//! and `close` are not modeled), no messages, and a team's rooms are private groups.
+
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+
+/// A response the fake sends: its status and JSON body (`None`: an empty body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Option<Value>,
+}
+
+impl Reply {
+    pub fn ok(fields: Value) -> Self {
+        let mut body = match fields {
+            Value::Object(object) => object,
+            _ => Map::new(),
+        };
+        body.insert("success".into(), Value::Bool(true));
+        Self { status: 200, body: Some(Value::Object(body)) }
+    }
+
+    pub fn json(status: u16, body: Value) -> Self {
+        Self { status, body: Some(body) }
+    }
+
+    /// A `Meteor.Error` as `API.v1.failure` sends it: `error` is the reason with the code in
+    /// brackets, `errorType` the code (apps/meteor/server/api/ApiClass.ts).
+    fn meteor(error_type: &str, reason: &str, method: Option<&str>) -> Self {
+        let mut body = json!({"success": false, "error": format!("{reason} [{error_type}]"), "errorType": error_type});
+        if let Some(method) = method {
+            body["details"] = json!({"method": method});
+        }
+        Self::json(400, body)
+    }
+
+    /// A plain `Error` thrown in a handler: only its message (the teams service's errors).
+    fn plain(message: &str) -> Self {
+        Self::json(400, json!({"success": false, "error": message}))
+    }
+
+    /// `API.v1.forbidden()`.
+    fn forbidden() -> Self {
+        Self::json(403, json!({"success": false, "error": "unauthorized"}))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub password: String,
+    pub roles: Vec<String>,
+    pub tokens: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Room {
+    id: String,
+    name: String,
+    creator: String,
+    members: Vec<String>,
+    owners: BTreeSet<String>,
+    moderators: BTreeSet<String>,
+    leaders: BTreeSet<String>,
+    archived: bool,
+    read_only: bool,
+    topic: Option<String>,
+    announcement: Option<String>,
+    description: Option<String>,
+    team_id: Option<String>,
+    team_main: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Team {
+    id: String,
+    name: String,
+    /// 0 public, 1 private.
+    kind: i64,
+    main_room: String,
+    /// Member ids and their team roles (`owner`, `moderator`, `member`).
+    members: Vec<(String, Vec<String>)>,
+    created_by: String,
+}
+
+pub struct World {
+    pub users: Vec<User>,
+    rooms: Vec<Room>,
+    teams: Vec<Team>,
+    next_id: u64,
+    /// The "Max Record Amount" setting (`API_Upper_Count_Limit`, default 100): `count` is
+    /// clamped to it without a word.
+    pub max_count: i64,
+    /// Email codes asked for with `users.2fa.sendEmailCode`, by the user named.
+    pub email_codes_sent: Vec<String>,
+}
+
+/// The default roles of the permissions the modeled operations check
+/// (apps/meteor/app/authorization/server/constant/permissions.ts). Room roles (`owner`,
+/// `moderator`, `leader`) count in their room.
+fn roles_with(permission: &str) -> &'static [&'static str] {
+    match permission {
+        "create-p" => &["admin", "user", "bot"],
+        "leave-p" => &["admin", "user", "bot", "guest", "app"],
+        "remove-user" => &["admin", "owner", "moderator"],
+        "kick-user-from-any-p-room" => &["admin"],
+        "add-user-to-joined-room" => &["admin", "owner", "moderator"],
+        "add-user-to-any-p-room" => &["admin"],
+        "set-owner" | "set-moderator" | "set-leader" => &["admin", "owner"],
+        "archive-room" | "unarchive-room" | "delete-p" => &["admin", "owner"],
+        "edit-room" => &["admin", "owner", "moderator"],
+        "create-team" => &["admin", "user"],
+        "add-team-member" | "edit-team-member" => &["admin", "owner", "moderator"],
+        "view-all-teams" | "view-statistics" | "view-room-administration" => &["admin"],
+        _ => &["admin"],
+    }
+}
+
+const ROOM_NOT_FOUND: &str = "The required \"roomId\" or \"roomName\" param provided does not match any group";
+
+impl World {
+    pub fn new() -> Self {
+        Self {
+            users: Vec::new(),
+            rooms: Vec::new(),
+            teams: Vec::new(),
+            next_id: 0,
+            max_count: 100,
+            email_codes_sent: Vec::new(),
+        }
+    }
+
+    /// A new id, shaped like the server's (17 characters).
+    pub fn id(&mut self) -> String {
+        self.next_id += 1;
+        format!("Fk{:015}", self.next_id)
+    }
+
+    pub fn add_user(&mut self, username: &str, password: &str, roles: &[&str]) -> User {
+        let user = User {
+            id: self.id(),
+            username: username.into(),
+            name: username.into(),
+            password: password.into(),
+            roles: roles.iter().map(|role| (*role).to_owned()).collect(),
+            tokens: Vec::new(),
+        };
+        self.users.push(user.clone());
+        user
+    }
+
+    pub fn user_by_token(&self, user_id: &str, token: &str) -> Option<&User> {
+        self.users.iter().find(|user| user.id == user_id && user.tokens.iter().any(|held| held == token))
+    }
+
+    pub fn issue_token(&mut self, user_id: &str) -> String {
+        self.next_id += 1;
+        let token = format!("fake-token-{}-{}", self.next_id, user_id);
+        if let Some(user) = self.users.iter_mut().find(|user| user.id == user_id) {
+            user.tokens.push(token.clone());
+        }
+        token
+    }
+
+    fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|user| user.id == id)
+    }
+
+    fn has_permission(&self, user_id: &str, permission: &str, room: Option<&Room>) -> bool {
+        let Some(user) = self.user(user_id) else { return false };
+        let mut roles: Vec<&str> = user.roles.iter().map(String::as_str).collect();
+        if let Some(room) = room {
+            for (role, holders) in [("owner", &room.owners), ("moderator", &room.moderators), ("leader", &room.leaders)]
+            {
+                if holders.contains(user_id) {
+                    roles.push(role);
+                }
+            }
+        }
+        roles.iter().any(|role| roles_with(permission).contains(role))
+    }
+
+    /// The operations the fake models; `None` for the rest, which answer from the spec.
+    pub fn handle(&mut self, operation: &str, caller: &str, input: &Value) -> Option<Reply> {
+        let reply = match operation {
+            "me" => self.me(caller),
+            "groups.create" => self.groups_create(caller, input),
+            "groups.info" => self.with_group(caller, input, |_, room| Ok(Reply::ok(json!({"group": room})))),
+            "groups.invite" => self.groups_invite(caller, input),
+            "groups.kick" => self.groups_kick(caller, input),
+            "groups.leave" => self.groups_leave(caller, input),
+            "groups.addOwner" => self.set_room_role(caller, input, "owner", true),
+            "groups.removeOwner" => self.set_room_role(caller, input, "owner", false),
+            "groups.addModerator" => self.set_room_role(caller, input, "moderator", true),
+            "groups.removeModerator" => self.set_room_role(caller, input, "moderator", false),
+            "groups.addLeader" => self.set_room_role(caller, input, "leader", true),
+            "groups.removeLeader" => self.set_room_role(caller, input, "leader", false),
+            "groups.members" => self.groups_members(caller, input),
+            "groups.list" => self.groups_list(caller, input),
+            "groups.archive" => self.groups_archive(caller, input, true),
+            "groups.unarchive" => self.groups_archive(caller, input, false),
+            "groups.setTopic" => self.set_text(caller, input, "topic"),
+            "groups.setAnnouncement" => self.set_text(caller, input, "announcement"),
+            "groups.setDescription" => self.set_text(caller, input, "description"),
+            "groups.delete" => self.groups_delete(caller, input),
+            "teams.create" => self.teams_create(caller, input),
+            "teams.info" => {
+                self.with_team(caller, input, |world, team| Ok(Reply::ok(json!({"teamInfo": world.team_json(team)}))))
+            }
+            "teams.addMembers" => self.teams_add_members(caller, input),
+            "teams.members" => self.teams_members(caller, input),
+            "teams.removeMember" => self.teams_remove_member(caller, input),
+            "teams.leave" => self.teams_leave(caller, input),
+            "teams.listRooms" => self.teams_list_rooms(caller, input),
+            "teams.addRooms" => self.teams_add_rooms(caller, input),
+            _ => return None,
+        };
+        Some(reply)
+    }
+
+    fn me(&self, caller: &str) -> Reply {
+        match self.user(caller) {
+            Some(user) => Reply::ok(self.me_json(user)),
+            None => Reply::plain("User not found"),
+        }
+    }
+
+    pub fn me_json(&self, user: &User) -> Value {
+        json!({"_id": user.id, "username": user.username, "name": user.name, "active": true, "roles": user.roles,
+            "status": "online", "emails": [{"address": format!("{}@example.com", user.username), "verified": true}]})
+    }
+
+    fn user_summary(&self, id: &str) -> Value {
+        match self.user(id) {
+            Some(user) => json!({"_id": user.id, "username": user.username, "name": user.name, "status": "online"}),
+            None => json!({"_id": id}),
+        }
+    }
+
+    fn room_json(&self, room: &Room) -> Value {
+        let creator = self.user_summary(&room.creator);
+        let mut json = json!({
+            "_id": room.id, "name": room.name, "fname": room.name, "t": "p", "usersCount": room.members.len(),
+            "u": {"_id": creator["_id"], "username": creator["username"]}, "ro": room.read_only,
+            "ts": "2026-11-28T10:00:00.000Z", "_updatedAt": "2026-11-28T10:00:00.000Z", "msgs": 0, "default": false,
+        });
+        for (key, value) in
+            [("topic", &room.topic), ("announcement", &room.announcement), ("description", &room.description)]
+        {
+            if let Some(value) = value {
+                json[key] = json!(value);
+            }
+        }
+        if room.archived {
+            json["archived"] = json!(true);
+        }
+        if let Some(team) = &room.team_id {
+            json["teamId"] = json!(team);
+            json["teamMain"] = json!(room.team_main);
+        }
+        json
+    }
+
+    // ---- selectors -------------------------------------------------------------------
+
+    /// The room a `groups.*` call names, as `findPrivateGroupByIdOrName` in
+    /// apps/meteor/server/api/v1/groups.ts finds it: `roomId` wins over `roomName`; the caller
+    /// must be in the room; an archived room is refused unless `archived` is allowed.
+    fn find_group(&self, caller: &str, input: &Value, allow_archived: bool) -> Result<usize, Reply> {
+        let id = text(input, "roomId");
+        let name = text(input, "roomName");
+        if id.is_none() && name.is_none() {
+            return Err(Reply::meteor(
+                "error-room-param-not-provided",
+                "The parameter \"roomId\" or \"roomName\" is required",
+                None,
+            ));
+        }
+        let index = self.rooms.iter().position(|room| match id {
+            Some(id) => room.id == id,
+            None => Some(room.name.as_str()) == name,
+        });
+        let Some(index) = index else { return Err(Reply::meteor("error-room-not-found", ROOM_NOT_FOUND, None)) };
+        let room = &self.rooms[index];
+        if !room.members.iter().any(|member| member == caller)
+            && !self.has_permission(caller, "view-room-administration", None)
+        {
+            return Err(Reply::meteor("error-room-not-found", ROOM_NOT_FOUND, None));
+        }
+        if room.archived && !allow_archived {
+            return Err(Reply::meteor(
+                "error-room-archived",
+                &format!("The private group, {}, is archived", room.name),
+                None,
+            ));
+        }
+        Ok(index)
+    }
+
+    fn with_group(
+        &mut self,
+        caller: &str,
+        input: &Value,
+        action: impl FnOnce(&mut Self, Value) -> Result<Reply, Reply>,
+    ) -> Reply {
+        match self.find_group(caller, input, true) {
+            Ok(index) => {
+                let room = self.room_json(&self.rooms[index]);
+                action(self, room).unwrap_or_else(|reply| reply)
+            }
+            Err(reply) => reply,
+        }
+    }
+
+    /// The user a call names (`getUserFromParams` in apps/meteor/server/api/helpers): `userId`,
+    /// else `username`, else `user`.
+    fn find_user(&self, input: &Value) -> Result<String, Reply> {
+        let given = text(input, "userId")
+            .map(|id| (true, id))
+            .or_else(|| text(input, "username").or_else(|| text(input, "user")).map(|name| (false, name)));
+        let Some((by_id, value)) = given else {
+            return Err(Reply::meteor(
+                "error-user-param-not-provided",
+                "The required \"userId\" or \"username\" param was not provided",
+                None,
+            ));
+        };
+        self.users
+            .iter()
+            .find(|user| if by_id { user.id == value } else { user.username == value })
+            .map(|user| user.id.clone())
+            .ok_or_else(|| {
+                Reply::meteor(
+                    "error-invalid-user",
+                    "The required \"userId\" or \"username\" param provided does not match any users",
+                    None,
+                )
+            })
+    }
+
+    // ---- groups ----------------------------------------------------------------------
+
+    /// `createPrivateGroup` (apps/meteor/app/lib/server/methods/createPrivateGroup.ts).
+    fn groups_create(&mut self, caller: &str, input: &Value) -> Reply {
+        if !self.has_permission(caller, "create-p", None) {
+            return Reply::meteor("error-not-allowed", "Not allowed", Some("createPrivateGroup"));
+        }
+        let Some(name) = text(input, "name") else { return Reply::plain("Body param \"name\" is required") };
+        if self.rooms.iter().any(|room| room.name == name) || self.teams.iter().any(|team| team.name == name) {
+            return Reply::json(
+                400,
+                json!({"success": false, "error": format!("A channel with name '{name}' exists [error-duplicate-channel-name]"),
+                    "errorType": "error-duplicate-channel-name", "details": {"method": "createPrivateGroup", "channel_name": name}}),
+            );
+        }
+        let mut members = vec![caller.to_owned()];
+        for username in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if let Some(user) = self.users.iter().find(|user| user.username == username)
+                && !members.contains(&user.id)
+            {
+                members.push(user.id.clone());
+            }
+        }
+        let id = self.id();
+        let room = Room {
+            id,
+            name: name.to_owned(),
+            creator: caller.to_owned(),
+            members,
+            owners: BTreeSet::from([caller.to_owned()]),
+            read_only: input.get("readOnly").and_then(Value::as_bool).unwrap_or(false),
+            ..Room::default()
+        };
+        let json = self.room_json(&room);
+        self.rooms.push(room);
+        Reply::ok(json!({"group": json}))
+    }
+
+    /// `addUsersToRoom` (apps/meteor/app/lib/server/methods/addUsersToRoom.ts).
+    fn groups_invite(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_group(caller, input, false) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let mut wanted: Vec<(bool, String)> = Vec::new();
+        for (key, by_id) in [("userId", true), ("username", false), ("user", false)] {
+            if let Some(value) = text(input, key) {
+                wanted.push((by_id, value.to_owned()));
+            }
+        }
+        for (key, by_id) in [("userIds", true), ("usernames", false)] {
+            for value in input
+                .get(key)
+                .or_else(|| input.get("body").and_then(|body| body.get(key)))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(value) = value.as_str() {
+                    wanted.push((by_id, value.to_owned()));
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Reply::meteor(
+                "error-users-params-not-provided",
+                "Please provide \"userId\" or \"username\" or \"userIds\" or \"usernames\" as param",
+                None,
+            );
+        }
+        let room = &self.rooms[index];
+        let allowed = self.has_permission(caller, "add-user-to-joined-room", Some(room))
+            || self.has_permission(caller, "add-user-to-any-p-room", None);
+        if !allowed {
+            return Reply::meteor("error-not-allowed", "Not allowed", Some("addUsersToRoom"));
+        }
+        let ids: Vec<String> = wanted
+            .iter()
+            .filter_map(|(by_id, value)| {
+                self.users.iter().find(|user| if *by_id { &user.id == value } else { &user.username == value })
+            })
+            .map(|user| user.id.clone())
+            .collect();
+        if ids.is_empty() {
+            return Reply::meteor("error-empty-invite-list", "Cannot invite if no valid users are provided", None);
+        }
+        let room = &mut self.rooms[index];
+        for id in ids {
+            if !room.members.contains(&id) {
+                room.members.push(id);
+            }
+        }
+        let json = self.room_json(&self.rooms[index]);
+        Reply::ok(json!({"group": json}))
+    }
+
+    /// `removeUserFromRoom` (apps/meteor/server/methods/removeUserFromRoom.ts).
+    fn groups_kick(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_group(caller, input, false) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let target = match self.find_user(input) {
+            Ok(target) => target,
+            Err(reply) => return reply,
+        };
+        let room = &self.rooms[index];
+        let allowed = self.has_permission(caller, "remove-user", Some(room))
+            || self.has_permission(caller, "kick-user-from-any-p-room", None);
+        if !allowed {
+            return Reply::meteor("error-not-allowed", "Not allowed", Some("removeUserFromRoom"));
+        }
+        if !room.members.contains(&target) {
+            return Reply::meteor("error-user-not-in-room", "User is not in this room", Some("removeUserFromRoom"));
+        }
+        if room.owners.contains(&target) && room.owners.len() == 1 {
+            return Reply::meteor(
+                "error-you-are-last-owner",
+                "You are the last owner. Please set new owner before leaving the room.",
+                Some("removeUserFromRoom"),
+            );
+        }
+        self.remove_member(index, &target);
+        Reply::ok(json!({}))
+    }
+
+    /// `leaveRoomMethod` (apps/meteor/server/methods/leaveRoom.ts): the last owner cannot leave,
+    /// whoever else is in the room.
+    fn groups_leave(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_group(caller, input, true) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        if !self.has_permission(caller, "leave-p", None) {
+            return Reply::meteor("error-not-allowed", "Not allowed", Some("leaveRoom"));
+        }
+        let room = &self.rooms[index];
+        if room.owners.contains(caller) && room.owners.len() == 1 {
+            return Reply::meteor(
+                "error-you-are-last-owner",
+                "You are the last owner. Please set new owner before leaving the room.",
+                Some("leaveRoom"),
+            );
+        }
+        self.remove_member(index, caller);
+        Reply::ok(json!({}))
+    }
+
+    fn remove_member(&mut self, index: usize, user: &str) {
+        let room = &mut self.rooms[index];
+        room.members.retain(|member| member != user);
+        room.owners.remove(user);
+        room.moderators.remove(user);
+        room.leaders.remove(user);
+    }
+
+    /// `addRoomOwner`, `removeRoomOwner`, `addRoomModerator`, `removeRoomModerator`,
+    /// `addRoomLeader`, `removeRoomLeader` (apps/meteor/server/methods/).
+    fn set_room_role(&mut self, caller: &str, input: &Value, role: &str, add: bool) -> Reply {
+        let index = match self.find_group(caller, input, false) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let target = match self.find_user(input) {
+            Ok(target) => target,
+            Err(reply) => return reply,
+        };
+        let capitalized = format!("{}{}", role[..1].to_uppercase(), &role[1..]);
+        let method = format!("{}Room{capitalized}", if add { "add" } else { "remove" });
+        let room = &self.rooms[index];
+        if !self.has_permission(caller, &format!("set-{role}"), Some(room)) {
+            return Reply::meteor("error-not-allowed", "Not allowed", Some(&method));
+        }
+        if !room.members.contains(&target) {
+            return Reply::meteor("error-user-not-in-room", "User is not in this room", Some(&method));
+        }
+        let holders = match role {
+            "owner" => &room.owners,
+            "moderator" => &room.moderators,
+            _ => &room.leaders,
+        };
+        let holds = holders.contains(&target);
+        let article = if role == "owner" { "an" } else { "a" };
+        match (add, holds) {
+            (true, true) => {
+                return Reply::meteor(
+                    &format!("error-user-already-{role}"),
+                    &format!("User is already {article} {role}"),
+                    Some(&method),
+                );
+            }
+            (false, false) => {
+                return Reply::meteor(
+                    &format!("error-user-not-{role}"),
+                    &format!("User is not {article} {role}"),
+                    Some(&method),
+                );
+            }
+            (false, true) if role == "owner" && room.owners.len() == 1 => {
+                return Reply::meteor(
+                    "error-remove-last-owner",
+                    "This is the last owner. Please set a new owner before removing this one.",
+                    Some(&method),
+                );
+            }
+            _ => {}
+        }
+        let room = &mut self.rooms[index];
+        let holders = match role {
+            "owner" => &mut room.owners,
+            "moderator" => &mut room.moderators,
+            _ => &mut room.leaders,
+        };
+        if add {
+            holders.insert(target);
+        } else {
+            holders.remove(&target);
+        }
+        Reply::ok(json!({}))
+    }
+
+    fn groups_members(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_group(caller, input, false) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let members: Vec<Value> = self.rooms[index].members.iter().map(|id| self.user_summary(id)).collect();
+        let (page, envelope) = self.page(input, members);
+        Reply::ok(json!({"members": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+    }
+
+    fn groups_list(&mut self, caller: &str, input: &Value) -> Reply {
+        let groups: Vec<Value> = self
+            .rooms
+            .iter()
+            .filter(|room| room.members.iter().any(|member| member == caller))
+            .map(|room| self.room_json(room))
+            .collect();
+        let (page, envelope) = self.page(input, groups);
+        Reply::ok(json!({"groups": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+    }
+
+    /// `offset` and `count` as `getPaginationItems` reads them
+    /// (apps/meteor/server/api/helpers/getPaginationItems.ts): `count` is clamped to the
+    /// maximum, and `0` means "the maximum".
+    fn page(&self, input: &Value, items: Vec<Value>) -> (Vec<Value>, (usize, usize, usize)) {
+        let offset = input.get("offset").and_then(Value::as_i64).unwrap_or(0).max(0) as usize;
+        let count = input.get("count").and_then(Value::as_i64).unwrap_or(50);
+        let count = if count <= 0 { self.max_count } else { count.min(self.max_count) } as usize;
+        let total = items.len();
+        let page: Vec<Value> = items.into_iter().skip(offset).take(count).collect();
+        let returned = page.len();
+        (page, (returned, offset, total))
+    }
+
+    /// `archiveRoom` / `unarchiveRoom` (apps/meteor/app/lib/server/methods/).
+    fn groups_archive(&mut self, caller: &str, input: &Value, archive: bool) -> Reply {
+        let index = match self.find_group(caller, input, true) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let (permission, method) =
+            if archive { ("archive-room", "archiveRoom") } else { ("unarchive-room", "unarchiveRoom") };
+        if !self.has_permission(caller, permission, Some(&self.rooms[index])) {
+            return Reply::meteor("error-not-authorized", "Not authorized", Some(method));
+        }
+        if archive && self.rooms[index].archived {
+            return Reply::meteor("error-room-archived", "Room is already archived", Some(method));
+        }
+        self.rooms[index].archived = archive;
+        Reply::ok(json!({}))
+    }
+
+    /// `saveRoomSettings` for one text setting (apps/meteor/server/methods/saveRoomSettings.ts).
+    fn set_text(&mut self, caller: &str, input: &Value, setting: &str) -> Reply {
+        let index = match self.find_group(caller, input, false) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        if !self.has_permission(caller, "edit-room", Some(&self.rooms[index])) {
+            return Reply::meteor("error-action-not-allowed", "Editing room is not allowed", Some("saveRoomSettings"));
+        }
+        let value = text(input, setting).unwrap_or_default().to_owned();
+        let room = &mut self.rooms[index];
+        match setting {
+            "topic" => room.topic = Some(value.clone()),
+            "announcement" => room.announcement = Some(value.clone()),
+            _ => room.description = Some(value.clone()),
+        }
+        Reply::ok(json!({ setting: value }))
+    }
+
+    fn groups_delete(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_group(caller, input, true) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        if !self.has_permission(caller, "delete-p", Some(&self.rooms[index])) {
+            return Reply::meteor("error-not-allowed", "Not allowed", Some("eraseRoom"));
+        }
+        if self.rooms[index].team_main {
+            return Reply::meteor(
+                "error-cannot-delete-team-channel",
+                "Cannot delete a team channel",
+                Some("eraseRoom"),
+            );
+        }
+        self.rooms.remove(index);
+        Reply::ok(json!({}))
+    }
+
+    // ---- teams -------------------------------------------------------------------------
+
+    fn team_json(&self, team: &Team) -> Value {
+        json!({"_id": team.id, "name": team.name, "type": team.kind, "roomId": team.main_room,
+            "createdAt": "2026-11-28T10:00:00.000Z", "_updatedAt": "2026-11-28T10:00:00.000Z",
+            "createdBy": {"_id": team.created_by, "username": self.user(&team.created_by).map(|user| user.username.clone())}})
+    }
+
+    /// The team a `teams.*` call names: exactly one of `teamId` or `teamName` (the schema
+    /// checks that); a missing team is the plain `team-does-not-exist`.
+    fn find_team(&self, input: &Value) -> Result<usize, Reply> {
+        let id = text(input, "teamId");
+        let name = text(input, "teamName");
+        self.teams
+            .iter()
+            .position(|team| match id {
+                Some(id) => team.id == id,
+                None => Some(team.name.as_str()) == name,
+            })
+            .ok_or_else(|| Reply::plain("team-does-not-exist"))
+    }
+
+    fn with_team(
+        &mut self,
+        caller: &str,
+        input: &Value,
+        action: impl FnOnce(&Self, &Team) -> Result<Reply, Reply>,
+    ) -> Reply {
+        let _ = caller;
+        match self.find_team(input) {
+            Ok(index) => action(self, &self.teams[index]).unwrap_or_else(|reply| reply),
+            // teams.info's own message for a missing team.
+            Err(_) => Reply::plain("Team not found"),
+        }
+    }
+
+    fn team_role_allows(&self, caller: &str, team: &Team, permission: &str) -> bool {
+        let room = self.rooms.iter().find(|room| room.id == team.main_room);
+        self.has_permission(caller, permission, room)
+    }
+
+    /// `Team.create` (apps/meteor/server/services/team/service.ts): the team and its main room,
+    /// the creator its owner.
+    fn teams_create(&mut self, caller: &str, input: &Value) -> Reply {
+        if !self.has_permission(caller, "create-team", None) {
+            return Reply::forbidden();
+        }
+        let Some(name) = text(input, "name") else { return Reply::plain("Body param \"name\" is required") };
+        if self.teams.iter().any(|team| team.name == name) || self.users.iter().any(|user| user.username == name) {
+            return Reply::plain("team-name-already-exists");
+        }
+        if self.rooms.iter().any(|room| room.name == name) {
+            return Reply::plain("room-name-already-exists");
+        }
+        let team_id = self.id();
+        let room_id = self.id();
+        let mut members = vec![(caller.to_owned(), vec!["owner".to_owned()])];
+        for id in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if id != caller && self.user(id).is_some() {
+                members.push((id.to_owned(), vec!["member".to_owned()]));
+            }
+        }
+        self.rooms.push(Room {
+            id: room_id.clone(),
+            name: name.to_owned(),
+            creator: caller.to_owned(),
+            members: members.iter().map(|(id, _)| id.clone()).collect(),
+            owners: BTreeSet::from([caller.to_owned()]),
+            team_id: Some(team_id.clone()),
+            team_main: true,
+            ..Room::default()
+        });
+        let kind = input.get("type").and_then(Value::as_i64).unwrap_or(0);
+        let team = Team {
+            id: team_id,
+            name: name.to_owned(),
+            kind,
+            main_room: room_id,
+            members,
+            created_by: caller.to_owned(),
+        };
+        let json = self.team_json(&team);
+        self.teams.push(team);
+        Reply::ok(json!({"team": json}))
+    }
+
+    fn teams_add_members(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_team(input) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        if !self.team_role_allows(caller, &self.teams[index], "add-team-member") {
+            return Reply::forbidden();
+        }
+        let mut added = Vec::new();
+        for member in input
+            .get("members")
+            .or_else(|| input.get("body").and_then(|body| body.get("members")))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(id) = member.get("userId").and_then(Value::as_str) else { continue };
+            if self.user(id).is_none() {
+                return Reply::plain("invalid-user");
+            }
+            let roles: Vec<String> = member
+                .get("roles")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            added.push((id.to_owned(), if roles.is_empty() { vec!["member".to_owned()] } else { roles }));
+        }
+        let main_room = self.teams[index].main_room.clone();
+        for (id, roles) in added {
+            let team = &mut self.teams[index];
+            if !team.members.iter().any(|(member, _)| *member == id) {
+                team.members.push((id.clone(), roles));
+            }
+            if let Some(room) = self.rooms.iter_mut().find(|room| room.id == main_room)
+                && !room.members.contains(&id)
+            {
+                room.members.push(id);
+            }
+        }
+        Reply::ok(json!({}))
+    }
+
+    fn teams_members(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_team(input) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let team = &self.teams[index];
+        if team.kind == 1
+            && !team.members.iter().any(|(id, _)| id == caller)
+            && !self.has_permission(caller, "view-all-teams", None)
+        {
+            return Reply::plain("user-not-on-private-team");
+        }
+        let members: Vec<Value> = team
+            .members
+            .iter()
+            .map(|(id, roles)| json!({"user": self.user_summary(id), "roles": roles, "createdAt": "2026-11-28T10:00:00.000Z"}))
+            .collect();
+        let (page, envelope) = self.page(input, members);
+        Reply::ok(json!({"members": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+    }
+
+    /// `Team.removeMember` and the checks of `teams.removeMember` in
+    /// apps/meteor/server/api/v1/teams.ts: the last owner stays.
+    fn teams_remove_member(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_team(input) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        if !self.team_role_allows(caller, &self.teams[index], "edit-team-member") {
+            return Reply::forbidden();
+        }
+        let Some(target) = text(input, "userId").map(str::to_owned) else { return Reply::plain("invalid-user") };
+        if self.user(&target).is_none() {
+            return Reply::plain("invalid-user");
+        }
+        self.leave_team(index, &target)
+    }
+
+    fn teams_leave(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_team(input) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        self.leave_team(index, caller)
+    }
+
+    fn leave_team(&mut self, index: usize, user: &str) -> Reply {
+        let team = &self.teams[index];
+        let Some(position) = team.members.iter().position(|(id, _)| id == user) else {
+            return Reply::plain("member-does-not-exist");
+        };
+        let owners = team.members.iter().filter(|(_, roles)| roles.iter().any(|role| role == "owner")).count();
+        if owners == 1 && team.members[position].1.iter().any(|role| role == "owner") {
+            return Reply::plain("last-owner-can-not-be-removed");
+        }
+        let main_room = team.main_room.clone();
+        self.teams[index].members.remove(position);
+        if let Some(room) = self.rooms.iter().position(|room| room.id == main_room) {
+            self.remove_member(room, user);
+        }
+        Reply::ok(json!({}))
+    }
+
+    fn teams_list_rooms(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_team(input) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let team = &self.teams[index];
+        if team.kind == 1
+            && !team.members.iter().any(|(id, _)| id == caller)
+            && !self.has_permission(caller, "view-all-teams", None)
+        {
+            return Reply::plain("user-not-on-private-team");
+        }
+        let rooms: Vec<Value> = self
+            .rooms
+            .iter()
+            .filter(|room| room.team_id.as_deref() == Some(&team.id))
+            .map(|room| self.room_json(room))
+            .collect();
+        let (page, envelope) = self.page(input, rooms);
+        Reply::ok(json!({"rooms": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+    }
+
+    /// `Team.addRooms`: each room must exist, belong to no team, and be owned by the caller.
+    fn teams_add_rooms(&mut self, caller: &str, input: &Value) -> Reply {
+        let index = match self.find_team(input) {
+            Ok(index) => index,
+            Err(reply) => return reply,
+        };
+        let ids: Vec<String> = input
+            .get("rooms")
+            .or_else(|| input.get("body").and_then(|body| body.get("rooms")))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let team_id = self.teams[index].id.clone();
+        let mut positions = Vec::new();
+        for id in &ids {
+            let Some(position) = self.rooms.iter().position(|room| &room.id == id) else {
+                return Reply::plain("invalid-room");
+            };
+            let room = &self.rooms[position];
+            if room.team_id.is_some() {
+                return Reply::plain("room-already-on-team");
+            }
+            if !room.owners.contains(caller) && !self.has_permission(caller, "view-room-administration", None) {
+                return Reply::plain("error-no-owner-channel");
+            }
+            positions.push(position);
+        }
+        for position in &positions {
+            self.rooms[*position].team_id = Some(team_id.clone());
+        }
+        let rooms: Vec<Value> = positions.iter().map(|position| self.room_json(&self.rooms[*position])).collect();
+        Reply::ok(json!({"rooms": rooms}))
+    }
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A non-blank string field of the input: at its top level, in a parameters struct's `room`
+/// or `team` selector, or in its `body`.
+fn text<'a>(input: &'a Value, key: &str) -> Option<&'a str> {
+    let places = [Some(input), input.get("room"), input.get("team"), input.get("user"), input.get("body")];
+    places.into_iter().flatten().filter_map(|place| place.get(key)?.as_str()).find(|value| !value.trim().is_empty())
+}

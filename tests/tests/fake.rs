@@ -1,0 +1,251 @@
+//! End-to-end scenarios through the generated client against the fake Rocket.Chat: the
+//! server's rules and error bodies, paging, faults, sessions. (The loopback tests of exact
+//! bytes are in `http.rs`; these check behaviour across calls.)
+
+use rocketchat::two_factor::{Answer, Challenge};
+use rocketchat::types::{
+    GroupsAddLeaderRequest, GroupsCreateRequest, GroupsInviteRequest, GroupsKickRequest, GroupsLeaveRequest,
+    GroupsMembersParams, GroupsRemoveLeaderRequest, Room, Team, TeamMemberParams, TeamsAddMembersRequest,
+    TeamsAddRoomsRequest, TeamsCreateRequest, TeamsLeaveRequest, TeamsListRoomsParams, TeamsMembersParams,
+    TeamsRemoveMemberRequest, User,
+};
+use rocketchat::{Client, Credentials, Error, ErrorType, Password, RetryPolicy, Transport};
+use rocketchat_fake::{FakeRocketChat, Fault, UnauthorizedShape};
+use serde_json::json;
+use std::time::Duration;
+
+fn client(fake: &FakeRocketChat, credentials: Credentials) -> Client {
+    Client::new(fake.url(), credentials).unwrap()
+}
+
+fn room(name: &str) -> Room {
+    Room::Name(name.into())
+}
+
+fn user(name: &str) -> User {
+    User::Username(name.into())
+}
+
+#[tokio::test]
+async fn a_group_lives_through_invite_leader_kick_and_leave_with_the_servers_rules() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let alice = fake.add_user("alice", &["user"]);
+    let bob = fake.add_user("bob", &["user"]);
+    let alice_client = client(&fake, alice.credentials.clone());
+
+    let created = alice_client.groups_create(&GroupsCreateRequest::new("project-x".into())).await.unwrap();
+    assert_eq!(created.group.name.as_deref(), Some("project-x"));
+    let duplicate = alice_client.groups_create(&GroupsCreateRequest::new("project-x".into())).await.unwrap_err();
+    assert_eq!(duplicate.error_type(), Some(&ErrorType::DuplicateChannelName));
+
+    // Bob cannot see the group until he is invited.
+    let bob_client = client(&fake, bob.credentials.clone());
+    let hidden =
+        bob_client.groups_info(&rocketchat::types::GroupsInfoParams::new(room("project-x"))).await.unwrap_err();
+    assert_eq!(hidden.error_type(), Some(&ErrorType::RoomNotFound));
+
+    let invite = GroupsInviteRequest { username: Some("bob".into()), ..GroupsInviteRequest::new(room("project-x")) };
+    alice_client.groups_invite(&invite).await.unwrap();
+    let members = alice_client.groups_members(&GroupsMembersParams::new(room("project-x"))).await.unwrap();
+    assert_eq!(members.paginated.total, 2);
+
+    // A plain member may not kick; the owner may.
+    let kick_alice = GroupsKickRequest { room: room("project-x"), user: user("alice") };
+    let refused = bob_client.groups_kick(&kick_alice).await.unwrap_err();
+    assert_eq!(refused.error_type(), Some(&ErrorType::NotAllowed));
+
+    let leader = GroupsAddLeaderRequest { room: room("project-x"), user: user("bob") };
+    alice_client.groups_add_leader(&leader).await.unwrap();
+    let again = alice_client.groups_add_leader(&leader).await.unwrap_err();
+    assert_eq!(again.error_type(), Some(&ErrorType::UserAlreadyLeader));
+    let remove = GroupsRemoveLeaderRequest { room: room("project-x"), user: user("bob") };
+    alice_client.groups_remove_leader(&remove).await.unwrap();
+    let not_leader = alice_client.groups_remove_leader(&remove).await.unwrap_err();
+    assert_eq!(not_leader.error_type(), Some(&ErrorType::UserNotLeader));
+
+    alice_client.groups_kick(&GroupsKickRequest { room: room("project-x"), user: user("bob") }).await.unwrap();
+    let gone =
+        alice_client.groups_kick(&GroupsKickRequest { room: room("project-x"), user: user("bob") }).await.unwrap_err();
+    assert_eq!(gone.error_type(), Some(&ErrorType::UserNotInRoom));
+    assert_eq!(gone.message(), Some("User is not in this room [error-user-not-in-room]"));
+
+    // The last owner cannot leave.
+    let leave = alice_client.groups_leave(&GroupsLeaveRequest { room: room("project-x") }).await.unwrap_err();
+    assert_eq!(leave.error_type(), Some(&ErrorType::YouAreLastOwner));
+    let details = leave.api_error().and_then(|error| error.details.clone());
+    assert_eq!(details, Some(json!({"method": "leaveRoom"})));
+}
+
+#[tokio::test]
+async fn a_teams_members_and_rooms_follow_the_team_service() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let carol = fake.add_user("carol", &["user"]);
+
+    let team = admin.teams_create(&TeamsCreateRequest::new("platform".into(), 1)).await.unwrap();
+    let by_name = Team::Name("platform".into());
+    let add = TeamsAddMembersRequest::new(by_name.clone(), vec![TeamMemberParams::new(carol.id.clone())]);
+    admin.teams_add_members(&add).await.unwrap();
+    let members = admin.teams_members(&TeamsMembersParams::new(by_name.clone())).await.unwrap();
+    let names: Vec<_> = members.members.iter().map(|member| member.user.username.clone().unwrap_or_default()).collect();
+    assert_eq!(names, ["admin", "carol"]);
+
+    let group = admin.groups_create(&GroupsCreateRequest::new("platform-ops".into())).await.unwrap();
+    admin.teams_add_rooms(&TeamsAddRoomsRequest::new(by_name.clone(), vec![group.group.id.clone()])).await.unwrap();
+    let rooms = admin.teams_list_rooms(&TeamsListRoomsParams::new(by_name.clone())).await.unwrap();
+    assert!(rooms.rooms.iter().any(|room| room.group.id == group.group.id), "{rooms:?}");
+    let twice = admin
+        .teams_add_rooms(&TeamsAddRoomsRequest::new(by_name.clone(), vec![group.group.id.clone()]))
+        .await
+        .unwrap_err();
+    assert_eq!(twice.message(), Some("room-already-on-team"));
+
+    // The last owner is kept; a member leaves.
+    let owner = admin.teams_leave(&TeamsLeaveRequest::new(by_name.clone())).await.unwrap_err();
+    assert_eq!(owner.message(), Some("last-owner-can-not-be-removed"));
+    admin.teams_remove_member(&TeamsRemoveMemberRequest::new(by_name.clone(), carol.id.clone())).await.unwrap();
+    let missing =
+        admin.teams_remove_member(&TeamsRemoveMemberRequest::new(by_name.clone(), carol.id.clone())).await.unwrap_err();
+    assert_eq!(missing.message(), Some("member-does-not-exist"));
+    let unknown = admin.teams_leave(&TeamsLeaveRequest::new(Team::Name("nope".into()))).await.unwrap_err();
+    assert_eq!(unknown.message(), Some("team-does-not-exist"));
+    assert_eq!(team.team.name.as_deref(), Some("platform"));
+}
+
+#[tokio::test]
+async fn a_long_member_list_pages_itself_through_a_clamped_page_size() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    fake.set_max_count(7);
+    let admin = client(&fake, fake.admin());
+    admin.groups_create(&GroupsCreateRequest::new("crowd".into())).await.unwrap();
+    let usernames: Vec<String> = (0..30).map(|index| format!("user{index:02}")).collect();
+    for name in &usernames {
+        fake.add_user(name, &["user"]);
+    }
+    let invite = GroupsInviteRequest { usernames: Some(usernames.clone()), ..GroupsInviteRequest::new(room("crowd")) };
+    admin.groups_invite(&invite).await.unwrap();
+
+    let params = GroupsMembersParams { count: Some(50), ..GroupsMembersParams::new(room("crowd")) };
+    let members = admin.groups_members_stream(&params).try_collect().await.unwrap();
+    assert_eq!(members.len(), 31, "every member, the admin too");
+    let pages = fake.calls().iter().filter(|call| call.operation == Some("groups.members")).count();
+    assert_eq!(pages, 5, "31 members in pages of 7");
+}
+
+#[tokio::test]
+async fn a_rate_limit_in_the_middle_of_a_stream_is_waited_out() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    fake.set_max_count(5);
+    let transport = Transport::builder(fake.url(), fake.admin())
+        .retry_on_rate_limit(RetryPolicy { max_retries: 3, max_total_wait: Duration::from_secs(10) })
+        .build()
+        .unwrap();
+    let admin = Client::from_transport(transport);
+    admin.groups_create(&GroupsCreateRequest::new("busy".into())).await.unwrap();
+    let names: Vec<String> = (0..12).map(|index| format!("member{index}")).collect();
+    for name in &names {
+        fake.add_user(name, &["user"]);
+    }
+    let invite = GroupsInviteRequest { usernames: Some(names), ..GroupsInviteRequest::new(room("busy")) };
+    admin.groups_invite(&invite).await.unwrap();
+
+    fake.rate_limit("groups.members", 2, Duration::from_millis(600));
+    let members = admin.groups_members_stream(&GroupsMembersParams::new(room("busy"))).try_collect().await.unwrap();
+    assert_eq!(members.len(), 13);
+    let statuses: Vec<u16> =
+        fake.calls().iter().filter(|call| call.operation == Some("groups.members")).map(|call| call.status).collect();
+    assert!(statuses.contains(&429), "the third page was rate limited: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|status| **status == 200).count(), 3);
+}
+
+#[tokio::test]
+async fn a_two_factor_challenge_is_answered_by_the_handler() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    fake.add_user("dave", &["user"]);
+    fake.require_two_factor("314159");
+    let transport =
+        Transport::anonymous(fake.url()).two_factor_handler(|_: &Challenge| Answer::code("314159")).build().unwrap();
+    transport.log_in(&Password::new("dave", "dave-password")).await.unwrap();
+    let client = Client::from_transport(transport);
+    let me = client.me().await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("dave"));
+
+    let statuses: Vec<(Option<&str>, u16)> = fake.calls().iter().map(|call| (call.operation, call.status)).collect();
+    assert_eq!(statuses, [(Some("login"), 401), (Some("login"), 200), (Some("me"), 400), (Some("me"), 200)]);
+    let login = &fake.calls()[0];
+    assert_eq!(login.body, Some(json!({"user": "dave", "password": "<redacted>"})), "the record keeps no password");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed_by_logging_in_again() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let erin = fake.add_user("erin", &["user"]);
+    let transport = Transport::anonymous(fake.url()).log_in_again_on_expiry().build().unwrap();
+    transport.log_in(&Password::new("erin", erin.password.clone())).await.unwrap();
+    let client = Client::from_transport(transport);
+    fake.expire_tokens(&erin.id);
+    assert_eq!(client.me().await.unwrap().id, erin.id);
+    let operations: Vec<_> = fake.calls().iter().map(|call| (call.operation, call.status)).collect();
+    assert_eq!(operations, [(Some("login"), 200), (Some("me"), 401), (Some("login"), 200), (Some("me"), 200)]);
+}
+
+#[tokio::test]
+async fn requests_the_spec_forbids_get_the_servers_400_and_unknown_paths_its_404() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = fake.admin();
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value| {
+        http.post(format!("{}{path}", fake.url()))
+            .header("x-user-id", admin.user_id())
+            .header("x-auth-token", fake.admin_token())
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    // `roomId` must be a string.
+    let wrong_type = post("/api/v1/groups.kick", json!({"roomId": 5, "username": "x"})).await.unwrap();
+    assert_eq!(wrong_type.status(), 400);
+    let body: serde_json::Value = serde_json::from_str(&wrong_type.text().await.unwrap()).unwrap();
+    assert_eq!((body["success"].clone(), body["errorType"].clone()), (json!(false), json!("invalid-params")));
+
+    let unknown = http.get(format!("{}/api/v1/groups.nothing", fake.url())).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(unknown.text().await.unwrap(), "404 Not Found");
+
+    let anonymous = http
+        .post(format!("{}/api/v1/groups.leave", fake.url()))
+        .body(json!({"roomId": "x"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    fake.unauthorized_shape(UnauthorizedShape::Old);
+    let old = Client::new(fake.url(), Credentials::new("nobody", "nothing")).unwrap();
+    let error = old.groups_leave(&GroupsLeaveRequest { room: room("x") }).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Unauthorized(api) if api.message.as_deref() == Some("You must be logged in to do this."))
+    );
+}
+
+#[tokio::test]
+async fn faults_on_demand_reach_the_client_as_its_errors() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let transport = Transport::builder(fake.url(), fake.admin()).timeout(Duration::from_millis(300)).build().unwrap();
+    let admin = Client::from_transport(transport);
+    admin.groups_create(&GroupsCreateRequest::new("flaky".into())).await.unwrap();
+    let leave = GroupsLeaveRequest { room: room("flaky") };
+
+    fake.fail_next("groups.leave", Fault::ProxyError);
+    let proxy = admin.groups_leave(&leave).await.unwrap_err();
+    assert!(matches!(&proxy, Error::Status(api) if api.status == 502 && api.body.contains("Bad Gateway")), "{proxy:?}");
+
+    fake.fail_next("groups.leave", Fault::Stall);
+    assert!(matches!(admin.groups_leave(&leave).await, Err(Error::Timeout { .. })));
+
+    fake.fail_next("groups.leave", Fault::ResetConnection);
+    assert!(matches!(admin.groups_leave(&leave).await, Err(Error::Transport { .. })));
+
+    // An operation the fake does not model answers with the spec's example.
+    let counters = admin.groups_counters(&rocketchat::types::GroupsCountersParams::new(room("flaky"))).await.unwrap();
+    assert!(counters.success);
+}
