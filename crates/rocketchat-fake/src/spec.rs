@@ -48,8 +48,14 @@ pub enum Kind {
     Json,
 }
 
-/// Every operation of the spec, by `operationId`.
+/// Every operation of the spec, by `operationId`. Parsed once per process (tens of
+/// milliseconds), so that starting a fake for each test costs well under one.
 pub fn operations() -> Result<HashMap<String, OperationSpec>, String> {
+    static PARSED: std::sync::OnceLock<Result<HashMap<String, OperationSpec>, String>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(parse).clone()
+}
+
+fn parse() -> Result<HashMap<String, OperationSpec>, String> {
     let spec: OpenAPI =
         serde_yaml::from_str(SPEC).map_err(|error| format!("the built-in spec does not load: {error}"))?;
     let mut operations = HashMap::new();
