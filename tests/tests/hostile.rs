@@ -227,6 +227,9 @@ async fn a_caller_supplied_reqwest_client_is_used() {
     let server = Server::start(vec![Reply::json(200, &json!({"success": true}))]).await;
     let mut marker = reqwest::header::HeaderMap::new();
     marker.insert("x-sent-by", "my-reqwest-client".parse().unwrap());
+    // A program that builds its own client with reqwest's `rustls-no-provider` (as this
+    // workspace does) installs a provider first; with reqwest's defaults it has one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder().default_headers(marker).build().unwrap();
     let transport = builder(&server).http_client(http).user_agent("mine/2").build().unwrap();
     leave(&Client::from_transport(transport)).await.unwrap();

@@ -5,7 +5,7 @@ use rocketchat::types::{
     GroupChanged, GroupsKickRequest, GroupsLeaveRequest, GroupsRemoveLeaderRequest, Room, RoomType, Success,
     SystemMessages, Team, TeamsLeaveRequest, User,
 };
-use rocketchat::{Client, Credentials, Error, ErrorType};
+use rocketchat::{Client, Credentials, Error, ErrorType, Transport};
 use serde_json::json;
 use std::time::{Duration, UNIX_EPOCH};
 use workspace_tests::{Recorded, Reply, Server};
@@ -349,4 +349,14 @@ async fn any_operation_can_return_its_status_and_rate_limit_beside_the_value() {
     let rate_limit = response.rate_limit.expect("rate-limit headers");
     assert_eq!((rate_limit.limit, rate_limit.remaining), (Some(10), Some(7)));
     assert_eq!(server.only_request().target, "/api/v1/groups.info?roomId=R1");
+}
+
+/// reqwest comes without a rustls crypto provider (`rustls-no-provider`) and panics when it
+/// needs one: building a transport installs ring first, for the async and blocking clients.
+#[test]
+fn a_transport_for_an_https_server_builds_without_a_provider_installed_by_the_program() {
+    let https = Transport::builder("https://chat.example.com", Credentials::new(USER_ID, TOKEN)).build();
+    assert!(https.is_ok(), "{https:?}");
+    let blocking = Transport::builder("https://chat.example.com", Credentials::new(USER_ID, TOKEN)).build_blocking();
+    assert!(blocking.is_ok(), "{blocking:?}");
 }

@@ -153,12 +153,15 @@ impl TransportBuilder {
         let config = self.config()?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(http_client_error)?,
+            None => {
+                install_crypto_provider();
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(http_client_error)?
+            }
         };
         Ok(Transport::from_parts(config, http))
     }
@@ -178,6 +181,7 @@ impl TransportBuilder {
             ));
         }
         let config = self.config()?;
+        install_crypto_provider();
         let http = reqwest::blocking::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
@@ -201,6 +205,16 @@ impl TransportBuilder {
         config.max_two_factor_attempts = self.max_two_factor_attempts;
         config.check_server_version = self.check_server_version;
         Ok(config)
+    }
+}
+
+/// reqwest is built with rustls but no crypto provider (`rustls-no-provider`), and panics
+/// without one: ring is installed as the process's provider, unless the program installed
+/// its own (aws-lc-rs, say) before.
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race with another thread installing one is fine: one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
