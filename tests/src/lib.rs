@@ -23,6 +23,8 @@ pub struct Reply {
     pub raw: Option<Vec<u8>>,
     /// Never answer; hold the connection open.
     pub stall: bool,
+    /// Send the body one byte at a time, with this pause before each.
+    pub trickle: Option<std::time::Duration>,
 }
 
 impl Reply {
@@ -32,7 +34,7 @@ impl Reply {
 
     pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
         let headers = vec![("Content-Type".into(), content_type.into())];
-        Self { status, headers, body: body.into(), raw: None, stall: false }
+        Self { status, headers, body: body.into(), raw: None, stall: false, trickle: None }
     }
 
     /// These bytes and nothing else, then the connection closes.
@@ -43,6 +45,13 @@ impl Reply {
     /// No answer at all: the server reads the request and waits forever.
     pub fn stall() -> Self {
         Self { stall: true, ..Self::raw(200, "application/json", "") }
+    }
+
+    /// The body a byte at a time, `pause` before each: a server that never stalls long enough
+    /// for a per-read timeout, but takes as long as it likes in all.
+    pub fn trickled(mut self, pause: std::time::Duration) -> Self {
+        self.trickle = Some(pause);
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -192,6 +201,17 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) {
     }
     response.push_str("\r\n");
     let mut bytes = response.into_bytes();
+    if let Some(pause) = reply.trickle {
+        let _ = stream.write_all(&bytes).await;
+        for byte in &reply.body {
+            tokio::time::sleep(pause).await;
+            if stream.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+        }
+        let _ = stream.shutdown().await;
+        return;
+    }
     bytes.extend_from_slice(&reply.body);
     // A client that hung up early is the test's business, not the server's.
     let _ = stream.write_all(&bytes).await;

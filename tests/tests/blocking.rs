@@ -97,3 +97,18 @@ fn a_blocking_client_logs_in_answers_a_challenge_and_logs_out() {
     assert_eq!(requests[2].header("x-auth-token"), "t9");
     assert_eq!(requests[3].target, "/api/v1/logout");
 }
+
+/// reqwest's blocking timeout holds per read; the transport's deadline holds for the whole
+/// call, so a body trickled a byte at a time cannot keep a call waiting past it.
+#[test]
+fn a_trickled_body_times_out_as_a_whole() {
+    let body = format!("{{\"success\": true, \"padding\": \"{}\"}}", "x".repeat(200));
+    let reply = Reply::raw(200, "application/json", body).trickled(Duration::from_millis(20));
+    let server = Server::start_on_thread(vec![reply]);
+    let transport = Transport::builder(server.url(), Credentials::new("u", "t"))
+        .timeout(Duration::from_millis(300))
+        .build_blocking()
+        .unwrap();
+    let error = Client::from_transport(transport).groups_kick(&kick()).unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+}

@@ -3,6 +3,7 @@
 mod write;
 
 use rocketchat_codegen::{Options, RuntimeDependency};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -46,21 +47,27 @@ fn main() -> ExitCode {
         {
             Ok(Command::Codegen(args)) => args,
             Ok(Command::Help) => {
-                println!("{USAGE}");
+                let _ = writeln!(std::io::stdout(), "{USAGE}");
                 return ExitCode::SUCCESS;
             }
             Err(message) => {
-                eprintln!("error: {message}\n\n{USAGE}");
+                say(&format!("error: {message}\n\n{USAGE}"));
                 return ExitCode::from(2);
             }
         };
     match codegen(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            say(&format!("error: {message}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// A line on stderr. A closed stderr (`... 2>&1 | head -c100`) is not a reason to panic, as
+/// `eprintln!` would: the run goes on, and its exit code still says how it went.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn parse_args(args: &[String]) -> Result<Command, String> {
@@ -93,6 +100,17 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     }
     if parsed.name.is_some() && parsed.out.is_none() {
         return Err("`--name` goes with `--spec` and `--out`".into());
+    }
+    if let Some(out) = &parsed.out
+        && matches!(
+            out.components().next_back(),
+            Some(std::path::Component::ParentDir | std::path::Component::CurDir | std::path::Component::RootDir) | None
+        )
+    {
+        let out = out.display();
+        return Err(format!(
+            "`--out {out}` names no directory of its own; name one for the crate, such as `--out my-client`"
+        ));
     }
     if parsed.runtime.is_some() && parsed.out.is_none() {
         return Err("`--runtime` goes with `--spec` and `--out`".into());
@@ -164,7 +182,7 @@ fn codegen(args: &Args) -> Result<(), String> {
     })?;
     let generated = rocketchat_codegen::generate(&text, &options).map_err(|error| error.to_string())?;
     for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
+        say(&format!("warning: {warning}"));
     }
     let files = generated.files;
     if args.check {
@@ -177,16 +195,16 @@ fn codegen(args: &Args) -> Result<(), String> {
             if args.spec.is_some() { "run the same command without --check" } else { "run `cargo xtask codegen`" };
         return Err(format!("the generated files are out of date:\n{}\nto update them, {fix}", list.join("\n")));
     }
-    let written = write::write_changed(&out_dir, &files).map_err(|error| error.to_string())?;
+    let written = write::write_changed(&out_dir, &files)?;
     for path in &written {
-        eprintln!("wrote {}", path.display());
+        say(&format!("wrote {}", path.display()));
     }
     let summary = match written.len() {
         0 => format!("{} is up to date ({} files)", out_dir.display(), files.len()),
         1 => format!("1 file written to {}", out_dir.display()),
         count => format!("{count} files written to {}", out_dir.display()),
     };
-    eprintln!("{summary}");
+    say(&summary);
     Ok(())
 }
 

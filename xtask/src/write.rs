@@ -1,9 +1,11 @@
 //! Stage 5: write only the files whose bytes changed, or, in check mode, list them.
 //!
 //! Everything is generated in memory before this stage runs, so a spec error never leaves
-//! half-written output behind.
+//! half-written output behind; and this stage stages every changed file before replacing any,
+//! so a write error does not either.
 
 use rocketchat_codegen::GeneratedFile;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
@@ -16,19 +18,73 @@ pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Each changed file is written to a temporary file beside it and renamed over it, so a
-/// reader never sees a half-written file.
-pub fn write_changed(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<PathBuf>> {
+/// Writes each changed file: first every one to a temporary file of its own beside its
+/// destination (created new, so a planted symlink is never followed), then, only when all are
+/// staged, each renamed over its destination. On an error every temporary file is removed,
+/// the old files are untouched, and the error names the path.
+pub fn write_changed(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, String> {
+    refuse_symlinked_dirs(dir, files)?;
     let stale = stale_files(dir, files);
-    for path in &stale {
-        let file = files.iter().find(|file| dir.join(file.path) == *path).map(|file| &file.contents);
-        let Some(contents) = file else { continue };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let remove_staged = |staged: &[(PathBuf, PathBuf)]| {
+        for (temporary, _) in staged {
+            let _ = std::fs::remove_file(temporary);
         }
-        let temporary = path.with_extension("codegen-tmp");
-        std::fs::write(&temporary, contents)?;
-        std::fs::rename(&temporary, path)?;
+    };
+    for path in &stale {
+        let Some(file) = files.iter().find(|file| dir.join(file.path) == *path) else { continue };
+        match stage(path, &file.contents) {
+            Ok(temporary) => staged.push((temporary, path.clone())),
+            Err(error) => {
+                remove_staged(&staged);
+                return Err(error);
+            }
+        }
+    }
+    for (index, (temporary, path)) in staged.iter().enumerate() {
+        if let Err(error) = std::fs::rename(temporary, path) {
+            remove_staged(&staged[index..]);
+            return Err(format!("cannot replace {}: {error}", path.display()));
+        }
     }
     Ok(stale)
+}
+
+fn stage(path: &Path, contents: &str) -> Result<PathBuf, String> {
+    // Renaming over a directory fails: found now, before any file is replaced.
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()) {
+        return Err(format!("cannot write {}: it is a directory", path.display()));
+    }
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("file");
+    for attempt in 0..100 {
+        let temporary = parent.join(format!(".{name}.{}.{attempt}.codegen-tmp", std::process::id()));
+        let created = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary);
+        let mut file = match created {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(format!("cannot write {}: {error}", temporary.display())),
+        };
+        if let Err(error) = file.write_all(contents.as_bytes()).and_then(|()| file.sync_all()) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(format!("cannot write {}: {error}", temporary.display()));
+        }
+        return Ok(temporary);
+    }
+    Err(format!("cannot create a temporary file beside {}", path.display()))
+}
+
+/// A directory inside the output that is a symlink would take the writes out of it.
+fn refuse_symlinked_dirs(dir: &Path, files: &[GeneratedFile]) -> Result<(), String> {
+    let mut dirs: Vec<PathBuf> =
+        files.iter().filter_map(|file| Path::new(file.path).parent().map(|p| dir.join(p))).collect();
+    dirs.sort();
+    dirs.dedup();
+    for sub in dirs.iter().filter(|sub| *sub != dir) {
+        if std::fs::symlink_metadata(sub).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(format!("{} is a symlink; the generated files are not written through it", sub.display()));
+        }
+    }
+    Ok(())
 }

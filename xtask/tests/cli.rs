@@ -221,3 +221,83 @@ fn runtime_chooses_how_the_crate_depends_on_the_runtime() {
         assert!(stderr(&output).contains("is not one of path=DIR"), "{bad}: {}", stderr(&output));
     }
 }
+
+#[test]
+fn out_must_name_a_directory_of_its_own() {
+    let spec = workspace_spec();
+    for out in ["..", ".", "/", "a/.."] {
+        let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out]);
+        assert_eq!(output.status.code(), Some(2), "--out {out}");
+        assert!(stderr(&output).contains("names no directory of its own"), "{}", stderr(&output));
+    }
+}
+
+/// A file that cannot be written fails the run before any file is replaced: the old crate
+/// stays whole, no temporary file is left, and the error names the path.
+#[test]
+fn a_failed_write_replaces_nothing_and_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let spec = workspace_spec();
+    let args = ["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    assert_eq!(xtask(&args).status.code(), Some(0));
+    for file in ["Cargo.toml", "src/lib.rs", "src/client.rs", "src/operations.rs", "src/blocking.rs"] {
+        std::fs::write(out.join(file), "// old\n").unwrap();
+    }
+    std::fs::remove_file(out.join("src/types.rs")).unwrap();
+    std::fs::create_dir(out.join("src/types.rs")).unwrap();
+
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("src/types.rs"), "names the path: {}", stderr(&output));
+    for file in ["Cargo.toml", "src/lib.rs", "src/client.rs", "src/operations.rs", "src/blocking.rs"] {
+        assert_eq!(std::fs::read_to_string(out.join(file)).unwrap(), "// old\n", "{file} was replaced");
+    }
+    let leftovers: Vec<_> =
+        walk(&out).into_iter().filter(|path| path.to_string_lossy().contains("codegen-tmp")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_directory_inside_out_is_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let out = dir.path().join("client");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("src")).unwrap();
+    let spec = workspace_spec();
+    let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("is a symlink"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written through the link");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let spec = workspace_spec();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "the run completes; writing to a closed stderr is no reason to fail");
+}

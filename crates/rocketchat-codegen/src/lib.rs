@@ -186,9 +186,20 @@ fn crate_description(title: &str) -> String {
     format!("A typed Rust client for {article}{title}{api}, generated from its OpenAPI spec.")
 }
 
-/// A TOML basic string; JSON's escaping is a subset TOML accepts.
+/// A TOML basic string. JSON's escaping is a subset TOML accepts, but JSON leaves DEL and the
+/// bidirectional overrides as they are, which TOML (DEL) and rustc's lints (bidi, in the
+/// header comment) refuse: those are escaped too.
 fn toml_string(value: &str) -> String {
-    serde_json::Value::String(value.to_owned()).to_string()
+    let json = serde_json::Value::String(value.to_owned()).to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c == '\u{7F}' || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The spec of this workspace, relative to its root.

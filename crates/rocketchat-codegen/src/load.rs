@@ -30,6 +30,7 @@ pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
         return Err(Error::Version { location: location("/openapi"), found: version });
     }
     drop_null_components(&mut document);
+    check_path_keys(&document).map_err(|(pointer, message)| Error::Schema { location: location(&pointer), message })?;
     check_response_keys(&document).map_err(|(pointer, key)| Error::Schema {
         location: location(&pointer),
         message: format!(
@@ -49,6 +50,39 @@ fn drop_null_components(document: &mut serde_yaml::Value) {
     if let Some(serde_yaml::Value::Mapping(components)) = document.get_mut("components") {
         components.retain(|_, value| !value.is_null());
     }
+}
+
+/// The OpenAPI model drops, without a word, a path that does not start with `/` and a method
+/// key it does not know (`POST:`): each would lose operations, so each is an error.
+fn check_path_keys(document: &serde_yaml::Value) -> Result<(), (String, String)> {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    const PATH_ITEM_KEYS: [&str; 5] = ["$ref", "summary", "description", "servers", "parameters"];
+    let Some(serde_yaml::Value::Mapping(paths)) = document.get("paths") else { return Ok(()) };
+    let pointer = crate::error::Pointer::root().join("paths");
+    for (path, item) in paths {
+        let Some(path) = path.as_str() else { continue };
+        if path.starts_with("x-") {
+            continue;
+        }
+        if !path.starts_with('/') {
+            let message = format!("the path `{path}` does not start with `/`; write `/{path}`");
+            return Err((pointer.join(path).as_str().to_owned(), message));
+        }
+        let serde_yaml::Value::Mapping(item) = item else { continue };
+        for key in item.keys().filter_map(serde_yaml::Value::as_str) {
+            if METHODS.contains(&key) || PATH_ITEM_KEYS.contains(&key) || key.starts_with("x-") {
+                continue;
+            }
+            let lower = key.to_ascii_lowercase();
+            let message = if METHODS.contains(&lower.as_str()) {
+                format!("`{key}` is not a method key: OpenAPI method keys are lower case (`{lower}`)")
+            } else {
+                format!("`{key}` is not an HTTP method or a path item field; its operations would be lost")
+            };
+            return Err((pointer.join(path).join(key).as_str().to_owned(), message));
+        }
+    }
+    Ok(())
 }
 
 /// The OpenAPI model drops response keys it cannot read as a status; a typo such as `ok:`

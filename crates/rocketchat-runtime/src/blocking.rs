@@ -121,6 +121,9 @@ impl Transport {
     }
 
     fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
+        // reqwest's blocking timeout holds for each read, not the whole body: a server that
+        // trickles a byte at a time would never time out. The deadline covers it all.
+        let deadline = Instant::now() + self.config.timeout;
         let operation = request.operation;
         let mut prepared = self.config.prepare(request)?;
         let endpoint = Endpoint::new(operation, prepared.method.clone(), &prepared.url);
@@ -136,6 +139,9 @@ impl Transport {
         let mut body = Vec::new();
         let mut chunk = vec![0; 64 * 1024];
         loop {
+            if Instant::now() >= deadline {
+                return Err(Error::Timeout { endpoint: Box::new(endpoint) });
+            }
             let read = response.read(&mut chunk).map_err(|error| read_error(error, &endpoint))?;
             if read == 0 || !cap_body(&mut body, &chunk[..read], status, limit)? {
                 break;

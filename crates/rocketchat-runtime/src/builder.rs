@@ -204,6 +204,7 @@ impl TransportBuilder {
         config.two_factor_handler = self.two_factor_handler.clone();
         config.max_two_factor_attempts = self.max_two_factor_attempts;
         config.check_server_version = self.check_server_version;
+        config.timeout = self.timeout;
         Ok(config)
     }
 }

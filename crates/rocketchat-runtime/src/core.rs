@@ -48,6 +48,8 @@ pub(crate) struct Config {
     pub max_two_factor_attempts: u32,
     /// Refuse operations the spec says the server's version lacks.
     pub check_server_version: bool,
+    /// How long one attempt may take, body included.
+    pub timeout: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -83,6 +85,7 @@ impl Config {
             two_factor_handler: None,
             max_two_factor_attempts: crate::two_factor::DEFAULT_MAX_ATTEMPTS,
             check_server_version: false,
+            timeout: Duration::from_secs(30),
         }
     }
 

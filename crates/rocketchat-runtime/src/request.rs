@@ -357,11 +357,7 @@ impl Multipart {
 
     /// The content type (with a boundary found in no part) and the encoded body.
     fn finish(self) -> (HeaderValue, Vec<u8>) {
-        let contains = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|window| window == needle);
-        let boundary = (0u64..)
-            .map(|n| format!("rocketchat-rust-boundary-{n}"))
-            .find(|boundary| self.parts.iter().all(|part| !contains(&part.bytes, boundary.as_bytes())))
-            .unwrap_or_default();
+        let boundary = boundary_for(&self.parts);
         let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
         let mut body = Vec::new();
         for part in &self.parts {
@@ -384,6 +380,38 @@ impl Multipart {
             .unwrap_or(HeaderValue::from_static("multipart/form-data"));
         (content_type, body)
     }
+}
+
+const BOUNDARY_PREFIX: &[u8] = b"rocketchat-rust-boundary-";
+
+/// `rocketchat-rust-boundary-N` for the smallest N such that no part contains it, found in one
+/// pass over the parts (trying candidates one by one against the whole body would take time
+/// quadratic in a hostile file). `...-1` occurs in a part exactly when the digits after some
+/// occurrence of the prefix start with `1` (`...-12` contains `...-1`): each occurrence rules
+/// out the numbers its digits start with.
+fn boundary_for(parts: &[Part]) -> String {
+    let mut taken = std::collections::HashSet::new();
+    for part in parts {
+        let bytes = &part.bytes;
+        let mut from = 0;
+        while let Some(at) = find(&bytes[from..], BOUNDARY_PREFIX) {
+            let digits_start = from + at + BOUNDARY_PREFIX.len();
+            let digits: Vec<u8> =
+                bytes[digits_start..].iter().take(20).take_while(|b| b.is_ascii_digit()).copied().collect();
+            for end in 1..=digits.len() {
+                taken.insert(digits[..end].to_vec());
+            }
+            from = digits_start;
+        }
+    }
+    let n = (0u64..).find(|n| !taken.contains(n.to_string().as_bytes())).unwrap_or_default();
+    format!("rocketchat-rust-boundary-{n}")
+}
+
+/// The first position of `needle` in `haystack`. (The needle is short and fixed, so this is
+/// linear in the haystack.)
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 /// A success response, before its body is decoded: the generated code decodes it as the
@@ -480,6 +508,28 @@ mod tests {
         assert_eq!(query_of(&Option::<i32>::None, form), pairs(&[]));
         let nested = serde_json::json!({"sort": {"name": 1}, "gone": null});
         assert_eq!(query_of(&nested, form), pairs(&[("sort", r#"{"name":1}"#)]));
+    }
+
+    #[test]
+    fn a_boundary_is_found_in_one_pass_even_among_many_candidates() {
+        // Every candidate from 0 to 9999 inside the file: trying them one by one against the
+        // whole file took quadratic time; the one pass still finds the first free one.
+        let mut bytes = Vec::new();
+        for n in 0..10_000 {
+            bytes.extend_from_slice(format!("rocketchat-rust-boundary-{n}\n").as_bytes());
+        }
+        let file = File::new("f", "text/plain", bytes);
+        let (content_type, _) = Multipart::new().file("file", &file).finish();
+        assert_eq!(content_type, "multipart/form-data; boundary=rocketchat-rust-boundary-10000");
+        let digits = File::new("f", "text/plain", b"rocketchat-rust-boundary-12".to_vec());
+        let (content_type, _) = Multipart::new().file("file", &digits).finish();
+        assert_eq!(
+            content_type, "multipart/form-data; boundary=rocketchat-rust-boundary-0",
+            "0 is free; 1 and 12 are taken"
+        );
+        let one = File::new("f", "text/plain", b"rocketchat-rust-boundary-0 and rocketchat-rust-boundary-1".to_vec());
+        let (content_type, _) = Multipart::new().file("file", &one).finish();
+        assert_eq!(content_type, "multipart/form-data; boundary=rocketchat-rust-boundary-2");
     }
 
     #[test]

@@ -331,7 +331,7 @@ impl GroupsAddAllRequestActiveUsersOnly {
     }
 }
 
-impl From<&str> for GroupsAddAllRequestActiveUsersOnly {
+impl ::core::convert::From<&str> for GroupsAddAllRequestActiveUsersOnly {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -341,7 +341,7 @@ impl From<&str> for GroupsAddAllRequestActiveUsersOnly {
     }
 }
 
-impl From<String> for GroupsAddAllRequestActiveUsersOnly {
+impl ::core::convert::From<String> for GroupsAddAllRequestActiveUsersOnly {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -700,7 +700,7 @@ impl GroupsGetIntegrationsIncludeAllPrivateGroups {
     }
 }
 
-impl From<&str> for GroupsGetIntegrationsIncludeAllPrivateGroups {
+impl ::core::convert::From<&str> for GroupsGetIntegrationsIncludeAllPrivateGroups {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -710,7 +710,7 @@ impl From<&str> for GroupsGetIntegrationsIncludeAllPrivateGroups {
     }
 }
 
-impl From<String> for GroupsGetIntegrationsIncludeAllPrivateGroups {
+impl ::core::convert::From<String> for GroupsGetIntegrationsIncludeAllPrivateGroups {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -831,7 +831,7 @@ impl GroupsHistoryInclusive {
     }
 }
 
-impl From<&str> for GroupsHistoryInclusive {
+impl ::core::convert::From<&str> for GroupsHistoryInclusive {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -841,7 +841,7 @@ impl From<&str> for GroupsHistoryInclusive {
     }
 }
 
-impl From<String> for GroupsHistoryInclusive {
+impl ::core::convert::From<String> for GroupsHistoryInclusive {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -988,7 +988,7 @@ impl GroupsHistoryShowThreadMessages {
     }
 }
 
-impl From<&str> for GroupsHistoryShowThreadMessages {
+impl ::core::convert::From<&str> for GroupsHistoryShowThreadMessages {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -998,7 +998,7 @@ impl From<&str> for GroupsHistoryShowThreadMessages {
     }
 }
 
-impl From<String> for GroupsHistoryShowThreadMessages {
+impl ::core::convert::From<String> for GroupsHistoryShowThreadMessages {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -1052,7 +1052,7 @@ impl GroupsHistoryUnreads {
     }
 }
 
-impl From<&str> for GroupsHistoryUnreads {
+impl ::core::convert::From<&str> for GroupsHistoryUnreads {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -1062,7 +1062,7 @@ impl From<&str> for GroupsHistoryUnreads {
     }
 }
 
-impl From<String> for GroupsHistoryUnreads {
+impl ::core::convert::From<String> for GroupsHistoryUnreads {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -1414,7 +1414,7 @@ impl GroupsMessagesPinned {
     }
 }
 
-impl From<&str> for GroupsMessagesPinned {
+impl ::core::convert::From<&str> for GroupsMessagesPinned {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -1424,7 +1424,7 @@ impl From<&str> for GroupsMessagesPinned {
     }
 }
 
-impl From<String> for GroupsMessagesPinned {
+impl ::core::convert::From<String> for GroupsMessagesPinned {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -1864,7 +1864,7 @@ impl GroupsSetTypeRequestType {
     }
 }
 
-impl From<&str> for GroupsSetTypeRequestType {
+impl ::core::convert::From<&str> for GroupsSetTypeRequestType {
     fn from(value: &str) -> Self {
         match value {
             "c" => Self::C,
@@ -1874,7 +1874,7 @@ impl From<&str> for GroupsSetTypeRequestType {
     }
 }
 
-impl From<String> for GroupsSetTypeRequestType {
+impl ::core::convert::From<String> for GroupsSetTypeRequestType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -2198,7 +2198,7 @@ impl RoomType {
     }
 }
 
-impl From<&str> for RoomType {
+impl ::core::convert::From<&str> for RoomType {
     fn from(value: &str) -> Self {
         match value {
             "c" => Self::C,
@@ -2210,7 +2210,7 @@ impl From<&str> for RoomType {
     }
 }
 
-impl From<String> for RoomType {
+impl ::core::convert::From<String> for RoomType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -3006,7 +3006,7 @@ impl TeamsListChildrenType {
     }
 }
 
-impl From<&str> for TeamsListChildrenType {
+impl ::core::convert::From<&str> for TeamsListChildrenType {
     fn from(value: &str) -> Self {
         match value {
             "channels" => Self::Channels,
@@ -3016,7 +3016,7 @@ impl From<&str> for TeamsListChildrenType {
     }
 }
 
-impl From<String> for TeamsListChildrenType {
+impl ::core::convert::From<String> for TeamsListChildrenType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -3115,7 +3115,7 @@ impl TeamsListRoomsOfUserCanUserDelete {
     }
 }
 
-impl From<&str> for TeamsListRoomsOfUserCanUserDelete {
+impl ::core::convert::From<&str> for TeamsListRoomsOfUserCanUserDelete {
     fn from(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -3125,7 +3125,7 @@ impl From<&str> for TeamsListRoomsOfUserCanUserDelete {
     }
 }
 
-impl From<String> for TeamsListRoomsOfUserCanUserDelete {
+impl ::core::convert::From<String> for TeamsListRoomsOfUserCanUserDelete {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),

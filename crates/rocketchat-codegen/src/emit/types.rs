@@ -392,7 +392,8 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
             }
         }
 
-        impl From<&str> for #name {
+        // `From` in full: a spec may name a type `From`.
+        impl ::core::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#names, )*
@@ -401,7 +402,7 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
             }
         }
 
-        impl From<String> for #name {
+        impl ::core::convert::From<String> for #name {
             fn from(value: String) -> Self {
                 match Self::from(value.as_str()) {
                     Self::#unknown(_) => Self::#unknown(value),
