@@ -385,6 +385,11 @@ pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     let mut builder = Builder::new(spec, file);
     let (operations, paged) = builder.operations()?;
     builder.remaining_components()?;
+    if builder.warnings_left_out > 0 {
+        let message = format!("{} more warnings like the ones above are not shown", builder.warnings_left_out);
+        let location = builder.location(&Pointer::root());
+        builder.warnings.push(Warning { location, message });
+    }
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     recursion::check_aliases(&types, file)?;
     recursion::check_constructible(&types, file)?;
@@ -415,7 +420,13 @@ struct Builder<'a> {
     started: BTreeSet<String>,
     queue: Vec<String>,
     warnings: Vec<Warning>,
+    /// Warnings past [`MAX_WARNINGS`], counted rather than kept.
+    warnings_left_out: usize,
 }
+
+/// A spec can cause a warning per parameter or per value: past this many, they are counted,
+/// so that neither memory nor the time to locate them grows with a hostile input.
+pub const MAX_WARNINGS: usize = 100;
 
 impl<'a> Builder<'a> {
     fn new(spec: &'a OpenAPI, file: &'a str) -> Self {
@@ -437,6 +448,7 @@ impl<'a> Builder<'a> {
             started: BTreeSet::new(),
             queue: Vec::new(),
             warnings: Vec::new(),
+            warnings_left_out: 0,
         }
     }
 
@@ -453,6 +465,10 @@ impl<'a> Builder<'a> {
     }
 
     fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        if self.warnings.len() >= MAX_WARNINGS {
+            self.warnings_left_out += 1;
+            return;
+        }
         self.warnings.push(Warning { location: self.location(pointer), message: message.into() });
     }
 
