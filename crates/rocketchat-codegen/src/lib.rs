@@ -169,6 +169,9 @@ blocking = ["rocketchat-runtime/blocking"]
 # Every type both `Serialize` and `Deserialize` (by default each derives only the direction
 # its operations use), for tests, fixtures and mock servers.
 roundtrip = []
+
+[package.metadata.docs.rs]
+all-features = true
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),

@@ -14,8 +14,9 @@ pub enum Error {
     /// usually with status 400; 500 and 503 use the same shape.
     #[error("the server refused the call: {0}")]
     Api(Box<ApiError>),
-    /// 401: not logged in, or the user id and token do not match.
-    #[error("not authorized (check the user id and auth token): {0}")]
+    /// 401: not logged in, the user id and token do not match, or (from login) the user name
+    /// and password do not.
+    #[error("not authorized (check the credentials: the user id and token, or the user name and password): {0}")]
     Unauthorized(Box<ApiError>),
     /// 403: the user lacks a permission the call needs.
     #[error("forbidden (the user lacks a permission): {0}")]

@@ -17,6 +17,30 @@
 //! }
 //! ```
 //!
+//! The example needs, in `Cargo.toml`:
+//!
+//! ```toml
+//! rocketchat = "0.1"  # or a git or path dependency
+//! tokio = { version = "1", features = ["rt", "macros"] }
+//! ```
+//!
+//! # Beyond the example
+//!
+//! - Configuration: [`Client::from_env`] reads `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
+//!   `ROCKETCHAT_AUTH_TOKEN`; [`Transport::builder`] sets timeouts, retries on rate limits,
+//!   body limits and the user agent, and [`Client::from_transport`] takes the result.
+//! - Sessions: [`Transport::anonymous`] and [`Transport::log_in`] log in with a user name and
+//!   password ([`Password`]); a handler answers two-factor challenges ([`two_factor`]);
+//!   [`Transport::log_out`] ends the session.
+//! - Lists that page themselves: an operation paged by `offset` and `count` also has a
+//!   `_stream` method (and, with the `blocking` feature, `_iter`) that yields every item.
+//! - Errors: every failure is an [`Error`]; match its variant for the class of failure, or
+//!   ask [`Error::error_type`] for the server's code.
+//! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status,
+//!   rate-limit and deprecation headers; each operation has a marker type in [`operations`].
+//! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
+//! - Tests: the `rocketchat-fake` crate is a stateful fake server to run them against.
+//!
 //! The part of Rocket.Chat's REST API that this client covers, written by hand from the
 //! documentation pages at <https://developer.rocket.chat/apidocs>. Where the pages and a real
 //! server disagree, this spec follows the server (Rocket.Chat 8.x) and says so in a description.
@@ -85,17 +109,6 @@
 //! - [`Client::me`]: `GET /api/v1/me` — Get the logged-in user
 //! - [`Client::server_info`]: `GET /api/info` — Get the server's version
 //! - [`Client::users_2fa_send_email_code`]: `POST /api/v1/users.2fa.sendEmailCode` — Email a new two-factor code
-//!
-//! # Beyond the example
-//!
-//! - [`Client::from_env`] reads `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
-//!   `ROCKETCHAT_AUTH_TOKEN`; [`Transport::builder`] sets timeouts, retries on rate limits,
-//!   body limits and the user agent, and [`Client::from_transport`] takes the result.
-//! - Every failure is an [`Error`]: match its variant for the class of failure, or ask
-//!   [`Error::error_type`] for the server's code.
-//! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status
-//!   and rate-limit headers; each operation has a marker type in [`operations`].
-//! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
 
 #![forbid(unsafe_code)]
 #[cfg(feature = "blocking")]

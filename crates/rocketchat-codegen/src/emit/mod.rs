@@ -321,26 +321,41 @@ pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
             )
         })
         .collect();
+    let crate_name = crate_name.to_owned();
+    let dependency = format!(" {crate_name} = \"0.1\"  # or a git or path dependency");
     quote! {
         #![doc = #title]
         //!
         #( #![doc = #example] )*
         //!
+        //! The example needs, in `Cargo.toml`:
+        //!
+        //! ```toml
+        #![doc = #dependency]
+        //! tokio = { version = "1", features = ["rt", "macros"] }
+        //! ```
+        //!
+        //! # Beyond the example
+        //!
+        //! - Configuration: [`Client::from_env`] reads `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
+        //!   `ROCKETCHAT_AUTH_TOKEN`; [`Transport::builder`] sets timeouts, retries on rate limits,
+        //!   body limits and the user agent, and [`Client::from_transport`] takes the result.
+        //! - Sessions: [`Transport::anonymous`] and [`Transport::log_in`] log in with a user name and
+        //!   password ([`Password`]); a handler answers two-factor challenges ([`two_factor`]);
+        //!   [`Transport::log_out`] ends the session.
+        //! - Lists that page themselves: an operation paged by `offset` and `count` also has a
+        //!   `_stream` method (and, with the `blocking` feature, `_iter`) that yields every item.
+        //! - Errors: every failure is an [`Error`]; match its variant for the class of failure, or
+        //!   ask [`Error::error_type`] for the server's code.
+        //! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status,
+        //!   rate-limit and deprecation headers; each operation has a marker type in [`operations`].
+        //! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
+        //! - Tests: the `rocketchat-fake` crate is a stateful fake server to run them against.
+        //!
         #description
         //! The operations:
         //!
         #( #![doc = #operations] )*
-        //!
-        //! # Beyond the example
-        //!
-        //! - [`Client::from_env`] reads `ROCKETCHAT_URL`, `ROCKETCHAT_USER_ID` and
-        //!   `ROCKETCHAT_AUTH_TOKEN`; [`Transport::builder`] sets timeouts, retries on rate limits,
-        //!   body limits and the user agent, and [`Client::from_transport`] takes the result.
-        //! - Every failure is an [`Error`]: match its variant for the class of failure, or ask
-        //!   [`Error::error_type`] for the server's code.
-        //! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status
-        //!   and rate-limit headers; each operation has a marker type in [`operations`].
-        //! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
         #![forbid(unsafe_code)]
 
         // prettyplease formats the generated modules and `--check` compares its bytes, so
