@@ -88,3 +88,26 @@ fn refuse_symlinked_dirs(dir: &Path, files: &[GeneratedFile]) -> Result<(), Stri
     }
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::stage;
+
+    /// A symlink planted where the temporary file would go is never written through: the file
+    /// is created new, beside it.
+    #[test]
+    fn a_planted_symlink_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("victim");
+        std::fs::write(&target, "untouched").unwrap();
+        let destination = dir.path().join("src/lib.rs");
+        std::fs::create_dir_all(destination.parent().unwrap()).unwrap();
+        let planted = dir.path().join(format!("src/.lib.rs.{}.0.codegen-tmp", std::process::id()));
+        std::os::unix::fs::symlink(&target, &planted).unwrap();
+
+        let temporary = stage(&destination, "generated").unwrap();
+        assert_ne!(temporary, planted);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched");
+        assert_eq!(std::fs::read_to_string(&temporary).unwrap(), "generated");
+    }
+}
