@@ -22,8 +22,11 @@ impl fmt::Display for Location {
                 write!(f, ":{column}")?;
             }
         }
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
-        write!(f, " at #{pointer}")
+        // A YAML syntax error has no place in the document yet: its line and column say it all.
+        if self.pointer.is_empty() {
+            return Ok(());
+        }
+        write!(f, " at #{}", self.pointer)
     }
 }
 

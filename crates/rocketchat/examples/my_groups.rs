@@ -19,6 +19,11 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
+        // As in leave_group: 2 for a configuration to fix, 1 for a call that failed.
+        Err(error @ Error::Config(_)) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -33,8 +38,9 @@ async fn run() -> Result<(), Error> {
         // A long listing may outlive the token: log in again once if the server refuses it.
         .log_in_again_on_expiry()
         .build()?;
-    let credentials = transport.log_in(&Password::from_env()?).await?;
-    println!("logged in as {}", credentials.user_id());
+    let password = Password::from_env()?;
+    transport.log_in(&password).await?;
+    println!("logged in as {}", password.user());
 
     let client = Client::from_transport(transport);
     let mut groups = client.groups_list_stream(&GroupsListParams::default());
