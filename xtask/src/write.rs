@@ -20,8 +20,11 @@ pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
 
 /// Writes each changed file: first every one to a temporary file of its own beside its
 /// destination (created new, so a planted symlink is never followed), then, only when all are
-/// staged, each renamed over its destination. On an error every temporary file is removed,
-/// the old files are untouched, and the error names the path.
+/// staged, each renamed over its destination. An error while staging (the common case: a
+/// directory where a file goes, a full disk, no permission) removes every temporary file and
+/// leaves the old files untouched; the error names the path. A rename is atomic per file, and
+/// one that fails after others succeeded (rare: on Windows, a file held open) leaves those
+/// replaced, which the error's path and a rerun set right.
 pub fn write_changed(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, String> {
     refuse_symlinked_dirs(dir, files)?;
     let stale = stale_files(dir, files);

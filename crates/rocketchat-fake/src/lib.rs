@@ -45,7 +45,8 @@
 //! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
 //! the examples); there are no messages, files or integrations; all rooms are private groups;
 //! two-factor authentication, when required, is TOTP with one fixed code for every route but
-//! `logout`, and a code is not remembered between calls. The standalone binary
+//! `logout`, and a code is not remembered between calls; a team's member roles and the roles
+//! in its main room are kept apart (the server keeps them in step). The standalone binary
 //! (`cargo run -p rocketchat-fake -- --port 3000`) serves the same fake to any language.
 
 mod server;
@@ -250,7 +251,11 @@ impl std::fmt::Debug for FakeRocketChat {
 
 async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait for some to close rather than spin.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            continue;
+        };
         let shared = shared.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {

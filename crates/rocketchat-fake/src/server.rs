@@ -328,7 +328,7 @@ fn rate_limited(shared: &Shared, operation: &str) -> Option<http::Response<Full<
         state.started = now;
         state.used = 0;
     }
-    let reset = state.started + state.window;
+    let reset = state.started.checked_add(state.window).unwrap_or(state.started);
     let reset_ms = reset.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
     state.used += 1;
     let remaining = state.limit.saturating_sub(state.used);

@@ -444,7 +444,8 @@ impl World {
 
     /// `removeUserFromRoom` (apps/meteor/server/methods/removeUserFromRoom.ts).
     fn groups_kick(&mut self, caller: &str, input: &Value) -> Reply {
-        let index = match self.find_group(caller, input, false) {
+        // `getRoomFromParams`: no archived check here.
+        let index = match self.find_group(caller, input, true) {
             Ok(index) => index,
             Err(reply) => return reply,
         };
@@ -475,7 +476,7 @@ impl World {
     /// `leaveRoomMethod` (apps/meteor/server/methods/leaveRoom.ts): the last owner cannot leave,
     /// whoever else is in the room.
     fn groups_leave(&mut self, caller: &str, input: &Value) -> Reply {
-        let index = match self.find_group(caller, input, true) {
+        let index = match self.find_group(caller, input, false) {
             Ok(index) => index,
             Err(reply) => return reply,
         };
@@ -520,6 +521,10 @@ impl World {
             return Reply::meteor("error-not-allowed", "Not allowed", Some(&method));
         }
         if !room.members.contains(&target) {
+            // removeRoomOwner.ts and removeRoomModerator.ts say the room is invalid.
+            if !add && role != "leader" {
+                return Reply::meteor("error-invalid-room", "Invalid room", Some(&method));
+            }
             return Reply::meteor("error-user-not-in-room", "User is not in this room", Some(&method));
         }
         let holders = match role {

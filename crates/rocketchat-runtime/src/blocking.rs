@@ -67,7 +67,7 @@ impl Transport {
             event = match driver.next(event) {
                 Action::Send(request) => {
                     let result = self.attempt(request);
-                    record_attempt(&span, &result, driver.attempts() + 1, started);
+                    record_attempt(&span, &result, driver.sends() + 1, started);
                     Event::Response(result)
                 }
                 Action::Sleep(wait) => {
@@ -83,8 +83,9 @@ impl Transport {
     /// The handler's answer, its future run to completion on this thread.
     fn ask(&self, challenge: &Challenge) -> Result<Answer, Error> {
         let Some(handler) = &self.config.two_factor_handler else { return Ok(Answer::GiveUp) };
+        // A handler may await timers or I/O of its own.
         let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
+            .enable_all()
             .build()
             .map_err(|error| Error::Config(format!("cannot run the two-factor handler: {error}")))?;
         Ok(runtime.block_on(handler.answer(challenge)))

@@ -46,8 +46,8 @@ enum Purpose {
 struct Exchange {
     request: Request,
     purpose: Purpose,
-    attempts: u32,
-    waited: Duration,
+    /// 429s waited out for this request.
+    retries: u32,
     codes_given: u32,
     emails_sent: u32,
     logged_in_again: bool,
@@ -56,34 +56,36 @@ struct Exchange {
 
 impl Exchange {
     fn new(request: Request, purpose: Purpose) -> Self {
-        Self {
-            request,
-            purpose,
-            attempts: 0,
-            waited: Duration::ZERO,
-            codes_given: 0,
-            emails_sent: 0,
-            logged_in_again: false,
-            challenge: None,
-        }
+        Self { request, purpose, retries: 0, codes_given: 0, emails_sent: 0, logged_in_again: false, challenge: None }
     }
 }
 
 /// Runs one call: the user's request, and the requests it needs on the way (a stack, since a
 /// login repeated for an expired token may itself be challenged for a second factor).
+///
+/// Bounded whatever the server answers: only the user's call and a repeated login are
+/// answered with a code, only the user's call logs in again (once), the stack is never deeper
+/// than three, and a call sends at most [`MAX_SENDS`] requests.
 pub(crate) struct Driver<'c> {
     config: &'c Config,
     stack: Vec<Exchange>,
+    /// Requests sent so far, the side requests included.
+    sends: u32,
+    /// The time spent waiting out 429s, across every request of the call.
+    waited: Duration,
 }
+
+/// The most requests one call may send, side requests and retries included.
+const MAX_SENDS: u32 = 32;
 
 impl<'c> Driver<'c> {
     pub fn new(config: &'c Config, request: Request) -> Self {
-        Self { config, stack: vec![Exchange::new(request, Purpose::Call)] }
+        Self { config, stack: vec![Exchange::new(request, Purpose::Call)], sends: 0, waited: Duration::ZERO }
     }
 
-    /// How many times the user's request has been sent.
-    pub fn attempts(&self) -> u32 {
-        self.stack.first().map_or(0, |call| call.attempts)
+    /// How many requests the call has sent.
+    pub fn sends(&self) -> u32 {
+        self.sends
     }
 
     pub fn next(&mut self, event: Event) -> Action {
@@ -96,7 +98,7 @@ impl<'c> Driver<'c> {
             Event::Slept => Action::Send(top.request.clone()),
             Event::Answered(answer) => self.answered(answer),
             Event::Response(result) => {
-                top.attempts += 1;
+                self.sends += 1;
                 let error = match result {
                     Ok(response) => {
                         let result = succeeded(config, &top.request, response);
@@ -104,12 +106,19 @@ impl<'c> Driver<'c> {
                     }
                     Err(error) => error,
                 };
-                if let Some(wait) = config.retry_wait(&error, top.attempts, top.waited) {
-                    top.waited += wait;
+                if self.sends >= MAX_SENDS {
+                    return self.finish_all(Err(error));
+                }
+                if let Some(wait) = config.retry_wait(&error, top.retries + 1, self.waited) {
+                    top.retries += 1;
+                    self.waited += wait;
                     tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limited; retrying");
                     return Action::Sleep(wait);
                 }
-                if config.two_factor_handler.is_some()
+                // A side request (an email code, the version) is never challenged in turn.
+                let may_answer = matches!(top.purpose, Purpose::Call | Purpose::LogInAgain);
+                if may_answer
+                    && config.two_factor_handler.is_some()
                     && let Some(challenge) = Challenge::of(&error, top.request.operation, top.codes_given + 1)
                 {
                     let response = error
@@ -123,7 +132,9 @@ impl<'c> Driver<'c> {
                     top.challenge = Some((challenge.clone(), response));
                     return Action::Ask(challenge);
                 }
-                let expired = matches!(error, Error::Unauthorized(_)) && top.request.session == SessionEffect::None;
+                let expired = matches!(error, Error::Unauthorized(_))
+                    && top.request.session == SessionEffect::None
+                    && top.purpose == Purpose::Call;
                 if expired
                     && !top.logged_in_again
                     && let Some(login) = config.session.login_to_repeat()
@@ -200,6 +211,13 @@ impl<'c> Driver<'c> {
     }
 
     fn push(&mut self, request: Request, purpose: Purpose) -> Action {
+        // The call, a repeated login, and an email code for that login's challenge: no more.
+        if self.stack.len() >= 3 {
+            return self.finish_all(Err(Error::Config(format!(
+                "{}: the server kept asking for more requests; the call was abandoned",
+                self.stack[0].request.operation
+            ))));
+        }
         self.stack.push(Exchange::new(request.clone(), purpose));
         Action::Send(request)
     }
@@ -210,6 +228,11 @@ impl<'c> Driver<'c> {
         let Some(top) = self.stack.last_mut() else { return Action::Finish(result) };
         let response = match result {
             Ok(response) => response,
+            // Without the version, the check cannot refuse anything: the call goes.
+            Err(error) if finished.purpose == Purpose::ServerVersion => {
+                tracing::debug!(%error, "the server's version could not be read; not checking it");
+                return Action::Send(top.request.clone());
+            }
             // What the call needed failed: so does the call.
             Err(error) => {
                 self.stack.clear();
@@ -217,7 +240,11 @@ impl<'c> Driver<'c> {
             }
         };
         match finished.purpose {
-            Purpose::Call | Purpose::LogInAgain => Action::Send(top.request.without_two_factor()),
+            Purpose::Call | Purpose::LogInAgain => {
+                // The new login has its own second factor: the old code is not sent again.
+                top.request = top.request.without_two_factor();
+                Action::Send(top.request.clone())
+            }
             Purpose::SendEmailCode => match &mut top.challenge {
                 Some((challenge, _)) => {
                     challenge.code_generated = Some(true);
@@ -226,16 +253,17 @@ impl<'c> Driver<'c> {
                 None => Action::Send(top.request.clone()),
             },
             Purpose::ServerVersion => {
-                let version = response.json::<ServerInfo>().map(|info| info.version);
-                match version {
-                    Ok(version) => {
-                        self.config.session.set_server_version(version.clone());
-                        match unsupported(&top.request, &version) {
-                            Some(error) => self.finish_all(Err(error)),
-                            None => Action::Send(top.request.clone()),
-                        }
-                    }
-                    Err(error) => self.finish_all(Err(error)),
+                // Current servers say `version`; old ones told admins `info.version` only.
+                let info = response.json::<ServerInfo>().ok();
+                let version = info.and_then(|info| info.version.or(info.info.and_then(|info| info.version)));
+                let Some(version) = version else {
+                    tracing::debug!("the server's info names no version; not checking it");
+                    return Action::Send(top.request.clone());
+                };
+                self.config.session.set_server_version(version.clone());
+                match unsupported(&top.request, &version) {
+                    Some(error) => self.finish_all(Err(error)),
+                    None => Action::Send(top.request.clone()),
                 }
             }
         }
@@ -249,7 +277,13 @@ impl<'c> Driver<'c> {
 
 #[derive(serde::Deserialize)]
 struct ServerInfo {
-    version: String,
+    version: Option<String>,
+    info: Option<VersionOnly>,
+}
+
+#[derive(serde::Deserialize)]
+struct VersionOnly {
+    version: Option<String>,
 }
 
 /// A success: what it does to the session, and the deprecation it may announce.
@@ -327,6 +361,52 @@ mod tests {
         request.added_in = added_in;
         request.removed_in = removed_in;
         request
+    }
+
+    fn challenge() -> Error {
+        let mut api = ApiError::new(http::StatusCode::BAD_REQUEST, String::new());
+        api.error_type = Some(crate::ErrorType::TotpRequired);
+        api.details = Some(serde_json::json!({"method": "email", "codeGenerated": false}));
+        Error::Api(Box::new(api))
+    }
+
+    /// Drives a call against a server that answers every request with `answer`, the handler
+    /// always answering `handler`; returns the number of requests sent, or `None` if the call
+    /// had not finished after 1,000 steps.
+    fn drive(answer: impl Fn(&Request) -> Error, handler: Answer, log_in_again: bool) -> Option<u32> {
+        let session = crate::session::Session::new(Some(crate::Credentials::new("u", "t")), log_in_again).unwrap();
+        if log_in_again {
+            session.remember_login(&Request::new("login", http::Method::POST, "/api/v1/login"));
+        }
+        let mut config = Config::new("http://x".into(), session, http::HeaderValue::from_static("t"));
+        let reply = handler.clone();
+        config.two_factor_handler = Some(std::sync::Arc::new(move |_: &Challenge| reply.clone()));
+        let mut driver = Driver::new(&config, Request::new("groups.leave", http::Method::POST, "/api/v1/groups.leave"));
+        let mut event = Event::Start;
+        for _ in 0..1_000 {
+            event = match driver.next(event) {
+                Action::Send(request) => Event::Response(Err(answer(&request))),
+                Action::Sleep(_) => Event::Slept,
+                Action::Ask(_) => Event::Answered(handler.clone()),
+                Action::Finish(_) => return Some(driver.sends()),
+            };
+        }
+        None
+    }
+
+    #[test]
+    fn a_server_that_challenges_every_request_cannot_keep_a_call_going() {
+        // Every email-code request challenged in turn: the challenge of a side request is
+        // not answered, so the call ends with it.
+        let sends = drive(|_| challenge(), Answer::SendEmailCode, false).expect("the call ends");
+        assert!(sends <= 3, "{sends} requests");
+        // 401 to everything but challenge the login: bounded too.
+        let unauthorized = |request: &Request| match request.operation {
+            "login" => challenge(),
+            _ => Error::Unauthorized(Box::new(ApiError::new(http::StatusCode::UNAUTHORIZED, String::new()))),
+        };
+        let sends = drive(unauthorized, Answer::SendEmailCode, true).expect("the call ends");
+        assert!(sends <= MAX_SENDS, "{sends} requests");
     }
 
     #[test]

@@ -390,21 +390,33 @@ const BOUNDARY_PREFIX: &[u8] = b"rocketchat-rust-boundary-";
 /// occurrence of the prefix start with `1` (`...-12` contains `...-1`): each occurrence rules
 /// out the numbers its digits start with.
 fn boundary_for(parts: &[Part]) -> String {
-    let mut taken = std::collections::HashSet::new();
+    // Where digits follow the prefix. Each occurrence rules out at most one number of each
+    // length, so with k occurrences some number up to 20k is free (lengths are capped at 20
+    // below), and only numbers of at most that many digits need ruling out.
+    let mut runs: Vec<&[u8]> = Vec::new();
     for part in parts {
         let bytes = &part.bytes;
         let mut from = 0;
         while let Some(at) = find(&bytes[from..], BOUNDARY_PREFIX) {
             let digits_start = from + at + BOUNDARY_PREFIX.len();
-            let digits: Vec<u8> =
-                bytes[digits_start..].iter().take(20).take_while(|b| b.is_ascii_digit()).copied().collect();
-            for end in 1..=digits.len() {
-                taken.insert(digits[..end].to_vec());
-            }
+            let digits = bytes[digits_start..].iter().take_while(|b| b.is_ascii_digit()).count();
+            runs.push(&bytes[digits_start..digits_start + digits]);
             from = digits_start;
         }
     }
-    let n = (0u64..).find(|n| !taken.contains(n.to_string().as_bytes())).unwrap_or_default();
+    let max_digits = (runs.len() * 20 + 1).to_string().len();
+    let mut taken = std::collections::HashSet::new();
+    for run in runs {
+        for end in 1..=run.len().min(max_digits) {
+            // `...-01` is no number's boundary: numbers are written without leading zeros.
+            if end > 1 && run[0] == b'0' {
+                break;
+            }
+            let number = run[..end].iter().fold(0u64, |n, digit| n * 10 + u64::from(digit - b'0'));
+            taken.insert(number);
+        }
+    }
+    let n = (0u64..).find(|n| !taken.contains(n)).unwrap_or_default();
     format!("rocketchat-rust-boundary-{n}")
 }
 

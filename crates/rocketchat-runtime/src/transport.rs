@@ -104,7 +104,7 @@ impl Transport {
                 event = match driver.next(event) {
                     Action::Send(request) => {
                         let result = self.attempt(request).await;
-                        record_attempt(&recorder, &result, driver.attempts() + 1, started);
+                        record_attempt(&recorder, &result, driver.sends() + 1, started);
                         Event::Response(result)
                     }
                     Action::Sleep(wait) => {
