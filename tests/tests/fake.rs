@@ -249,3 +249,24 @@ async fn faults_on_demand_reach_the_client_as_its_errors() {
     let counters = admin.groups_counters(&rocketchat::types::GroupsCountersParams::new(room("flaky"))).await.unwrap();
     assert!(counters.success);
 }
+
+#[tokio::test]
+async fn a_teams_roles_and_its_main_rooms_roles_stay_in_step() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let frank = fake.add_user("frank", &["user"]);
+    admin.teams_create(&TeamsCreateRequest::new("ops".into(), 1)).await.unwrap();
+    let team = Team::Name("ops".into());
+    admin
+        .teams_add_members(&TeamsAddMembersRequest::new(team.clone(), vec![TeamMemberParams::new(frank.id.clone())]))
+        .await
+        .unwrap();
+
+    // Made an owner in the main room, frank is an owner of the team: the admin may now leave it.
+    let owner = rocketchat::types::GroupsAddOwnerRequest { room: room("ops"), user: user("frank") };
+    admin.groups_add_owner(&owner).await.unwrap();
+    admin.teams_leave(&TeamsLeaveRequest::new(team.clone())).await.unwrap();
+    let members = client(&fake, frank.credentials.clone()).teams_members(&TeamsMembersParams::new(team)).await.unwrap();
+    let names: Vec<_> = members.members.iter().map(|member| member.user.username.clone().unwrap_or_default()).collect();
+    assert_eq!(names, ["frank"]);
+}

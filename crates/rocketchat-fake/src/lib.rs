@@ -45,8 +45,9 @@
 //! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
 //! the examples); there are no messages, files or integrations; all rooms are private groups;
 //! two-factor authentication, when required, is TOTP with one fixed code for every route but
-//! `logout`, and a code is not remembered between calls; a team's member roles and the roles
-//! in its main room are kept apart (the server keeps them in step). The standalone binary
+//! `logout`, and a code is not remembered between calls. A team's roles and its main room's
+//! owners and moderators are kept in step, as the server keeps them; leaders are the room's
+//! alone. The standalone binary
 //! (`cargo run -p rocketchat-fake -- --port 3000`) serves the same fake to any language.
 
 mod server;

@@ -470,6 +470,7 @@ impl World {
             );
         }
         self.remove_member(index, &target);
+        self.leave_team_of_main_room(index, &target);
         Reply::ok(json!({}))
     }
 
@@ -492,6 +493,7 @@ impl World {
             );
         }
         self.remove_member(index, caller);
+        self.leave_team_of_main_room(index, caller);
         Reply::ok(json!({}))
     }
 
@@ -565,11 +567,38 @@ impl World {
             _ => &mut room.leaders,
         };
         if add {
-            holders.insert(target);
+            holders.insert(target.clone());
         } else {
             holders.remove(&target);
         }
+        // On a team's main room the server keeps the team's roles in step
+        // (`Team.addRolesToMember` / `removeRolesFromMember` from the room-role methods).
+        if role != "leader"
+            && let Some(team) = self.team_of_main_room(index)
+            && let Some((_, roles)) = self.teams[team].members.iter_mut().find(|(id, _)| *id == target)
+        {
+            roles.retain(|held| held != role);
+            if add {
+                roles.push(role.to_owned());
+            }
+        }
         Reply::ok(json!({}))
+    }
+
+    /// The team whose main room is `self.rooms[room]`, if it is one.
+    fn team_of_main_room(&self, room: usize) -> Option<usize> {
+        let room = &self.rooms[room];
+        if !room.team_main {
+            return None;
+        }
+        self.teams.iter().position(|team| team.main_room == room.id)
+    }
+
+    /// Leaving or being removed from a team's main room leaves the team (`Team.removeMember`).
+    fn leave_team_of_main_room(&mut self, room: usize, user: &str) {
+        if let Some(team) = self.team_of_main_room(room) {
+            self.teams[team].members.retain(|(id, _)| id != user);
+        }
     }
 
     fn groups_members(&mut self, caller: &str, input: &Value) -> Reply {
@@ -784,10 +813,20 @@ impl World {
             if !team.members.iter().any(|(member, _)| *member == id) {
                 team.members.push((id.clone(), roles));
             }
-            if let Some(room) = self.rooms.iter_mut().find(|room| room.id == main_room)
-                && !room.members.contains(&id)
-            {
-                room.members.push(id);
+            // The team roles given are the member's roles in the main room too.
+            let roles =
+                self.teams[index].members.iter().find(|(member, _)| *member == id).map(|(_, roles)| roles.clone());
+            if let Some(room) = self.rooms.iter_mut().find(|room| room.id == main_room) {
+                for role in roles.unwrap_or_default() {
+                    match role.as_str() {
+                        "owner" => room.owners.insert(id.clone()),
+                        "moderator" => room.moderators.insert(id.clone()),
+                        _ => false,
+                    };
+                }
+                if !room.members.contains(&id) {
+                    room.members.push(id);
+                }
             }
         }
         Reply::ok(json!({}))
