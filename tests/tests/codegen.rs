@@ -157,3 +157,29 @@ fn generated_crates_ask_for_the_runtime_version_that_exists() {
     let version = manifest.lines().find_map(|line| line.strip_prefix("version = ")).unwrap().trim_matches('"');
     assert_eq!(version, rocketchat_codegen::RUNTIME_VERSION);
 }
+
+/// The conventions of "Adding an endpoint": every operation of the project's spec names the
+/// server code it was checked against (`x-source`), when it came (`x-added-in`), its
+/// permissions, and says what it does; one that needs a login documents the 401.
+#[test]
+fn every_operation_says_where_it_was_checked() {
+    let text = std::fs::read_to_string(workspace_root().join(rocketchat_codegen::WORKSPACE_SPEC)).unwrap();
+    let spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut lacking = Vec::new();
+    for (path, item) in spec["paths"].as_mapping().unwrap() {
+        for (method, operation) in item.as_mapping().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+            let path = path.as_str().unwrap_or_default();
+            for key in ["summary", "description", "x-source", "x-added-in", "x-permissions"] {
+                if operation.get(key).is_none() {
+                    lacking.push(format!("{} {path} ({id}): no `{key}`", method.as_str().unwrap_or_default()));
+                }
+            }
+            let public = operation.get("security").and_then(serde_yaml::Value::as_sequence).is_some_and(Vec::is_empty);
+            if !public && operation["responses"].get("401").is_none() {
+                lacking.push(format!("{path} ({id}): needs a login but documents no 401"));
+            }
+        }
+    }
+    assert!(lacking.is_empty(), "{}", lacking.join("\n"));
+}
