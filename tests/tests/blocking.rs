@@ -112,3 +112,15 @@ fn a_trickled_body_times_out_as_a_whole() {
     let error = Client::from_transport(transport).groups_kick(&kick()).unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
+
+#[test]
+fn the_blocking_client_works_against_the_fake_on_its_own_thread() {
+    let fake = rocketchat_fake::FakeRocketChat::start_on_thread().unwrap();
+    let client = Client::new(fake.url(), fake.admin()).unwrap();
+    let created = client.groups_create(&rocketchat::types::GroupsCreateRequest::new("threaded".into())).unwrap();
+    assert_eq!(created.group.name.as_deref(), Some("threaded"));
+    let error = client
+        .groups_kick(&GroupsKickRequest { room: Room::Name("threaded".into()), user: User::Username("nobody".into()) })
+        .unwrap_err();
+    assert_eq!(error.error_type(), Some(&ErrorType::InvalidUser));
+}

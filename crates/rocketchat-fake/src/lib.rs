@@ -75,6 +75,8 @@ pub struct FakeRocketChat {
     admin: Credentials,
     admin_token: String,
     task: tokio::task::JoinHandle<()>,
+    /// For a fake on a thread of its own: dropping it ends that thread's runtime.
+    _runtime_thread: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// A user of the fake.
@@ -152,7 +154,38 @@ impl FakeRocketChat {
         let listener = TcpListener::bind(address).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let task = tokio::spawn(accept(listener, shared.clone()));
-        Ok(Self { url, shared, admin: Credentials::new(admin.id, token.clone()), admin_token: token, task })
+        Ok(Self {
+            url,
+            shared,
+            admin: Credentials::new(admin.id, token.clone()),
+            admin_token: token,
+            task,
+            _runtime_thread: None,
+        })
+    }
+
+    /// Starts the fake on a thread of its own, with its own runtime: for tests without an async
+    /// runtime, such as those of the blocking client. It stops when dropped.
+    pub fn start_on_thread() -> std::io::Result<Self> {
+        let (started, receive_started) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new().name("rocketchat-fake".into()).spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    let _ = started.send(Err(error));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let _ = started.send(Self::start().await);
+                // Serve until the fake is dropped.
+                let _ = stopped.await;
+            });
+        })?;
+        let mut fake = receive_started.recv().map_err(std::io::Error::other)??;
+        fake._runtime_thread = Some(stop);
+        Ok(fake)
     }
 
     /// `http://127.0.0.1:PORT`: the base URL to give the client.
