@@ -3,7 +3,7 @@
 //! result to `rocketchat_codegen::generate`, and stops at the first panic, saving the input.
 //!
 //! ```sh
-//! cargo run --release -p benchmarks --bin fuzz-generate -- --runs 2000        # about a minute
+//! cargo run --release -p benchmarks --bin fuzz-generate -- --runs 2000        # a few seconds
 //! cargo run --release -p benchmarks --bin fuzz-generate -- --seconds 900 --seed 7
 //! ```
 //!

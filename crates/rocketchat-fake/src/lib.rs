@@ -29,7 +29,7 @@
 //!   `addOwner`/`removeOwner`, `addModerator`/`removeModerator`, `addLeader`/`removeLeader`,
 //!   `members`, `list`, `archive`/`unarchive`, `setTopic`, `setAnnouncement`, `setDescription`,
 //!   `delete`, and `teams.create`, `info`, `addMembers`, `members`, `removeMember`, `leave`,
-//!   `listRooms`, `addRooms`. Each rule names the server code it follows.
+//!   `listRooms`, `addRooms`. Each rule names the server code it follows (in `world.rs`).
 //! - Every other operation answers with its first success example from the spec. Every
 //!   success the fake sends, modeled or not, is checked to decode as the generated output type
 //!   (a fake bug is a 500 naming the operation, never a silently wrong answer).
@@ -44,8 +44,9 @@
 //! Permissions are the server's default roles only (no custom roles, no per-room
 //! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
 //! the examples); there are no messages, files or integrations; all rooms are private groups;
-//! two-factor authentication, when required, is TOTP with one fixed code for every route but
-//! `logout`, and a code is not remembered between calls. A team's roles and its main room's
+//! two-factor authentication, when required, is TOTP with one fixed code, asked of password
+//! logins and of every call that needs a login but `logout`, and a code is not remembered
+//! between calls. A team's roles and its main room's
 //! owners and moderators are kept in step, as the server keeps them; leaders are the room's
 //! alone. The standalone binary
 //! (`cargo run -p rocketchat-fake -- --port 3000`) serves the same fake to any language.
@@ -240,8 +241,9 @@ impl FakeRocketChat {
         lock(&self.shared.faults).rate_limits.insert(operation.to_owned(), state);
     }
 
-    /// Requires the TOTP code `code` on login and on every call but `logout`, answering
-    /// `totp-required` (or `totp-invalid`) with the server's `details` until it is sent.
+    /// Requires the TOTP code `code` on password logins (a resume login skips it, as on the
+    /// server) and on every call that needs a login but `logout`, answering `totp-required`
+    /// (or `totp-invalid`) with the server's `details` until it is sent.
     pub fn require_two_factor(&self, code: &str) {
         lock(&self.shared.faults).two_factor_code = Some(code.to_owned());
     }

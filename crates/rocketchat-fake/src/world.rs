@@ -601,6 +601,7 @@ impl World {
         }
     }
 
+    /// `groups.members` in apps/meteor/server/api/v1/groups.ts (`findUsersOfRoom`), paged.
     fn groups_members(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_group(caller, input, false) {
             Ok(index) => index,
@@ -611,6 +612,7 @@ impl World {
         Reply::ok(json!({"members": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
     }
 
+    /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the groups the caller is in, paged.
     fn groups_list(&mut self, caller: &str, input: &Value) -> Reply {
         let groups: Vec<Value> = self
             .rooms
@@ -672,6 +674,8 @@ impl World {
         Reply::ok(json!({ setting: value }))
     }
 
+    /// `groups.delete` in apps/meteor/server/api/v1/groups.ts and `eraseRoom`
+    /// (apps/meteor/server/methods/eraseRoom.ts): `delete-p`, and never a team's main room.
     fn groups_delete(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_group(caller, input, true) {
             Ok(index) => index,
@@ -713,6 +717,8 @@ impl World {
             .ok_or_else(|| Reply::plain("team-does-not-exist"))
     }
 
+    /// `teams.info` and the like in apps/meteor/server/api/v1/teams.ts: an unknown team is the
+    /// plain `Team not found`.
     fn with_team(
         &mut self,
         caller: &str,
@@ -777,6 +783,8 @@ impl World {
         Reply::ok(json!({"team": json}))
     }
 
+    /// `teams.addMembers` in apps/meteor/server/api/v1/teams.ts and `Team.addMembers`: the
+    /// caller needs `add-team-member` (a 403 otherwise); members join the main room too.
     fn teams_add_members(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,
@@ -832,6 +840,8 @@ impl World {
         Reply::ok(json!({}))
     }
 
+    /// `teams.members` in apps/meteor/server/api/v1/teams.ts and `Team.members`: a private team
+    /// is hidden from non-members without `view-all-teams`.
     fn teams_members(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,
@@ -870,6 +880,8 @@ impl World {
         self.leave_team(index, &target)
     }
 
+    /// `teams.leave` in apps/meteor/server/api/v1/teams.ts: `Team.removeMember` for the caller,
+    /// whose checks (a member, not the last owner) follow.
     fn teams_leave(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,
@@ -895,6 +907,7 @@ impl World {
         Reply::ok(json!({}))
     }
 
+    /// `teams.listRooms` in apps/meteor/server/api/v1/teams.ts and `Team.listRooms`.
     fn teams_list_rooms(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,

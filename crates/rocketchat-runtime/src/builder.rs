@@ -74,10 +74,10 @@ impl TransportBuilder {
         self
     }
 
-    /// After a password login ([`Transport::log_in`], or the `login` operation), a call
-    /// refused with 401 because the token expired or was revoked logs in again once, with the
-    /// same login, and is repeated. Off by default; never for credentials given as a token,
-    /// since there is nothing to log in with.
+    /// After the transport logged in itself ([`Transport::log_in`], `log_in_with_token`, or the
+    /// `login` operation), a call refused with 401 because the token expired or was revoked
+    /// repeats that login once and is sent again. Off by default; never for credentials given
+    /// to the builder, since there is nothing to log in with.
     pub fn log_in_again_on_expiry(mut self) -> Self {
         self.log_in_again = true;
         self
