@@ -22,31 +22,36 @@ fn escaped_lines(source: &str) -> String {
     if !source.chars().any(needs_escape) {
         return source.to_owned();
     }
-    let mut out = String::with_capacity(source.len() + 16);
-    for c in source.chars() {
-        if c != '\n' && c != '\t' && needs_escape(c) {
+    escape_chars(source, needs_escape)
+}
+
+/// A bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069): rustc denies them in
+/// comments and literals, since they can make code read other than it compiles.
+pub(crate) fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What may not stand raw in a generated file: control characters but newline and tab, and
+/// bidi overrides.
+pub(crate) fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi(c)
+}
+
+/// `text` with each character `escape` picks written as a `\u{..}` escape.
+pub(crate) fn escape_chars(text: &str, escape: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if escape(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     out
-}
-
-fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || needs_escape(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escape_chars(text, |c| c.is_control() || is_bidi(c))
 }
 
 pub fn rust_file(tokens: TokenStream, file: &str, header: &str) -> Result<String, Error> {

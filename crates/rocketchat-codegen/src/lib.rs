@@ -196,7 +196,7 @@ fn toml_string(value: &str) -> String {
     let json = serde_json::Value::String(value.to_owned()).to_string();
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        if c == '\u{7F}' || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        if c == '\u{7F}' || format::is_bidi(c) {
             out.push_str(&format!("\\u{:04X}", u32::from(c)));
         } else {
             out.push(c);

@@ -93,37 +93,41 @@ fn parse() -> Result<HashMap<String, OperationSpec>, String> {
     Ok(operations)
 }
 
-fn resolve_parameter<'a>(spec: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            resolve_parameter(spec, spec.components.as_ref()?.parameters.get(name)?)
+/// Follows `$ref`s into `components.<section>` (`pick` chooses the section's map); `None`
+/// for a reference that does not resolve (the generator has refused such a spec already).
+fn resolve<'a, T>(
+    spec: &'a OpenAPI,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    pick: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Option<&'a T> {
+    let mut item = item;
+    // A chain of references longer than the section is a cycle.
+    for _ in 0..=spec.components.as_ref().map_or(0, |components| pick(components).len()) {
+        match item {
+            ReferenceOr::Item(resolved) => return Some(resolved),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix(&format!("#/components/{section}/"))?;
+                item = pick(spec.components.as_ref()?).get(name)?;
+            }
         }
     }
+    None
+}
+
+fn resolve_parameter<'a>(spec: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+    resolve(spec, parameter, "parameters", |components| &components.parameters)
 }
 
 fn resolve_response<'a>(
     spec: &'a OpenAPI,
     response: &'a ReferenceOr<openapiv3::Response>,
 ) -> Option<&'a openapiv3::Response> {
-    match response {
-        ReferenceOr::Item(response) => Some(response),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            resolve_response(spec, spec.components.as_ref()?.responses.get(name)?)
-        }
-    }
+    resolve(spec, response, "responses", |components| &components.responses)
 }
 
 fn resolve_schema<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            resolve_schema(spec, spec.components.as_ref()?.schemas.get(name)?)
-        }
-    }
+    resolve(spec, schema, "schemas", |components| &components.schemas)
 }
 
 fn param_spec(spec: &OpenAPI, parameter: &Parameter) -> ParamSpec {

@@ -193,7 +193,7 @@ impl World {
         let reply = match operation {
             "me" => self.me(caller),
             "groups.create" => self.groups_create(caller, input),
-            "groups.info" => self.with_group(caller, input, |_, room| Ok(Reply::ok(json!({"group": room})))),
+            "groups.info" => self.groups_info(caller, input),
             "groups.invite" => self.groups_invite(caller, input),
             "groups.kick" => self.groups_kick(caller, input),
             "groups.leave" => self.groups_leave(caller, input),
@@ -212,9 +212,7 @@ impl World {
             "groups.setDescription" => self.set_text(caller, input, "description"),
             "groups.delete" => self.groups_delete(caller, input),
             "teams.create" => self.teams_create(caller, input),
-            "teams.info" => {
-                self.with_team(caller, input, |world, team| Ok(Reply::ok(json!({"teamInfo": world.team_json(team)}))))
-            }
+            "teams.info" => self.teams_info(input),
             "teams.addMembers" => self.teams_add_members(caller, input),
             "teams.members" => self.teams_members(caller, input),
             "teams.removeMember" => self.teams_remove_member(caller, input),
@@ -305,17 +303,10 @@ impl World {
         Ok(index)
     }
 
-    fn with_group(
-        &mut self,
-        caller: &str,
-        input: &Value,
-        action: impl FnOnce(&mut Self, Value) -> Result<Reply, Reply>,
-    ) -> Reply {
+    /// `groups.info` in apps/meteor/server/api/v1/groups.ts: archived groups included.
+    fn groups_info(&self, caller: &str, input: &Value) -> Reply {
         match self.find_group(caller, input, true) {
-            Ok(index) => {
-                let room = self.room_json(&self.rooms[index]);
-                action(self, room).unwrap_or_else(|reply| reply)
-            }
+            Ok(index) => Reply::ok(json!({"group": self.room_json(&self.rooms[index])})),
             Err(reply) => reply,
         }
     }
@@ -608,8 +599,7 @@ impl World {
             Err(reply) => return reply,
         };
         let members: Vec<Value> = self.rooms[index].members.iter().map(|id| self.user_summary(id)).collect();
-        let (page, envelope) = self.page(input, members);
-        Reply::ok(json!({"members": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+        self.paged(input, "members", members)
     }
 
     /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the groups the caller is in, paged.
@@ -620,21 +610,20 @@ impl World {
             .filter(|room| room.members.iter().any(|member| member == caller))
             .map(|room| self.room_json(room))
             .collect();
-        let (page, envelope) = self.page(input, groups);
-        Reply::ok(json!({"groups": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+        self.paged(input, "groups", groups)
     }
 
-    /// `offset` and `count` as `getPaginationItems` reads them
+    /// A page of `items` under `key`, with the `count`, `offset` and `total` envelope, as
+    /// `getPaginationItems` reads `offset` and `count`
     /// (apps/meteor/server/api/helpers/getPaginationItems.ts): `count` is clamped to the
     /// maximum, and `0` means "the maximum".
-    fn page(&self, input: &Value, items: Vec<Value>) -> (Vec<Value>, (usize, usize, usize)) {
+    fn paged(&self, input: &Value, key: &str, items: Vec<Value>) -> Reply {
         let offset = input.get("offset").and_then(Value::as_i64).unwrap_or(0).max(0) as usize;
         let count = input.get("count").and_then(Value::as_i64).unwrap_or(50);
         let count = if count <= 0 { self.max_count } else { count.min(self.max_count) } as usize;
         let total = items.len();
         let page: Vec<Value> = items.into_iter().skip(offset).take(count).collect();
-        let returned = page.len();
-        (page, (returned, offset, total))
+        Reply::ok(json!({ key: page, "count": page.len(), "offset": offset, "total": total }))
     }
 
     /// `archiveRoom` / `unarchiveRoom` (apps/meteor/app/lib/server/methods/).
@@ -717,20 +706,20 @@ impl World {
             .ok_or_else(|| Reply::plain("team-does-not-exist"))
     }
 
-    /// `teams.info` and the like in apps/meteor/server/api/v1/teams.ts: an unknown team is the
-    /// plain `Team not found`.
-    fn with_team(
-        &mut self,
-        caller: &str,
-        input: &Value,
-        action: impl FnOnce(&Self, &Team) -> Result<Reply, Reply>,
-    ) -> Reply {
-        let _ = caller;
+    /// `teams.info` in apps/meteor/server/api/v1/teams.ts: an unknown team is the plain
+    /// `Team not found`.
+    fn teams_info(&self, input: &Value) -> Reply {
         match self.find_team(input) {
-            Ok(index) => action(self, &self.teams[index]).unwrap_or_else(|reply| reply),
-            // teams.info's own message for a missing team.
+            Ok(index) => Reply::ok(json!({"teamInfo": self.team_json(&self.teams[index])})),
             Err(_) => Reply::plain("Team not found"),
         }
+    }
+
+    /// A private team is hidden from non-members without `view-all-teams`.
+    fn hidden_from(&self, caller: &str, team: &Team) -> bool {
+        team.kind == 1
+            && !team.members.iter().any(|(id, _)| id == caller)
+            && !self.has_permission(caller, "view-all-teams", None)
     }
 
     fn team_role_allows(&self, caller: &str, team: &Team, permission: &str) -> bool {
@@ -848,10 +837,7 @@ impl World {
             Err(reply) => return reply,
         };
         let team = &self.teams[index];
-        if team.kind == 1
-            && !team.members.iter().any(|(id, _)| id == caller)
-            && !self.has_permission(caller, "view-all-teams", None)
-        {
+        if self.hidden_from(caller, team) {
             return Reply::plain("user-not-on-private-team");
         }
         let members: Vec<Value> = team
@@ -859,8 +845,7 @@ impl World {
             .iter()
             .map(|(id, roles)| json!({"user": self.user_summary(id), "roles": roles, "createdAt": "2026-11-28T10:00:00.000Z"}))
             .collect();
-        let (page, envelope) = self.page(input, members);
-        Reply::ok(json!({"members": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+        self.paged(input, "members", members)
     }
 
     /// `Team.removeMember` and the checks of `teams.removeMember` in
@@ -914,10 +899,7 @@ impl World {
             Err(reply) => return reply,
         };
         let team = &self.teams[index];
-        if team.kind == 1
-            && !team.members.iter().any(|(id, _)| id == caller)
-            && !self.has_permission(caller, "view-all-teams", None)
-        {
+        if self.hidden_from(caller, team) {
             return Reply::plain("user-not-on-private-team");
         }
         let rooms: Vec<Value> = self
@@ -926,8 +908,7 @@ impl World {
             .filter(|room| room.team_id.as_deref() == Some(&team.id))
             .map(|room| self.room_json(room))
             .collect();
-        let (page, envelope) = self.page(input, rooms);
-        Reply::ok(json!({"rooms": page, "count": envelope.0, "offset": envelope.1, "total": envelope.2}))
+        self.paged(input, "rooms", rooms)
     }
 
     /// `Team.addRooms`: each room must exist, belong to no team, and be owned by the caller.

@@ -95,20 +95,18 @@ impl Transport {
     /// [`Transport::log_in`](crate::Transport::log_in).
     pub fn log_in(&self, password: &Password) -> Result<Credentials, Error> {
         self.send_request(password.login_request()?)?;
-        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+        self.config.session.logged_in()
     }
 
     /// Logs in with a resume (login) token.
     pub fn log_in_with_token(&self, token: &Secret) -> Result<Credentials, Error> {
         self.send_request(crate::session::resume_request(token)?)?;
-        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+        self.config.session.logged_in()
     }
 
     /// Logs out; see the async [`Transport::log_out`](crate::Transport::log_out).
     pub fn log_out(&self) -> Result<(), Error> {
-        let request = Request::new("logout", http::Method::POST, "/api/v1/logout")
-            .with_session_effect(crate::SessionEffect::LogOut);
-        self.send_request(request).map(drop)
+        self.send_request(crate::session::logout_request()).map(drop)
     }
 
     /// The credentials the transport sends, if it has any.

@@ -64,6 +64,11 @@ pub(crate) fn resume_request(token: &Secret) -> Result<Request, Error> {
     Ok(login_request(Request::new("login", http::Method::POST, "/api/v1/login").json(&body)?))
 }
 
+/// `POST /api/v1/logout`: the token sent stops working, and the client forgets it.
+pub(crate) fn logout_request() -> Request {
+    Request::new("logout", http::Method::POST, "/api/v1/logout").with_session_effect(SessionEffect::LogOut)
+}
+
 fn login_request(request: Request) -> Request {
     request.with_session_effect(SessionEffect::LogIn)
 }
@@ -136,6 +141,11 @@ impl Session {
     pub fn clear(&self) {
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = None;
         *self.login.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// The credentials a login just set: an error if the login set none.
+    pub fn logged_in(&self) -> Result<Credentials, Error> {
+        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
     }
 
     pub fn credentials(&self) -> Option<Credentials> {

@@ -131,21 +131,19 @@ impl Transport {
     /// [`Error::TwoFactor`] when no code was accepted, or any transport error.
     pub async fn log_in(&self, password: &Password) -> Result<Credentials, Error> {
         self.send_request(password.login_request()?).await?;
-        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+        self.config.session.logged_in()
     }
 
     /// Logs in with a resume (login) token, as a reconnecting client does.
     pub async fn log_in_with_token(&self, token: &Secret) -> Result<Credentials, Error> {
         self.send_request(crate::session::resume_request(token)?).await?;
-        self.credentials().ok_or_else(|| Error::Config("the login response held no credentials".into()))
+        self.config.session.logged_in()
     }
 
     /// Logs out: the server invalidates the token the client holds (a personal access token
     /// too: it is deleted), and the client forgets it and any kept login.
     pub async fn log_out(&self) -> Result<(), Error> {
-        let request = Request::new("logout", http::Method::POST, "/api/v1/logout")
-            .with_session_effect(crate::SessionEffect::LogOut);
-        self.send_request(request).await.map(drop)
+        self.send_request(crate::session::logout_request()).await.map(drop)
     }
 
     /// The credentials the transport sends, if it has any.

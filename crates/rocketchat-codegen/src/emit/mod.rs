@@ -113,16 +113,7 @@ fn code_blocks(text: &str) -> Vec<(std::ops::Range<usize>, String, bool)> {
 /// overrides and isolates (U+202A–U+202E, U+2066–U+2069) written as escapes.
 pub(crate) fn visible(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if bidi || (c.is_control() && c != '\n' && c != '\t') {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::format::escape_chars(&text, crate::format::needs_escape)
 }
 
 /// The inline fixes for prose (no code blocks in it).
