@@ -34,21 +34,21 @@ fn public_api(api: &model::Api) -> String {
         let argument = match &operation.input {
             model::Input::None => String::new(),
             model::Input::Body => {
-                format!("body: &{}", operation.body.as_ref().map_or("?".into(), |body| rust(&body.ty)))
+                format!("body: &{}", operation.body.as_ref().map_or("?".into(), |body| rust(api, &body.ty)))
             }
-            model::Input::Params(name) => format!("params: &{name}"),
+            model::Input::Params(id) => format!("params: &{}", api.name(*id)),
         };
         let output = match &operation.output {
-            model::Output::Json(ty) => rust(ty),
+            model::Output::Json(ty) => rust(api, ty),
             model::Output::Text => "String".into(),
             model::Output::Bytes => "Vec<u8>".into(),
             model::Output::Empty => "NoContent".into(),
-            model::Output::ByStatus(name) => name.clone(),
+            model::Output::ByStatus(id) => api.name(*id).to_owned(),
         };
         out.push_str(&format!("\n{} {} ({})\n", operation.http_method, operation.path, operation.id));
         out.push_str(&format!("    fn {}({argument}) -> {output}\n", operation.method_name));
         if let Some(pagination) = &operation.pagination {
-            let item = rust(&pagination.item);
+            let item = rust(api, &pagination.item);
             out.push_str(&format!("    fn {}({argument}) -> ItemStream<{item}>\n", pagination.stream_method));
             out.push_str(&format!("    fn {}({argument}) -> Items<{item}>  (blocking)\n", pagination.iter_method));
         }
@@ -61,30 +61,30 @@ fn public_api(api: &model::Api) -> String {
                 out.push_str(&format!("struct {}\n", def.name));
                 for field in fields {
                     let ty = match (field.optional, field.nullable) {
-                        (true, true) => format!("Option<Option<{}>>", rust(&field.ty)),
-                        (true, false) | (false, true) => format!("Option<{}>", rust(&field.ty)),
-                        (false, false) => rust(&field.ty),
+                        (true, true) => format!("Option<Option<{}>>", rust(api, &field.ty)),
+                        (true, false) | (false, true) => format!("Option<{}>", rust(api, &field.ty)),
+                        (false, false) => rust(api, &field.ty),
                     };
                     let wire = field.wire.as_deref().map_or("flattened".to_owned(), |wire| format!("\"{wire}\""));
                     let rules = if field.rules.is_empty() { String::new() } else { format!(" {:?}", field.rules) };
                     out.push_str(&format!("    {}: {ty}  {wire}{rules}\n", field.name));
                 }
                 if let Some(values) = additional {
-                    out.push_str(&format!("    additional_properties: {}\n", rust(values)));
+                    out.push_str(&format!("    additional_properties: {}\n", rust(api, values)));
                 }
             }
             model::TypeKind::OneKeyOf { variants } | model::TypeKind::Untagged { variants } => {
                 out.push_str(&format!("enum {}\n", def.name));
                 for variant in variants {
                     let wire = variant.wire.as_deref().map(|wire| format!("  \"{wire}\"")).unwrap_or_default();
-                    out.push_str(&format!("    {}({}){wire}\n", variant.name, rust(&variant.ty)));
+                    out.push_str(&format!("    {}({}){wire}\n", variant.name, rust(api, &variant.ty)));
                 }
             }
             model::TypeKind::StringEnum { variants } => {
                 let values: Vec<&str> = variants.iter().map(|variant| variant.wire.as_str()).collect();
                 out.push_str(&format!("enum {}: {} | Unknown(String)\n", def.name, values.join(" | ")));
             }
-            model::TypeKind::Alias(target) => out.push_str(&format!("type {} = {}\n", def.name, rust(target))),
+            model::TypeKind::Alias(target) => out.push_str(&format!("type {} = {}\n", def.name, rust(api, target))),
             model::TypeKind::ByStatus { variants } => {
                 let statuses: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();
                 out.push_str(&format!("enum {} by status: {}\n", def.name, statuses.join(" | ")));
@@ -94,7 +94,7 @@ fn public_api(api: &model::Api) -> String {
     out
 }
 
-fn rust(ty: &model::TypeRef) -> String {
+fn rust(api: &model::Api, ty: &model::TypeRef) -> String {
     use model::TypeRef;
     match ty {
         TypeRef::Bool => "bool".into(),
@@ -107,10 +107,10 @@ fn rust(ty: &model::TypeRef) -> String {
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Json => "Value".into(),
         TypeRef::JsonObject => "Map<String, Value>".into(),
-        TypeRef::Map(values) => format!("BTreeMap<String, {}>", rust(values)),
-        TypeRef::Vec(item) => format!("Vec<{}>", rust(item)),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Boxed(inner) => format!("Box<{}>", rust(inner)),
+        TypeRef::Map(values) => format!("BTreeMap<String, {}>", rust(api, values)),
+        TypeRef::Vec(item) => format!("Vec<{}>", rust(api, item)),
+        TypeRef::Named(id) => api.name(*id).to_owned(),
+        TypeRef::Boxed(inner) => format!("Box<{}>", rust(api, inner)),
     }
 }
 

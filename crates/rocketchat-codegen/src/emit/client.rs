@@ -3,22 +3,19 @@
 
 use super::{doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
 use crate::model::{
-    Api, BodyMedia, Field, Input, Operation, Output, Param, ParamEncoding, ParamLocation, PathPiece, QueryStyle,
-    Session, TypeKind, TypeRef,
+    Api, BodyMedia, Input, Operation, Output, Param, ParamEncoding, ParamLocation, Part, PartKind, PathPiece,
+    QueryStyle, Session, TypeRef,
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-pub(crate) fn output_type(output: &Output) -> TokenStream {
+pub(crate) fn output_type(api: &Api, output: &Output) -> TokenStream {
     match output {
-        Output::Json(ty) => qualified_type_tokens(ty),
+        Output::Json(ty) => qualified_type_tokens(api, ty),
         Output::Text => quote!(String),
         Output::Bytes => quote!(Vec<u8>),
         Output::Empty => quote!(rocketchat_runtime::NoContent),
-        Output::ByStatus(name) => {
-            let name = ident(name);
-            quote!(crate::types::#name)
-        }
+        Output::ByStatus(id) => qualified_type_tokens(api, &TypeRef::Named(*id)),
     }
 }
 
@@ -35,19 +32,16 @@ fn decoder(output: &Output) -> TokenStream {
 
 /// The operation's input type, as `Operation::Input` names it: list and byte bodies as
 /// slices, so a method never takes `&Vec<T>`.
-fn input_type(operation: &Operation) -> TokenStream {
+fn input_type(api: &Api, operation: &Operation) -> TokenStream {
     match (&operation.input, &operation.body) {
-        (Input::Params(name), _) => {
-            let name = ident(name);
-            quote!(crate::types::#name)
-        }
+        (Input::Params(id), _) => qualified_type_tokens(api, &TypeRef::Named(*id)),
         (Input::Body, Some(body)) => match &body.ty {
             TypeRef::Bytes => quote!([u8]),
             TypeRef::Vec(item) => {
-                let item = qualified_type_tokens(item);
+                let item = qualified_type_tokens(api, item);
                 quote!([#item])
             }
-            ty => qualified_type_tokens(ty),
+            ty => qualified_type_tokens(api, ty),
         },
         _ => quote!(()),
     }
@@ -69,7 +63,7 @@ fn input_name(operation: &Operation) -> Ident {
 }
 
 fn is_validated(api: &Api, ty: &TypeRef) -> bool {
-    crate::model::named_in(ty).and_then(|name| api.type_def(name)).is_some_and(|def| def.validated)
+    ty.innermost().is_some_and(|id| api.type_def(id).validated)
 }
 
 /// `src/operations.rs`: a marker type per operation implementing
@@ -122,15 +116,15 @@ fn marker(api: &Api, operation: &Operation) -> TokenStream {
     let id = &operation.id;
     let path = &operation.path;
     let method = format_ident!("{}", operation.http_method);
-    let input = input_type(operation);
-    let output = output_type(&operation.output);
+    let input = input_type(api, operation);
+    let output = output_type(api, &operation.output);
     let decoder = decoder(&operation.output);
     let summary = one_line(operation.summary.as_deref().unwrap_or(id));
     let summary = format!(" `{} {}`: {summary}", operation.http_method, operation.path);
     let method_link = format!(" Called by [`Client::{0}`](crate::Client::{0}).", operation.method_name);
     let build = build_request(api, operation);
     let input_name = input_name(operation);
-    let paginated = operation.pagination.as_ref().map(|_| paginated_impl(operation));
+    let paginated = operation.pagination.as_ref().map(|_| paginated_impl(api, operation));
     let session = match operation.session {
         Session::None => None,
         Session::LogIn => Some(quote!(
@@ -174,7 +168,7 @@ fn marker(api: &Api, operation: &Operation) -> TokenStream {
 fn build_request(api: &Api, operation: &Operation) -> TokenStream {
     let input = input_name(operation);
     let validated = match (&operation.input, &operation.body) {
-        (Input::Params(name), _) => api.type_def(name).is_some_and(|def| def.validated),
+        (Input::Params(id), _) => api.type_def(*id).validated,
         (Input::Body, Some(body)) => !matches!(body.ty, TypeRef::Vec(_)) && is_validated(api, &body.ty),
         _ => false,
     };
@@ -194,7 +188,7 @@ fn build_request(api: &Api, operation: &Operation) -> TokenStream {
             BodyMedia::Json => quote!(let request = request.json(#value)?;),
             BodyMedia::Form => quote!(let request = request.form(#value)?;),
             BodyMedia::Bytes(content_type) => quote!(let request = request.bytes(#content_type, #value.to_vec())?;),
-            BodyMedia::Multipart => multipart_step(api, &body.ty, value),
+            BodyMedia::Multipart(parts) => multipart_step(parts, value),
         }
     });
     quote! {
@@ -268,10 +262,10 @@ fn query_style(style: QueryStyle) -> TokenStream {
 }
 
 /// `impl Paginated`: which fields page the input, where the items and the total are.
-fn paginated_impl(operation: &Operation) -> TokenStream {
+fn paginated_impl(api: &Api, operation: &Operation) -> TokenStream {
     let Some(pagination) = &operation.pagination else { return TokenStream::new() };
     let marker = ident(&operation.marker_name);
-    let item = qualified_type_tokens(&pagination.item);
+    let item = qualified_type_tokens(api, &pagination.item);
     let offset = &operation.params[pagination.offset_param];
     let count = &operation.params[pagination.count_param];
     let requested = |param: &Param| {
@@ -333,21 +327,10 @@ fn paginated_impl(operation: &Operation) -> TokenStream {
     }
 }
 
-/// Each field of the body struct becomes a part: files as files, scalars as text, anything
-/// else as JSON text; flattened fields and extra keys contribute their own keys.
-fn multipart_step(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    let kind = match ty {
-        TypeRef::Named(name) => api.type_def(name).map(|def| &def.kind),
-        _ => None,
-    };
-    let Some(TypeKind::Struct { fields, additional }) = kind else {
-        // The model sends a multipart body that is not a struct as JSON instead.
-        return quote!(let request = request.json(#value)?;);
-    };
-    let mut parts: Vec<TokenStream> = fields.iter().map(|field| multipart_part(api, field)).collect();
-    if additional.is_some() {
-        parts.push(quote!(let form = form.flattened(&body.additional_properties)?;));
-    }
+/// Each part as the model decided: files as files, text as text, the rest as JSON text;
+/// flattened fields and extra keys contribute their own keys.
+fn multipart_step(parts: &[Part], value: TokenStream) -> TokenStream {
+    let parts = parts.iter().map(multipart_part);
     // The parts below read `body`: bind it when the body is a field of the parameters.
     let bind = (value.to_string() != "body").then(|| quote!(let body = #value;));
     quote! {
@@ -358,18 +341,17 @@ fn multipart_step(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-fn multipart_part(api: &Api, field: &Field) -> TokenStream {
-    let name = ident(&field.name);
-    let Some(wire) = &field.wire else {
-        return quote!(let form = form.flattened(&body.#name)?;);
+fn multipart_part(part: &Part) -> TokenStream {
+    let name = ident(&part.field);
+    let wire = part.wire.as_deref().unwrap_or_default();
+    let add = match part.kind {
+        PartKind::Flattened => return quote!(let form = form.flattened(&body.#name)?;),
+        PartKind::File => quote!(form.file(#wire, value)),
+        PartKind::Secret => quote!(form.text(#wire, value.expose())),
+        PartKind::Text => quote!(form.text(#wire, value)),
+        PartKind::Json => quote!(form.json(#wire, value)?),
     };
-    let add = match &field.ty {
-        TypeRef::File => quote!(form.file(#wire, value)),
-        TypeRef::Secret => quote!(form.text(#wire, value.expose())),
-        ty if is_displayable(ty) || is_string_enum(api, ty) => quote!(form.text(#wire, value)),
-        _ => quote!(form.json(#wire, value)?),
-    };
-    match (field.optional, field.nullable) {
+    match (part.optional, part.nullable) {
         (false, false) => quote! { let value = &body.#name; let form = #add; },
         (true, true) => quote! {
             let form = match &body.#name {
@@ -384,16 +366,6 @@ fn multipart_part(api: &Api, field: &Field) -> TokenStream {
             };
         },
     }
-}
-
-/// Whether values of this type are sent as their `Display` text (else as JSON text).
-fn is_displayable(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String)
-}
-
-fn is_string_enum(api: &Api, ty: &TypeRef) -> bool {
-    let TypeRef::Named(name) = ty else { return false };
-    matches!(api.type_def(name).map(|def| &def.kind), Some(TypeKind::StringEnum { .. }))
 }
 
 /// The two clients: the same methods, returning a call to `.await` or blocking.
@@ -414,7 +386,7 @@ pub fn blocking_module(api: &Api) -> TokenStream {
 }
 
 fn client(api: &Api, kind: ClientKind) -> TokenStream {
-    let methods = api.operations.iter().map(|operation| client_method(operation, kind));
+    let methods = api.operations.iter().map(|operation| client_method(api, operation, kind));
     let (module_doc, transport, build) = match kind {
         ClientKind::Async => (
             quote! {
@@ -505,10 +477,10 @@ fn client(api: &Api, kind: ClientKind) -> TokenStream {
     }
 }
 
-fn client_method(operation: &Operation, kind: ClientKind) -> TokenStream {
+fn client_method(api: &Api, operation: &Operation, kind: ClientKind) -> TokenStream {
     let name = ident(&operation.method_name);
     let marker = ident(&operation.marker_name);
-    let output = output_type(&operation.output);
+    let output = output_type(api, &operation.output);
     let deprecated = match (&operation.deprecated_in, &operation.removed_in) {
         (Some(since), Some(removed)) => {
             let note = format!("removed in Rocket.Chat {removed}");
@@ -518,7 +490,7 @@ fn client_method(operation: &Operation, kind: ClientKind) -> TokenStream {
         (None, _) if operation.deprecated => Some(quote!(#[deprecated])),
         (None, _) => None,
     };
-    let input = input_type(operation);
+    let input = input_type(api, operation);
     let (argument, passed) = match operation.input {
         Input::None => (None, quote!(&())),
         _ => {
@@ -527,7 +499,7 @@ fn client_method(operation: &Operation, kind: ClientKind) -> TokenStream {
         }
     };
     let docs = match kind {
-        ClientKind::Async => doc_lines_raw(&method_doc(operation)),
+        ClientKind::Async => doc_lines_raw(&method_doc(api, operation)),
         ClientKind::Blocking => {
             let summary = one_line(operation.summary.as_deref().unwrap_or(&operation.id));
             let see = format!(
@@ -600,14 +572,15 @@ fn client_method(operation: &Operation, kind: ClientKind) -> TokenStream {
 
 /// The method's documentation: what it does, what it takes, what it needs and how it fails.
 /// Spec text is made safe for rustdoc; the generator's own text uses intra-doc links.
-fn method_doc(operation: &Operation) -> String {
+fn method_doc(api: &Api, operation: &Operation) -> String {
     let mut sections = Vec::new();
     sections.push(rustdoc_markdown(operation.summary.as_deref().unwrap_or(&operation.id)));
     sections.push(format!("`{} {}`", operation.http_method, operation.path));
     if let Some(description) = &operation.description {
         sections.push(rustdoc_markdown(description.trim()));
     }
-    if let Input::Params(params_type) = &operation.input {
+    if let Input::Params(id) = operation.input {
+        let params_type = api.name(id);
         let mut arguments = format!("# Parameters\n\nThe fields of [`{params_type}`](crate::types::{params_type}):\n");
         for param in &operation.params {
             let place = match param.location {

@@ -250,17 +250,17 @@ fn is_url_at(chars: &[char], index: usize) -> bool {
 }
 
 /// A type as the `types` module itself writes it.
-pub fn type_tokens(ty: &TypeRef) -> TokenStream {
-    type_tokens_in(ty, false)
+pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
+    type_tokens_in(api, ty, false)
 }
 
 /// A type as other modules write it: generated types by their full path, so that no name in
 /// the spec can be shadowed by an item of the module (a marker type, `Client`, ...).
-pub(crate) fn qualified_type_tokens(ty: &TypeRef) -> TokenStream {
-    type_tokens_in(ty, true)
+pub(crate) fn qualified_type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
+    type_tokens_in(api, ty, true)
 }
 
-fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
+fn type_tokens_in(api: &Api, ty: &TypeRef, qualified: bool) -> TokenStream {
     match ty {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
@@ -272,19 +272,19 @@ fn type_tokens_in(ty: &TypeRef, qualified: bool) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(values) => {
-            let values = type_tokens_in(values, qualified);
+            let values = type_tokens_in(api, values, qualified);
             quote!(std::collections::BTreeMap<String, #values>)
         }
         TypeRef::Vec(item) => {
-            let item = type_tokens_in(item, qualified);
+            let item = type_tokens_in(api, item, qualified);
             quote!(Vec<#item>)
         }
-        TypeRef::Named(name) => {
-            let name = ident(name);
+        TypeRef::Named(id) => {
+            let name = ident(api.name(*id));
             if qualified { quote!(crate::types::#name) } else { quote!(#name) }
         }
         TypeRef::Boxed(inner) => {
-            let inner = type_tokens_in(inner, qualified);
+            let inner = type_tokens_in(api, inner, qualified);
             quote!(Box<#inner>)
         }
         TypeRef::Bytes => quote!(Vec<u8>),
@@ -391,13 +391,11 @@ pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
 /// The crate documentation's opening example: a client, and one call that needs no input a
 /// reader would have to invent (a read where there is one).
 fn crate_example(api: &Api, crate_ident: &str) -> String {
+    let defaultable = |id| Some(api.type_def(id)).filter(|def| def.is_defaultable()).map(|def| def.name.clone());
     let takes_default = |operation: &&crate::model::Operation| match &operation.input {
         Input::None => Some(String::new()),
-        Input::Params(name) => api.type_def(name).filter(|def| def.is_defaultable()).map(|_| name.clone()),
-        Input::Body => match operation.body.as_ref().map(|body| &body.ty) {
-            Some(TypeRef::Named(name)) => api.type_def(name).filter(|def| def.is_defaultable()).map(|_| name.clone()),
-            _ => None,
-        },
+        Input::Params(id) => defaultable(*id),
+        Input::Body => operation.body.as_ref().and_then(|body| body.ty.by_value()).and_then(defaultable),
     };
     let reads = api.operations.iter().filter(|operation| operation.http_method == "GET");
     let call = reads.chain(&api.operations).find_map(|operation| {

@@ -2,8 +2,8 @@
 
 use super::{client::output_type, doc_opt, ident, type_tokens};
 use crate::model::{
-    Api, Directions, EnumVariant, Field, Output, Rule, Scalar, StatusVariant, TypeDef, TypeKind, TypeRef,
-    UNKNOWN_VARIANT, Variant,
+    ADDITIONAL_FIELD, Api, Directions, EnumVariant, Field, Output, Rule, Scalar, StatusVariant, TypeDef, TypeKind,
+    TypeRef, UNKNOWN_VARIANT, Variant,
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -17,7 +17,7 @@ pub fn types_module(api: &Api) -> TokenStream {
         )
     });
     let items = api.types.iter().map(|def| {
-        let definition = type_def(def);
+        let definition = type_def(api, def);
         let validate = def.validated.then(|| validate_impl(api, def));
         quote! { #definition #validate }
     });
@@ -28,7 +28,7 @@ pub fn types_module(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let doc = doc_opt(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
@@ -37,17 +37,17 @@ fn type_def(def: &TypeDef) -> TokenStream {
             if def.is_defaultable() {
                 derives.extend(quote!(#[derive(Default)]));
             }
-            let definition = struct_def(doc, &name, fields, additional.as_ref(), derives);
+            let definition = struct_def(api, doc, &name, fields, additional.as_ref(), derives);
             let needs_new = def.directions.serialize && !def.is_defaultable();
-            let constructor = needs_new.then(|| constructor(&name, fields, additional.is_some()));
+            let constructor = needs_new.then(|| constructor(api, &name, fields, additional.is_some()));
             quote! { #definition #constructor }
         }
-        TypeKind::OneKeyOf { variants } => one_key_of_def(doc, &name, variants, serde_derives(def.directions)),
-        TypeKind::Untagged { variants } => untagged_def(doc, &name, variants, serde_derives(def.directions)),
-        TypeKind::ByStatus { variants } => by_status_def(doc, &name, variants),
+        TypeKind::OneKeyOf { variants } => one_key_of_def(api, doc, &name, variants, serde_derives(def.directions)),
+        TypeKind::Untagged { variants } => untagged_def(api, doc, &name, variants, serde_derives(def.directions)),
+        TypeKind::ByStatus { variants } => by_status_def(api, doc, &name, variants),
         TypeKind::StringEnum { variants } => string_enum_def(doc, &name, variants),
         TypeKind::Alias(target) => {
-            let target = type_tokens(target);
+            let target = type_tokens(api, target);
             quote! { #doc pub type #name = #target; }
         }
     }
@@ -68,19 +68,21 @@ fn serde_derives(directions: Directions) -> TokenStream {
 }
 
 fn struct_def(
+    api: &Api,
     doc: TokenStream,
     name: &Ident,
     fields: &[Field],
     additional: Option<&TypeRef>,
     derives: TokenStream,
 ) -> TokenStream {
-    let fields = fields.iter().map(field);
+    let fields = fields.iter().map(|field| field_def(api, field));
     let additional = additional.map(|values| {
-        let values = type_tokens(values);
+        let values = type_tokens(api, values);
+        let additional_field = ident(ADDITIONAL_FIELD);
         quote! {
             /// Keys the spec does not name, kept as the server sent them.
             #[serde(flatten)]
-            pub additional_properties: #values,
+            pub #additional_field: #values,
         }
     });
     quote! {
@@ -93,10 +95,10 @@ fn struct_def(
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+fn field_def(api: &Api, field: &Field) -> TokenStream {
     let doc = doc_opt(field.doc.as_deref());
     let name = ident(&field.name);
-    let mut ty = type_tokens(&field.ty);
+    let mut ty = type_tokens(api, &field.ty);
     let mut serde = Vec::new();
     match &field.wire {
         Some(wire) if *wire != field.name => serde.push(quote!(rename = #wire)),
@@ -128,12 +130,18 @@ fn field(field: &Field) -> TokenStream {
     quote! { #doc #serde pub #name: #ty, }
 }
 
-fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: TokenStream) -> TokenStream {
+fn one_key_of_def(
+    api: &Api,
+    doc: TokenStream,
+    name: &Ident,
+    variants: &[Variant],
+    derives: TokenStream,
+) -> TokenStream {
     let variants = variants.iter().map(|variant| {
         let doc = doc_opt(variant.doc.as_deref());
         let variant_name = ident(&variant.name);
         let wire = variant.wire.as_deref().unwrap_or(&variant.name);
-        let ty = type_tokens(&variant.ty);
+        let ty = type_tokens(api, &variant.ty);
         let doc_key = format!(" Sent as `{wire}`.");
         let separator = variant.doc.is_some().then(|| quote!(#[doc = ""]));
         quote! { #doc #separator #[doc = #doc_key] #[serde(rename = #wire)] #variant_name(#ty), }
@@ -148,11 +156,11 @@ fn one_key_of_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives:
 }
 
 /// Decodes as the first variant the JSON fits, so the spec's order matters.
-fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: TokenStream) -> TokenStream {
+fn untagged_def(api: &Api, doc: TokenStream, name: &Ident, variants: &[Variant], derives: TokenStream) -> TokenStream {
     let variants = variants.iter().map(|variant| {
         let doc = doc_opt(variant.doc.as_deref());
         let variant_name = ident(&variant.name);
-        let ty = type_tokens(&variant.ty);
+        let ty = type_tokens(api, &variant.ty);
         quote! { #doc #variant_name(#ty), }
     });
     let separator = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
@@ -169,10 +177,10 @@ fn untagged_def(doc: TokenStream, name: &Ident, variants: &[Variant], derives: T
 }
 
 /// The success bodies of one operation, by status; decoded by the client, not by serde.
-fn by_status_def(doc: TokenStream, name: &Ident, status_variants: &[StatusVariant]) -> TokenStream {
+fn by_status_def(api: &Api, doc: TokenStream, name: &Ident, status_variants: &[StatusVariant]) -> TokenStream {
     let variants = status_variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = output_type(&variant.output);
+        let ty = output_type(api, &variant.output);
         let status = variant.status.map_or("2XX".to_owned(), |code| code.to_string());
         let doc = format!(" `{status}`: {}", super::one_line(&variant.description));
         quote! { #[doc = #doc] #variant_name(#ty), }
@@ -221,7 +229,7 @@ const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
 
 /// `new` taking the required fields, the optional ones `None`: a request can be built without
 /// spelling out every optional field, and stays source-compatible when the spec adds one.
-fn constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+fn constructor(api: &Api, name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
     let required: Vec<&Field> =
         fields.iter().filter(|field| field.wire.is_none() || !(field.optional || field.nullable)).collect();
     if required.len() > MAX_CONSTRUCTOR_ARGUMENTS {
@@ -229,7 +237,7 @@ fn constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStr
     }
     let arguments = required.iter().map(|field| {
         let field_name = ident(&field.name);
-        let ty = type_tokens(&field.ty);
+        let ty = type_tokens(api, &field.ty);
         quote!(#field_name: #ty)
     });
     let values = fields.iter().map(|field| {
@@ -240,7 +248,8 @@ fn constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStr
             quote!(#field_name: None)
         }
     });
-    let additional = has_additional.then(|| quote!(additional_properties: Default::default(),));
+    let additional_field = ident(ADDITIONAL_FIELD);
+    let additional = has_additional.then(|| quote!(#additional_field: Default::default(),));
     let doc = format!(" A `{name}` with the required fields; the optional ones are `None`.");
     quote! {
         impl #name {
@@ -255,8 +264,7 @@ fn constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStr
 /// `impl Validate`: each field's rules, then the fields whose types have rules of their own.
 fn validate_impl(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let validated =
-        |ty: &TypeRef| crate::model::named_in(ty).and_then(|name| api.type_def(name)).is_some_and(|def| def.validated);
+    let validated = |ty: &TypeRef| ty.innermost().is_some_and(|id| api.type_def(id).validated);
     let body = match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let checks = fields.iter().map(|field| field_checks(field, validated(&field.ty)));

@@ -2,68 +2,45 @@
 //! response returns is deserialized, and everything either contains inherits it. Types no
 //! operation reaches get both, so nothing a user might want is missing.
 
-use super::{BodyMedia, Directions, Input, Operation, Output, TypeDef, TypeKind, TypeRef};
-use std::collections::BTreeMap;
+use super::{Api, BodyMedia, Directions, Input, Output, TypeDef, TypeId};
 
-pub(super) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
-    let inputs: Vec<TypeRef> = operations
-        .iter()
-        .filter_map(|operation| match &operation.input {
-            Input::Params(name) => Some(TypeRef::Named(name.clone())),
-            _ => None,
-        })
-        .collect();
-    let mut serialize: Vec<&TypeRef> = inputs.iter().collect();
+pub(super) fn mark(api: &mut Api) {
+    let mut serialize = Vec::new();
     let mut deserialize = Vec::new();
-    for operation in operations {
-        serialize.extend(operation.params.iter().map(|param| &param.ty));
+    for operation in &api.operations {
+        if let Input::Params(id) = operation.input {
+            serialize.push(id);
+        }
+        serialize.extend(operation.params.iter().filter_map(|param| param.ty.innermost()));
         if let Some(body) = &operation.body {
             if !matches!(body.media, BodyMedia::Bytes(_)) {
-                serialize.push(&body.ty);
+                serialize.extend(body.ty.innermost());
             }
         }
         match &operation.output {
-            Output::Json(ty) => deserialize.push(ty),
-            Output::ByStatus(name) => {
-                if let Some(TypeKind::ByStatus { variants }) = index.get(name).map(|&i| &types[i].kind) {
-                    deserialize.extend(variants.iter().filter_map(|variant| match &variant.output {
-                        Output::Json(ty) => Some(ty),
-                        _ => None,
-                    }));
-                }
-            }
+            Output::Json(ty) => deserialize.extend(ty.innermost()),
+            Output::ByStatus(id) => deserialize.push(*id),
             _ => {}
         }
     }
-    let serialize = reachable(types, &index, serialize);
-    let deserialize = reachable(types, &index, deserialize);
-    for (position, def) in types.iter_mut().enumerate() {
+    let serialize = reachable(&api.types, serialize);
+    let deserialize = reachable(&api.types, deserialize);
+    for (position, def) in api.types.iter_mut().enumerate() {
         let used = serialize[position] || deserialize[position];
         def.directions =
             Directions { serialize: serialize[position] || !used, deserialize: deserialize[position] || !used };
     }
 }
 
-/// The types reachable from `roots` through fields, variants and aliases, without recursion.
-fn reachable(types: &[TypeDef], index: &BTreeMap<String, usize>, roots: Vec<&TypeRef>) -> Vec<bool> {
+/// The types reachable from `roots` through what they hold, without recursion.
+pub(super) fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> Vec<bool> {
     let mut seen = vec![false; types.len()];
-    let mut stack: Vec<usize> = roots.into_iter().flat_map(named).filter_map(|name| index.get(name).copied()).collect();
-    while let Some(position) = stack.pop() {
-        if std::mem::replace(&mut seen[position], true) {
+    let mut stack = roots;
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id.index()], true) {
             continue;
         }
-        let inner = super::rules::contained(&types[position].kind);
-        stack.extend(inner.into_iter().flat_map(named).filter_map(|name| index.get(name).copied()));
+        stack.extend(types[id.index()].kind.slots().iter().filter_map(|slot| slot.ty.innermost()));
     }
     seen
-}
-
-/// The generated types a type mentions (through `Vec`, maps and boxes too).
-fn named(ty: &TypeRef) -> Vec<&str> {
-    match ty {
-        TypeRef::Named(name) => vec![name.as_str()],
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named(inner),
-        _ => Vec::new(),
-    }
 }

@@ -6,19 +6,17 @@
 //! valid but beyond this generator), so one odd schema never costs the whole client.
 //! Nothing after this module sees `openapiv3`.
 
+mod dedupe;
 mod directions;
 mod operations;
 mod pagination;
 mod recursion;
 mod rules;
-mod schemas;
-
-pub(crate) use rules::named_in;
+mod type_space;
 
 use crate::error::{Error, Location, Pointer};
-use crate::naming::{self, Scope};
-use openapiv3::OpenAPI;
-use std::collections::{BTreeMap, BTreeSet};
+use openapiv3::{OpenAPI, ReferenceOr};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The whole API as the emitter needs it.
@@ -36,8 +34,33 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.binary_search_by(|def| def.name.as_str().cmp(name)).ok().map(|index| &self.types[index])
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The Rust name of a generated type.
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.type_def(id).name
+    }
+
+    /// Calls `visit` on every type id the operations and types hold, to renumber them.
+    fn for_each_id_mut(&mut self, mut visit: impl FnMut(&mut TypeId)) {
+        for operation in &mut self.operations {
+            operation.for_each_id_mut(&mut visit);
+        }
+        for def in &mut self.types {
+            def.kind.slots_mut().into_iter().for_each(|slot| slot.for_each_id_mut(&mut visit));
+        }
+    }
+}
+
+/// A type of the generated `types` module: its index in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(usize);
+
+impl TypeId {
+    pub fn index(self) -> usize {
+        self.0
     }
 }
 
@@ -98,9 +121,9 @@ pub enum Input {
     None,
     /// The request body alone (an operation without parameters).
     Body,
-    /// The generated struct of this name, holding every parameter (a field named as
-    /// [`Param::name`]) and the body (the field [`Operation::BODY_FIELD`]).
-    Params(String),
+    /// The generated struct holding every parameter (a field named as [`Param::name`]) and
+    /// the body (the field [`Operation::BODY_FIELD`]).
+    Params(TypeId),
 }
 
 impl Operation {
@@ -188,10 +211,37 @@ pub enum BodyMedia {
     Json,
     /// `application/x-www-form-urlencoded`
     Form,
-    /// `multipart/form-data`; the body type is a struct whose fields become parts.
-    Multipart,
+    /// `multipart/form-data`: the body is a struct, and each field is a part.
+    Multipart(Vec<Part>),
     /// Any other media type, sent as bytes with this content type.
     Bytes(String),
+}
+
+/// A field of a multipart body, and how it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The field of the body struct.
+    pub field: String,
+    /// The part's name; `None` for a flattened field, or the extra keys, whose own keys are
+    /// parts.
+    pub wire: Option<String>,
+    pub kind: PartKind,
+    pub optional: bool,
+    pub nullable: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// `format: binary`: a file.
+    File,
+    /// Scalars and string enums, as their text.
+    Text,
+    /// `format: password`, as its text.
+    Secret,
+    /// Anything else, as JSON text.
+    Json,
+    /// A flattened struct, or the extra keys: each key a part of its own.
+    Flattened,
 }
 
 /// What a successful call returns.
@@ -205,8 +255,8 @@ pub enum Output {
     Bytes,
     /// No body, or one the spec does not describe: the call returns `NoContent`.
     Empty,
-    /// Several success statuses with different bodies: the generated enum of this name.
-    ByStatus(String),
+    /// Several success statuses with different bodies: a generated enum by status.
+    ByStatus(TypeId),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -237,16 +287,122 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     Vec(Box<TypeRef>),
     /// A type of the generated `types` module.
-    Named(String),
+    Named(TypeId),
     /// A field that would otherwise make its type infinitely large.
     Boxed(Box<TypeRef>),
     /// A request body of a media type other than JSON, forms and multipart, sent as it is.
     Bytes,
 }
 
+impl TypeRef {
+    /// The generated type held by value (not inside a `Vec`, map or box), if any.
+    pub fn by_value(&self) -> Option<TypeId> {
+        match self {
+            Self::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The generated type inside `Vec`, maps and boxes, if any.
+    pub fn innermost(&self) -> Option<TypeId> {
+        match self {
+            Self::Named(id) => Some(*id),
+            Self::Vec(inner) | Self::Map(inner) | Self::Boxed(inner) => inner.innermost(),
+            _ => None,
+        }
+    }
+
+    fn for_each_id_mut(&mut self, visit: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            Self::Named(id) => visit(id),
+            Self::Vec(inner) | Self::Map(inner) | Self::Boxed(inner) => inner.for_each_id_mut(visit),
+            _ => {}
+        }
+    }
+}
+
+/// A place where a type holds another: a field, the extra keys, a variant, an alias's target,
+/// a body by status.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub ty: &'a TypeRef,
+    /// Every value of the owner holds one: a required, non-null field, or an alias's target.
+    pub always: bool,
+}
+
+impl TypeKind {
+    /// Every place that holds a type: the one walk the checks, serde directions and
+    /// validation share.
+    pub fn slots(&self) -> Vec<Slot<'_>> {
+        let sometimes = |ty| Slot { ty, always: false };
+        match self {
+            Self::Struct { fields, additional } => fields
+                .iter()
+                .map(|field| Slot { ty: &field.ty, always: !field.optional && !field.nullable })
+                .chain(additional.iter().map(sometimes))
+                .collect(),
+            Self::OneKeyOf { variants } | Self::Untagged { variants } => {
+                variants.iter().map(|variant| sometimes(&variant.ty)).collect()
+            }
+            Self::Alias(target) => vec![Slot { ty: target, always: true }],
+            Self::StringEnum { .. } => Vec::new(),
+            Self::ByStatus { variants } => variants
+                .iter()
+                .filter_map(|variant| match &variant.output {
+                    Output::Json(ty) => Some(sometimes(ty)),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// [`Self::slots`], to change what they hold.
+    fn slots_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            Self::Struct { fields, additional } => {
+                fields.iter_mut().map(|field| &mut field.ty).chain(additional.as_mut()).collect()
+            }
+            Self::OneKeyOf { variants } | Self::Untagged { variants } => {
+                variants.iter_mut().map(|variant| &mut variant.ty).collect()
+            }
+            Self::Alias(target) => vec![target],
+            Self::StringEnum { .. } => Vec::new(),
+            Self::ByStatus { variants } => variants
+                .iter_mut()
+                .filter_map(|variant| match &mut variant.output {
+                    Output::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Operation {
+    fn for_each_id_mut(&mut self, visit: &mut impl FnMut(&mut TypeId)) {
+        self.params.iter_mut().for_each(|param| param.ty.for_each_id_mut(visit));
+        if let Some(body) = &mut self.body {
+            body.ty.for_each_id_mut(visit);
+        }
+        if let Input::Params(id) = &mut self.input {
+            visit(id);
+        }
+        match &mut self.output {
+            Output::Json(ty) => ty.for_each_id_mut(visit),
+            Output::ByStatus(id) => visit(id),
+            _ => {}
+        }
+        if let Some(pagination) = &mut self.pagination {
+            pagination.item.for_each_id_mut(visit);
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     pub name: String,
+    /// Where in the spec the type comes from, for errors and for telling components apart.
+    pub origin: Origin,
     pub doc: Option<String>,
     pub kind: TypeKind,
     /// Which serde impls the operations need: requests serialize, responses deserialize.
@@ -266,6 +422,22 @@ impl TypeDef {
             }
             _ => false,
         }
+    }
+}
+
+/// Where a generated type comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The JSON pointer of its schema (or of the operation it was made for).
+    pub pointer: String,
+    /// The key of a component schema; `None` for a type made from an inline schema.
+    pub component: Option<String>,
+}
+
+impl Origin {
+    /// How errors name the type: its component key, or its Rust name.
+    fn spec_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.component.as_deref().unwrap_or(name)
     }
 }
 
@@ -372,86 +544,65 @@ pub struct StatusVariant {
     pub description: String,
 }
 
-/// Names the client itself uses, which no operation method may take.
-const CLIENT_METHODS: &[&str] = &["new", "from_env", "from_transport", "transport", "with_two_factor"];
+/// Names the client itself uses, which no operation method may take: the constructors and
+/// accessors `emit` writes beside the operations (a test there holds the two together).
+pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "from_transport", "transport", "with_two_factor"];
 
-/// Names the generated `types` module uses unqualified.
-const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "None", "Ok", "Err"];
+/// The field of a struct that keeps the keys the spec does not name.
+pub const ADDITIONAL_FIELD: &str = "additional_properties";
 
 /// The name of the catch-all variant of string enums.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
-
-pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
-    let mut builder = Builder::new(spec, file);
-    let (operations, paged) = builder.operations()?;
-    builder.remaining_components()?;
-    if builder.warnings_left_out > 0 {
-        let message = format!("{} more warnings like the ones above are not shown", builder.warnings_left_out);
-        let location = builder.location(&Pointer::root());
-        builder.warnings.push(Warning { location, message });
-    }
-    let mut types: Vec<TypeDef> = builder.types.into_values().collect();
-    recursion::check_aliases(&types, file)?;
-    recursion::check_constructible(&types, file)?;
-    recursion::box_recursive_fields(&mut types);
-    directions::mark(&mut types, &operations);
-    rules::mark_validated(&mut types);
-    let mut api = Api {
-        title: spec.info.title.clone(),
-        version: spec.info.version.clone(),
-        description: spec.info.description.clone(),
-        operations,
-        types,
-        warnings: builder.warnings,
-    };
-    pagination::resolve(&mut api, paged, file)?;
-    Ok(api)
-}
-
-struct Builder<'a> {
-    spec: &'a OpenAPI,
-    file: &'a str,
-    types: BTreeMap<String, TypeDef>,
-    type_names: Scope,
-    /// Component key -> Rust name, decided up front so inline names never take them.
-    component_names: BTreeMap<String, String>,
-    /// Components generated or queued; a `$ref` only queues, so no chain of references can
-    /// deepen the stack.
-    started: BTreeSet<String>,
-    queue: Vec<String>,
-    warnings: Vec<Warning>,
-    /// Warnings past [`MAX_WARNINGS`], counted rather than kept.
-    warnings_left_out: usize,
-}
 
 /// A spec can cause a warning per parameter or per value: past this many, they are counted,
 /// so that neither memory nor the time to locate them grows with a hostile input.
 pub const MAX_WARNINGS: usize = 100;
 
-impl<'a> Builder<'a> {
-    fn new(spec: &'a OpenAPI, file: &'a str) -> Self {
-        let mut type_names = Scope::default();
-        // The generated code names these unqualified; a type called `String` would shadow them.
-        PRELUDE_TYPES.iter().for_each(|name| type_names.reserve(name));
-        let mut component_names = BTreeMap::new();
-        if let Some(components) = &spec.components {
-            for key in components.schemas.keys() {
-                component_names.insert(key.clone(), type_names.unique(naming::camel(key)));
-            }
-        }
-        Self {
-            spec,
-            file,
-            types: BTreeMap::new(),
-            type_names,
-            component_names,
-            started: BTreeSet::new(),
-            queue: Vec::new(),
-            warnings: Vec::new(),
-            warnings_left_out: 0,
-        }
-    }
+pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
+    let spec = Spec { openapi: spec, file };
+    let mut lowering = operations::Lowering::new(&spec);
+    let (operations, paged) = lowering.operations()?;
+    let (types, warnings) = lowering.finish()?;
+    let mut api = Api {
+        title: spec.openapi.info.title.clone(),
+        version: spec.openapi.info.version.clone(),
+        description: spec.openapi.info.description.clone(),
+        operations,
+        types,
+        warnings,
+    };
+    recursion::check_aliases(&api.types, file)?;
+    recursion::check_constructible(&api.types, file)?;
+    dedupe::merge_identical(&mut api);
+    recursion::box_recursive_fields(&mut api.types);
+    directions::mark(&mut api);
+    rules::mark_validated(&mut api.types);
+    sort_by_name(&mut api);
+    pagination::resolve(&mut api, paged, file)?;
+    operations::decide_parts(&mut api);
+    Ok(api)
+}
 
+/// Orders the types by name, so the output does not depend on the order they were reached
+/// in, and renumbers every reference to them.
+fn sort_by_name(api: &mut Api) {
+    let mut numbered: Vec<(usize, TypeDef)> = std::mem::take(&mut api.types).into_iter().enumerate().collect();
+    numbered.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
+    let mut new_index = vec![0; numbered.len()];
+    for (new, (old, _)) in numbered.iter().enumerate() {
+        new_index[*old] = new;
+    }
+    api.types = numbered.into_iter().map(|(_, def)| def).collect();
+    api.for_each_id_mut(|id| id.0 = new_index[id.0]);
+}
+
+/// The spec being read, and how to point into it.
+struct Spec<'a> {
+    openapi: &'a OpenAPI,
+    file: &'a str,
+}
+
+impl Spec<'_> {
     fn location(&self, pointer: &Pointer) -> Location {
         Location { file: self.file.to_owned(), pointer: pointer.as_str().to_owned(), line: None, column: None }
     }
@@ -464,35 +615,104 @@ impl<'a> Builder<'a> {
         Error::Invalid { location: self.location(pointer), message: message.into() }
     }
 
-    fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        if self.warnings.len() >= MAX_WARNINGS {
-            self.warnings_left_out += 1;
-            return;
+    /// `pointer` is the node that holds the `$ref`; the error points at the `$ref` itself, so
+    /// its line is the reference's own.
+    fn reference_error(&self, pointer: &Pointer, reference: &str, reason: &str) -> Error {
+        let location = self.location(&pointer.join("$ref"));
+        Error::Reference { location, reference: reference.into(), reason: reason.into() }
+    }
+
+    /// Follows a `$ref` into `components.<section>`; an inline item is returned as it is.
+    fn resolve<T: Clone>(
+        &self,
+        item: &ReferenceOr<T>,
+        pointer: &Pointer,
+        section: &str,
+        pick: impl Fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(T, Pointer), Error> {
+        let mut item = item.clone();
+        let mut pointer = pointer.clone();
+        let mut seen = BTreeSet::new();
+        loop {
+            let reference = match item {
+                ReferenceOr::Item(item) => return Ok((item, pointer)),
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let name = self.component_key(&reference, section, &pointer)?;
+            if !seen.insert(name.to_owned()) {
+                return Err(self.reference_error(&pointer, &reference, "it refers back to itself"));
+            }
+            let target = self.openapi.components.as_ref().and_then(|components| pick(components).get(name));
+            let target = target.ok_or_else(|| {
+                let names = self.openapi.components.as_ref().into_iter().flat_map(|components| pick(components).keys());
+                let missing = format!(
+                    "no such component; define `{name}` under `components.{section}` or fix the name{}",
+                    did_you_mean(name, names)
+                );
+                self.reference_error(&pointer, &reference, &missing)
+            })?;
+            pointer = Pointer::root().join("components").join(section).join(name);
+            item = target.clone();
         }
-        self.warnings.push(Warning { location: self.location(pointer), message: message.into() });
     }
 
-    fn insert_type(&mut self, def: TypeDef) {
-        self.types.insert(def.name.clone(), def);
-    }
-
-    /// Adds the type `name` (its serde directions are decided once all types are known).
-    fn define(&mut self, name: &str, doc: Option<String>, kind: TypeKind) -> TypeRef {
-        self.insert_type(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind,
-            directions: Directions::default(),
-            validated: false,
-        });
-        TypeRef::Named(name.to_owned())
-    }
-
-    /// Generates queued components until none is left.
-    fn drain_queue(&mut self) -> Result<(), Error> {
-        while let Some(key) = self.queue.pop() {
-            self.generate_component(&key)?;
+    fn component_key<'r>(&self, reference: &'r str, section: &str, pointer: &Pointer) -> Result<&'r str, Error> {
+        if !reference.starts_with('#') {
+            return Err(self.reference_error(
+                pointer,
+                reference,
+                "references to other files are not supported; copy the target into this file's `components`",
+            ));
         }
-        Ok(())
+        let prefix = format!("#/components/{section}/");
+        reference.strip_prefix(&prefix).filter(|name| !name.contains('/')).ok_or_else(|| {
+            self.reference_error(
+                pointer,
+                reference,
+                &format!("only local references of the form `{prefix}NAME` are supported here"),
+            )
+        })
     }
+
+    /// A component schema by its key.
+    fn schema(&self, key: &str) -> Option<&'_ ReferenceOr<openapiv3::Schema>> {
+        self.openapi.components.as_ref()?.schemas.get(key)
+    }
+}
+
+/// The warnings of one build: the first [`MAX_WARNINGS`], and how many more there were.
+#[derive(Debug, Default)]
+struct Warnings {
+    kept: Vec<Warning>,
+    left_out: usize,
+}
+
+impl Warnings {
+    fn push(&mut self, location: Location, message: String) {
+        if self.kept.len() >= MAX_WARNINGS {
+            self.left_out += 1;
+        } else {
+            self.kept.push(Warning { location, message });
+        }
+    }
+
+    fn finish(mut self, spec: &Spec<'_>) -> Vec<Warning> {
+        if self.left_out > 0 {
+            let message = format!("{} more warnings like the ones above are not shown", self.left_out);
+            self.kept.push(Warning { location: spec.location(&Pointer::root()), message });
+        }
+        self.kept
+    }
+}
+
+/// " (did you mean `Member`?)" when one of `names` is a likely misspelling of `name`.
+fn did_you_mean<'a>(name: &str, names: impl IntoIterator<Item = &'a String>) -> String {
+    // Within a third of the name's length: close enough to be a typo, not just another name.
+    let limit = (name.chars().count() / 3).max(1);
+    let closest = names
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min();
+    closest.map(|(_, candidate)| format!(" (did you mean `{candidate}`?)")).unwrap_or_default()
 }

@@ -1,10 +1,10 @@
 //! Paths and operations to client methods.
 
 use super::pagination::Pending;
+use super::type_space::TypeSpace;
 use super::{
-    BodyMedia, Builder, CLIENT_METHODS, Directions, Field, Input, Operation, Output, Param, ParamEncoding,
-    ParamLocation, PathPiece, QueryStyle, RequestBody, ResponseDoc, Session, StatusVariant, TypeDef, TypeKind, TypeRef,
-    rules,
+    BodyMedia, CLIENT_METHODS, Field, Input, Operation, Output, Param, ParamEncoding, ParamLocation, PathPiece,
+    QueryStyle, RequestBody, ResponseDoc, Session, Spec, StatusVariant, TypeDef, TypeKind, TypeRef, Warning, rules,
 };
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
@@ -16,7 +16,23 @@ use openapiv3::{
 /// Headers that carry the client's own credentials (and second factor): never arguments.
 const CLIENT_HEADERS: &[&str] = &["x-auth-token", "x-user-id", "x-2fa-code", "x-2fa-method"];
 
-impl Builder<'_> {
+/// Operation lowering: the spec's paths to operations, asking the type space for the type of
+/// every schema they hold.
+pub(super) struct Lowering<'a> {
+    spec: &'a Spec<'a>,
+    types: TypeSpace<'a>,
+}
+
+impl<'a> Lowering<'a> {
+    pub(super) fn new(spec: &'a Spec<'a>) -> Self {
+        Self { spec, types: TypeSpace::new(spec) }
+    }
+
+    /// The types, once every operation is lowered, and the warnings of both.
+    pub(super) fn finish(self) -> Result<(Vec<TypeDef>, Vec<Warning>), Error> {
+        self.types.finish()
+    }
+
     /// Every operation, and the `x-pagination` of those that have it (resolved once every type
     /// is known).
     pub(super) fn operations(&mut self) -> Result<(Vec<Operation>, Vec<Pending>), Error> {
@@ -26,10 +42,10 @@ impl Builder<'_> {
         let mut operations = Vec::new();
         let mut paged = Vec::new();
         let paths = Pointer::root().join("paths");
-        for (path_key, item) in &self.spec.paths.paths {
+        for (path_key, item) in &self.spec.openapi.paths.paths {
             let pointer = paths.join(path_key);
             let ReferenceOr::Item(item) = item else {
-                return Err(self.unsupported(&pointer, "a `$ref` path item", "write the path item inline"));
+                return Err(self.spec.unsupported(&pointer, "a `$ref` path item", "write the path item inline"));
             };
             for (method, operation) in item.iter() {
                 let pointer = pointer.join(method);
@@ -48,7 +64,7 @@ impl Builder<'_> {
                 let shared = &item.parameters;
                 let built = self.operation(operation, shared, &pointer, id, names, method, path_key)?;
                 operations.push(built);
-                self.drain_queue()?;
+                self.types.drain_queue()?;
             }
         }
         Ok((operations, paged))
@@ -59,7 +75,9 @@ impl Builder<'_> {
         let Some(value) = operation.extensions.get("x-pagination") else { return Ok(None) };
         let items = value.get("items").and_then(serde_json::Value::as_str);
         let message = "`x-pagination` must be an object naming the output's items field, such as `{items: members}`";
-        items.map(|items| Some(items.to_owned())).ok_or_else(|| self.invalid(&pointer.join("x-pagination"), message))
+        items
+            .map(|items| Some(items.to_owned()))
+            .ok_or_else(|| self.spec.invalid(&pointer.join("x-pagination"), message))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -81,7 +99,7 @@ impl Builder<'_> {
         };
         let (output, responses) =
             self.responses(operation, &pointer.join("responses"), (&marker_name, &method_name))?;
-        let input = self.input(&params, body.as_ref(), &marker_name, &method_name);
+        let input = self.input(&params, body.as_ref(), pointer, (&marker_name, &method_name));
         Ok(Operation {
             id,
             method_name,
@@ -102,7 +120,7 @@ impl Builder<'_> {
                 Some("logout") => Session::LogOut,
                 Some(other) => {
                     let message = format!("`x-session: {other}` is not one of `login`, `logout`");
-                    return Err(self.invalid(&pointer.join("x-session"), &message));
+                    return Err(self.spec.invalid(&pointer.join("x-session"), &message));
                 }
             },
             params,
@@ -116,7 +134,13 @@ impl Builder<'_> {
 
     /// An operation with parameters takes one struct holding them and the body, so a call
     /// names what it passes; one without takes its body, or nothing.
-    fn input(&mut self, params: &[Param], body: Option<&RequestBody>, marker_name: &str, method_name: &str) -> Input {
+    fn input(
+        &mut self,
+        params: &[Param],
+        body: Option<&RequestBody>,
+        pointer: &Pointer,
+        (marker_name, method_name): (&str, &str),
+    ) -> Input {
         if params.is_empty() {
             return if body.is_some() { Input::Body } else { Input::None };
         }
@@ -143,10 +167,9 @@ impl Builder<'_> {
                 rules: Vec::new(),
             });
         }
-        let name = self.type_names.unique(format!("{marker_name}Params"));
         let doc = format!("The parameters of [`Client::{method_name}`](crate::Client::{method_name}).");
-        self.define(&name, Some(doc), TypeKind::Struct { fields, additional: None });
-        Input::Params(name)
+        let kind = TypeKind::Struct { fields, additional: None };
+        Input::Params(self.types.define_inline(format!("{marker_name}Params"), pointer, doc, kind))
     }
 
     /// An extension whose value is a string (a version, say), if present.
@@ -159,7 +182,7 @@ impl Builder<'_> {
         match operation.extensions.get(key) {
             None => Ok(None),
             Some(serde_json::Value::String(value)) => Ok(Some(value.clone())),
-            Some(_) => Err(self.invalid(&pointer.join(key), &format!("`{key}` must be a string"))),
+            Some(_) => Err(self.spec.invalid(&pointer.join(key), &format!("`{key}` must be a string"))),
         }
     }
 
@@ -172,7 +195,7 @@ impl Builder<'_> {
         let Some(value) = operation.extensions.get(key) else { return Ok(None) };
         let list = value.as_array().filter(|items| items.iter().all(serde_json::Value::is_string));
         let list =
-            list.ok_or_else(|| self.invalid(&pointer.join(key), &format!("`{key}` must be a list of strings")))?;
+            list.ok_or_else(|| self.spec.invalid(&pointer.join(key), &format!("`{key}` must be a list of strings")))?;
         Ok(Some(list.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect()))
     }
 
@@ -196,7 +219,7 @@ impl Builder<'_> {
         );
         for (parameter, parameter_pointer) in all {
             let (parameter, parameter_pointer) =
-                self.resolve(parameter, &parameter_pointer, "parameters", |c| &c.parameters)?;
+                self.spec.resolve(parameter, &parameter_pointer, "parameters", |c| &c.parameters)?;
             let data = parameter.parameter_data_ref();
             // An operation's parameter replaces the path item's of the same name and place.
             declared.retain(|(existing, _)| {
@@ -249,14 +272,14 @@ impl Builder<'_> {
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } => ParamLocation::Header,
                 Parameter::Path { parameter_data, .. } => {
-                    self.warn(
+                    self.types.warn(
                         &parameter_pointer,
                         format!("the path parameter `{}` is not in the path; it is ignored", parameter_data.name),
                     );
                     continue;
                 }
                 Parameter::Cookie { parameter_data, .. } => {
-                    self.warn(
+                    self.types.warn(
                         &parameter_pointer,
                         format!(
                             "the cookie parameter `{}` is ignored: the client sends no cookies",
@@ -271,9 +294,9 @@ impl Builder<'_> {
                 continue; // The client's credentials (or `with_two_factor`) supply it.
             }
             if location == ParamLocation::Header && !is_header_name(wire) {
-                return Err(
-                    self.invalid(&parameter_pointer.join("name"), &format!("`{wire}` is not a valid HTTP header name"))
-                );
+                return Err(self
+                    .spec
+                    .invalid(&parameter_pointer.join("name"), &format!("`{wire}` is not a valid HTTP header name")));
             }
             params.push(self.param(&parameter, location, &parameter_pointer, marker_name, &mut names)?);
         }
@@ -297,7 +320,7 @@ impl Builder<'_> {
             let (parameter, parameter_pointer) = declared.remove(position);
             return self.param(&parameter, ParamLocation::Path, &parameter_pointer, marker_name, names);
         }
-        self.warn(
+        self.types.warn(
             pointer,
             format!("the path parameter `{parameter_name}` is not declared; it is taken as a required string"),
         );
@@ -329,14 +352,13 @@ impl Builder<'_> {
                     ReferenceOr::Item(schema) => rules::of_schema(schema),
                     ReferenceOr::Reference { .. } => Vec::new(),
                 };
-                (self.type_of(schema, &hint, &pointer.join("schema"))?, rules)
+                (self.types.type_of(schema, &hint, &pointer.join("schema"))?, rules)
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::Json, Vec::new()),
         };
         // A parameter is text on the wire, where `Secret` (which has no `Display`) cannot go.
         let ty = if ty == TypeRef::Secret { TypeRef::String } else { ty };
-        let is_text = matches!(ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String)
-            || self.is_string_enum(&ty);
+        let is_text = self.types.is_text(&ty);
         let encoding = match (parameter, &data.format) {
             (_, ParameterSchemaOrContent::Content(_)) => ParamEncoding::Json,
             _ if is_text => ParamEncoding::Text,
@@ -370,63 +392,36 @@ impl Builder<'_> {
         pointer: &Pointer,
         marker_name: &str,
     ) -> Result<RequestBody, Error> {
-        let (body, pointer) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
+        let (body, pointer) = self.spec.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
         let content_pointer = pointer.join("content");
         let Some((media_type, media)) = pick_request_media(&body.content) else {
-            return Err(self.invalid(&content_pointer, "the request body has no media type"));
+            return Err(self.spec.invalid(&content_pointer, "the request body has no media type"));
         };
         let media_pointer = content_pointer.join(media_type);
         let media_kind = match essence(media_type).as_str() {
             kind if is_json(kind) => BodyMedia::Json,
             "application/x-www-form-urlencoded" => BodyMedia::Form,
-            "multipart/form-data" => BodyMedia::Multipart,
+            // The parts are decided once every type is known (see `parts`).
+            "multipart/form-data" => BodyMedia::Multipart(Vec::new()),
             _ => BodyMedia::Bytes(media_type.clone()),
         };
         let ty = match (&media_kind, &media.schema) {
             (BodyMedia::Bytes(_), _) => TypeRef::Vec(Box::new(TypeRef::I64)), // replaced below
             (_, Some(schema)) => {
-                self.type_of(schema, &format!("{marker_name}Request"), &media_pointer.join("schema"))?
+                self.types.type_of(schema, &format!("{marker_name}Request"), &media_pointer.join("schema"))?
             }
             (_, None) => TypeRef::JsonObject,
         };
         let (media_kind, ty) = match media_kind {
             BodyMedia::Bytes(content_type) => (BodyMedia::Bytes(content_type), TypeRef::Bytes),
             // A multipart body must be a struct to become parts; anything else is sent as JSON text.
-            BodyMedia::Multipart | BodyMedia::Form if !self.is_struct(&ty) => {
-                self.warn(&media_pointer, "a form body that is not an object is sent as JSON");
+            BodyMedia::Multipart(_) | BodyMedia::Form if !self.types.is_struct(&ty) => {
+                self.types.warn(&media_pointer, "a form body that is not an object is sent as JSON");
                 (BodyMedia::Json, ty)
             }
             other => (other, ty),
         };
         Ok(RequestBody { ty, media: media_kind, description: body.description.clone() })
-    }
-
-    /// The schema of the component a generated type is named after, for a type still queued
-    /// (not yet generated) when an operation needs to know its shape.
-    fn queued_component_schema(&self, name: &str) -> Option<&openapiv3::Schema> {
-        let key = self.component_names.iter().find(|(_, rust)| *rust == name).map(|(key, _)| key)?;
-        match self.spec.components.as_ref()?.schemas.get(key)? {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { .. } => None,
-        }
-    }
-
-    fn is_string_enum(&self, ty: &TypeRef) -> bool {
-        let TypeRef::Named(name) = ty else { return false };
-        if let Some(def) = self.types.get(name) {
-            return matches!(def.kind, TypeKind::StringEnum { .. });
-        }
-        matches!(self.queued_component_schema(name).map(|schema| &schema.schema_kind),
-            Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(string))) if !string.enumeration.is_empty())
-    }
-
-    fn is_struct(&self, ty: &TypeRef) -> bool {
-        let TypeRef::Named(name) = ty else { return false };
-        if let Some(def) = self.types.get(name) {
-            return matches!(def.kind, TypeKind::Struct { .. });
-        }
-        matches!(self.queued_component_schema(name).map(|schema| &schema.schema_kind),
-            Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) if !object.properties.is_empty())
     }
 
     fn responses(
@@ -443,7 +438,7 @@ impl Builder<'_> {
         let default = operation.responses.default.iter().map(|response| ("default".to_owned(), None, response));
         for (status, code, response) in statuses.chain(default) {
             let (response, response_pointer) =
-                self.resolve(response, &pointer.join(&status), "responses", |c| &c.responses)?;
+                self.spec.resolve(response, &pointer.join(&status), "responses", |c| &c.responses)?;
             let is_success = code.is_some_and(is_success);
             docs.push(ResponseDoc { status: status.clone(), is_success, description: response.description.clone() });
             if !is_success {
@@ -462,13 +457,14 @@ impl Builder<'_> {
             let output = self.success_output(&response, &response_pointer, &hint)?;
             successes.push((key, output, response.description.clone()));
         }
-        Ok((self.combine_outputs(successes, marker_name, method_name), docs))
+        Ok((self.combine_outputs(successes, pointer, marker_name, method_name), docs))
     }
 
     /// One output when every success status has the same body, else an enum by status.
     fn combine_outputs(
         &mut self,
         successes: Vec<(StatusKey, Output, String)>,
+        pointer: &Pointer,
         marker_name: &str,
         method_name: &str,
     ) -> Output {
@@ -489,18 +485,11 @@ impl Builder<'_> {
                 StatusVariant { name, status, output, description }
             })
             .collect();
-        let name = self.type_names.unique(format!("{marker_name}Response"));
-        let doc = Some(format!(
+        let doc = format!(
             "The success responses of [`Client::{method_name}`](crate::Client::{method_name}), which differ by status."
-        ));
-        self.insert_type(TypeDef {
-            name: name.clone(),
-            doc,
-            kind: TypeKind::ByStatus { variants },
-            directions: Directions::default(),
-            validated: false,
-        });
-        Output::ByStatus(name)
+        );
+        let kind = TypeKind::ByStatus { variants };
+        Output::ByStatus(self.types.define_inline(format!("{marker_name}Response"), pointer, doc, kind))
     }
 
     fn success_output(&mut self, response: &Response, pointer: &Pointer, hint: &str) -> Result<Output, Error> {
@@ -509,7 +498,7 @@ impl Builder<'_> {
         if is_json(&essence) {
             let media_pointer = pointer.join("content").join(media_type);
             return Ok(match &media.schema {
-                Some(schema) => Output::Json(self.type_of(schema, hint, &media_pointer.join("schema"))?),
+                Some(schema) => Output::Json(self.types.type_of(schema, hint, &media_pointer.join("schema"))?),
                 None => Output::Json(TypeRef::Json),
             });
         }
@@ -577,4 +566,48 @@ fn is_json(essence: &str) -> bool {
 /// An HTTP header name (RFC 9110 token).
 fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The parts of each multipart body, once the body structs and their field types are known.
+pub(super) fn decide_parts(api: &mut super::Api) {
+    for index in 0..api.operations.len() {
+        let Some(body) = &api.operations[index].body else { continue };
+        let BodyMedia::Multipart(_) = body.media else { continue };
+        let kind = body.ty.by_value().map(|id| &api.type_def(id).kind);
+        // The lowering sends a body that is not a struct as JSON, so this is a struct.
+        let Some(TypeKind::Struct { fields, additional }) = kind else { continue };
+        let is_text = |ty: &TypeRef| match ty {
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String => true,
+            TypeRef::Named(id) => matches!(api.type_def(*id).kind, TypeKind::StringEnum { .. }),
+            _ => false,
+        };
+        let mut parts: Vec<super::Part> = fields
+            .iter()
+            .map(|field| super::Part {
+                field: field.name.clone(),
+                wire: field.wire.clone(),
+                kind: match &field.ty {
+                    _ if field.wire.is_none() => super::PartKind::Flattened,
+                    TypeRef::File => super::PartKind::File,
+                    TypeRef::Secret => super::PartKind::Secret,
+                    ty if is_text(ty) => super::PartKind::Text,
+                    _ => super::PartKind::Json,
+                },
+                optional: field.optional,
+                nullable: field.nullable,
+            })
+            .collect();
+        if additional.is_some() {
+            parts.push(super::Part {
+                field: super::ADDITIONAL_FIELD.into(),
+                wire: None,
+                kind: super::PartKind::Flattened,
+                optional: false,
+                nullable: false,
+            });
+        }
+        if let Some(body) = &mut api.operations[index].body {
+            body.media = BodyMedia::Multipart(parts);
+        }
+    }
 }

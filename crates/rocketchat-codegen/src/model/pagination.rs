@@ -2,7 +2,7 @@
 //! and (usually) the `total`. Resolved once every type is known, since the output may be a
 //! component generated after its operation.
 
-use super::{Api, Operation, Pagination, ParamLocation, TypeDef, TypeKind, TypeRef};
+use super::{Api, Operation, Pagination, ParamLocation, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, Location, Pointer};
 
 /// An operation's `x-pagination`, read with the operation, resolved later.
@@ -43,10 +43,11 @@ fn paginate(operation: &Operation, types: &[TypeDef], pending: &Pending) -> Resu
     };
     let offset_param = param("offset")?;
     let count_param = param("count")?;
-    let super::Output::Json(TypeRef::Named(output)) = &operation.output else {
+    let super::Output::Json(TypeRef::Named(output)) = operation.output else {
         return Err("a paged operation must return a JSON object that holds its items".into());
     };
     let (items_path, items_ty, items_optional) = find_field(types, output, &pending.items).ok_or_else(|| {
+        let output = &types[output.index()].name;
         format!("the output `{output}` has no field `{}` (the items `x-pagination` names)", pending.items)
     })?;
     let TypeRef::Vec(item) = items_ty else {
@@ -69,15 +70,13 @@ fn paginate(operation: &Operation, types: &[TypeDef], pending: &Pending) -> Resu
 
 /// The path of field names to the field with JSON key `wire`, through flattened parts: its
 /// type, and whether it may be absent.
-fn find_field(types: &[TypeDef], type_name: &str, wire: &str) -> Option<(Vec<String>, TypeRef, bool)> {
-    let def = types.binary_search_by(|def| def.name.as_str().cmp(type_name)).ok().map(|i| &types[i])?;
-    let TypeKind::Struct { fields, .. } = &def.kind else { return None };
+fn find_field(types: &[TypeDef], id: TypeId, wire: &str) -> Option<(Vec<String>, TypeRef, bool)> {
+    let TypeKind::Struct { fields, .. } = &types[id.index()].kind else { return None };
     if let Some(field) = fields.iter().find(|field| field.wire.as_deref() == Some(wire)) {
         return Some((vec![field.name.clone()], field.ty.clone(), field.optional || field.nullable));
     }
     fields.iter().filter(|field| field.wire.is_none()).find_map(|field| {
-        let TypeRef::Named(part) = &field.ty else { return None };
-        let (mut path, ty, optional) = find_field(types, part, wire)?;
+        let (mut path, ty, optional) = find_field(types, field.ty.by_value()?, wire)?;
         path.insert(0, field.name.clone());
         Some((path, ty, optional))
     })

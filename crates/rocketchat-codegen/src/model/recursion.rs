@@ -1,37 +1,27 @@
 //! Checks over the finished types: aliases that only name each other, and fields that would
-//! make a type contain itself.
+//! make a type contain itself. Errors name the schemas as the spec does and point at the first.
 
-use super::{TypeDef, TypeKind, TypeRef};
+use super::{TypeDef, TypeKind};
 use crate::error::{Error, Location};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `A: {$ref: B}` with `B: {$ref: A}` names no type at all.
 pub(super) fn check_aliases(types: &[TypeDef], file: &str) -> Result<(), Error> {
-    let aliases: BTreeMap<&str, &str> = types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Alias(TypeRef::Named(target)) => Some((def.name.as_str(), target.as_str())),
-            _ => None,
-        })
-        .collect();
-    for start in aliases.keys() {
-        let mut chain = vec![*start];
-        let mut current = *start;
-        while let Some(next) = aliases.get(current) {
-            if chain.contains(next) {
+    let alias_of = |index: usize| match &types[index].kind {
+        TypeKind::Alias(target) => target.by_value().map(|id| id.index()),
+        _ => None,
+    };
+    for start in 0..types.len() {
+        let mut chain = vec![start];
+        let mut current = start;
+        while let Some(next) = alias_of(current) {
+            if chain.contains(&next) {
                 chain.push(next);
-                return Err(Error::Invalid {
-                    location: Location {
-                        file: file.to_owned(),
-                        pointer: "/components/schemas".into(),
-                        line: None,
-                        column: None,
-                    },
-                    message: format!(
-                        "the schemas {} only refer to each other (a `$ref` cycle with no type in between); give one of them properties",
-                        chain.join(" -> ")
-                    ),
-                });
+                let names: Vec<&str> = chain.iter().map(|&index| spec_name(&types[index])).collect();
+                let message = format!(
+                    "the schemas {} only refer to each other (a `$ref` cycle with no type in between); give one of them properties",
+                    names.join(" -> ")
+                );
+                return Err(invalid(&types[start], file, message));
             }
             chain.push(next);
             current = next;
@@ -45,24 +35,12 @@ pub(super) fn check_aliases(types: &[TypeDef], file: &str) -> Result<(), Error> 
 /// schemas that each require the other. Enums are finite if one variant is, so they are not
 /// followed.
 pub(super) fn check_constructible(types: &[TypeDef], file: &str) -> Result<(), Error> {
-    let index: BTreeMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
-    let required = |kind: &TypeKind| -> Vec<String> {
-        match kind {
-            TypeKind::Struct { fields, .. } => fields
-                .iter()
-                .filter(|field| !field.optional && !field.nullable)
-                .filter_map(|field| match &field.ty {
-                    TypeRef::Named(name) => Some(name.clone()),
-                    _ => None,
-                })
-                .collect(),
-            TypeKind::Alias(TypeRef::Named(name)) => vec![name.clone()],
-            _ => Vec::new(),
-        }
-    };
     let edges: Vec<Vec<usize>> = types
         .iter()
-        .map(|def| required(&def.kind).iter().filter_map(|name| index.get(name.as_str()).copied()).collect())
+        .map(|def| {
+            let always = def.kind.slots().into_iter().filter(|slot| slot.always);
+            always.filter_map(|slot| slot.ty.by_value()).map(|id| id.index()).collect()
+        })
         .collect();
     let component = strongly_connected_components(&edges);
     let mut sizes = vec![0usize; types.len()];
@@ -71,16 +49,23 @@ pub(super) fn check_constructible(types: &[TypeDef], file: &str) -> Result<(), E
     let Some(node) = stuck else { return Ok(()) };
     let cycle: Vec<String> = (0..types.len())
         .filter(|other| component[*other] == component[node])
-        .map(|other| format!("`{}`", types[other].name))
+        .map(|other| format!("`{}`", spec_name(&types[other])))
         .collect();
     let subject = match cycle.as_slice() {
         [one] => format!("the schema {one} requires a value of itself"),
         many => format!("the schemas {} each require a value of one another", many.join(", ")),
     };
-    Err(Error::Invalid {
-        location: Location { file: file.to_owned(), pointer: "/components/schemas".into(), line: None, column: None },
-        message: format!("{subject}, so no finite value exists; make one of the references optional"),
-    })
+    let message = format!("{subject}, so no finite value exists; make one of the references optional");
+    Err(invalid(&types[node], file, message))
+}
+
+fn spec_name(def: &TypeDef) -> &str {
+    def.origin.spec_name(&def.name)
+}
+
+fn invalid(def: &TypeDef, file: &str, message: String) -> Error {
+    let location = Location { file: file.to_owned(), pointer: def.origin.pointer.clone(), line: None, column: None };
+    Error::Invalid { location, message }
 }
 
 /// Boxes every field and variant that holds, by value, a type which holds it back: without
@@ -88,30 +73,19 @@ pub(super) fn check_constructible(types: &[TypeDef], file: &str) -> Result<(), E
 /// "Holds it back" is "is in the same strongly connected component" of the by-value graph,
 /// found in linear time, so long chains of references stay cheap.
 pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
-    let names: Vec<&str> = types.iter().map(|def| def.name.as_str()).collect();
-    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, name)| (*name, i)).collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
-        .map(|def| {
-            by_value_targets(&def.kind).iter().filter_map(|target| index.get(target.as_str()).copied()).collect()
-        })
+        .map(|def| def.kind.slots().iter().filter_map(|slot| slot.ty.by_value()).map(|id| id.index()).collect())
         .collect();
     let component = strongly_connected_components(&edges);
-    let component_of: BTreeMap<String, usize> =
-        names.iter().enumerate().map(|(i, name)| ((*name).to_owned(), component[i])).collect();
     for (owner, def) in types.iter_mut().enumerate() {
-        let slots: Vec<&mut TypeRef> = match &mut def.kind {
-            TypeKind::Struct { fields, .. } => fields.iter_mut().map(|field| &mut field.ty).collect(),
-            TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
-                variants.iter_mut().map(|variant| &mut variant.ty).collect()
-            }
-            _ => Vec::new(),
-        };
-        for slot in slots {
-            if let TypeRef::Named(target) = slot {
-                if component_of.get(target.as_str()) == Some(&component[owner]) {
-                    *slot = TypeRef::Boxed(Box::new(slot.clone()));
-                }
+        // An alias is only another name: the field that holds it gets the box.
+        if matches!(def.kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        for slot in def.kind.slots_mut() {
+            if slot.by_value().is_some_and(|target| component[target.index()] == component[owner]) {
+                *slot = super::TypeRef::Boxed(Box::new(slot.clone()));
             }
         }
     }
@@ -165,19 +139,4 @@ fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
         current += 1;
     }
     component
-}
-
-fn by_value_targets(kind: &TypeKind) -> BTreeSet<String> {
-    let named = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) => Some(name.clone()),
-        _ => None,
-    };
-    match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().filter_map(|field| named(&field.ty)).collect(),
-        TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
-            variants.iter().filter_map(|variant| named(&variant.ty)).collect()
-        }
-        TypeKind::Alias(target) => named(target).into_iter().collect(),
-        TypeKind::StringEnum { .. } | TypeKind::ByStatus { .. } => BTreeSet::new(),
-    }
 }

@@ -1,8 +1,7 @@
 //! The spec's validation keywords, and which types need checking before a request is sent.
 
-use super::{Rule, Scalar, TypeDef, TypeKind, TypeRef};
+use super::{Rule, Scalar, TypeDef, TypeKind};
 use openapiv3::{Schema, SchemaKind, Type};
-use std::collections::BTreeMap;
 
 /// The rules a schema states for its own value (not those of the types it refers to).
 pub(super) fn of_schema(schema: &Schema) -> Vec<Rule> {
@@ -58,7 +57,6 @@ pub(super) fn of_schema(schema: &Schema) -> Vec<Rule> {
 /// Marks every type whose fields have rules, or hold a type that does: those implement
 /// `Validate`. A fixed point, since types refer to each other in any order (and in cycles).
 pub(super) fn mark_validated(types: &mut [TypeDef]) {
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     let mut validated: Vec<bool> = types.iter().map(has_own_rules).collect();
     loop {
         let mut changed = false;
@@ -66,10 +64,8 @@ pub(super) fn mark_validated(types: &mut [TypeDef]) {
             if validated[position] {
                 continue;
             }
-            let holds_validated = contained(&types[position].kind)
-                .into_iter()
-                .any(|ty| named_in(ty).is_some_and(|name| index.get(name).is_some_and(|&i| validated[i])));
-            if holds_validated {
+            let slots = types[position].kind.slots();
+            if slots.iter().any(|slot| slot.ty.innermost().is_some_and(|id| validated[id.index()])) {
                 validated[position] = true;
                 changed = true;
             }
@@ -86,25 +82,4 @@ pub(super) fn mark_validated(types: &mut [TypeDef]) {
 
 fn has_own_rules(def: &TypeDef) -> bool {
     matches!(&def.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|field| !field.rules.is_empty()))
-}
-
-/// The types a type holds directly, as its fields or variants.
-pub(super) fn contained(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct { fields, additional } => fields.iter().map(|field| &field.ty).chain(additional).collect(),
-        TypeKind::OneKeyOf { variants } | TypeKind::Untagged { variants } => {
-            variants.iter().map(|variant| &variant.ty).collect()
-        }
-        TypeKind::Alias(target) => vec![target],
-        TypeKind::StringEnum { .. } | TypeKind::ByStatus { .. } => Vec::new(),
-    }
-}
-
-/// The generated type inside `Vec`, maps and boxes, if any.
-pub(crate) fn named_in(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Named(name) => Some(name),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner),
-        _ => None,
-    }
 }

@@ -1,175 +1,239 @@
-//! Schemas to types.
+//! The type space: schemas to types. Operations ask it for the type of each schema they
+//! meet; it names, defines and numbers the types, and generates the components they refer to.
 
-use super::{Builder, Directions, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant};
+use super::{EnumVariant, Field, Origin, Spec, TypeDef, TypeId, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant, Warnings};
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
     AdditionalProperties, AnySchema, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
     StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
-use std::collections::BTreeSet;
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet};
 
-impl Builder<'_> {
-    /// Follows a `$ref` into `components.<section>`; an inline item is returned as it is.
-    pub(super) fn resolve<T: Clone>(
-        &self,
-        item: &ReferenceOr<T>,
-        pointer: &Pointer,
-        section: &str,
-        pick: impl Fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
-    ) -> Result<(T, Pointer), Error> {
-        let mut item = item.clone();
-        let mut pointer = pointer.clone();
-        let mut seen = BTreeSet::new();
-        loop {
-            let reference = match item {
-                ReferenceOr::Item(item) => return Ok((item, pointer)),
-                ReferenceOr::Reference { reference } => reference,
-            };
-            let name = self.component_key(&reference, section, &pointer)?;
-            if !seen.insert(name.to_owned()) {
-                return Err(self.reference_error(&pointer, &reference, "it refers back to itself"));
+pub(super) struct TypeSpace<'a> {
+    spec: &'a Spec<'a>,
+    /// Indexed by [`TypeId`]. A component's entry is made when it is first referred to, its
+    /// definition when it is generated.
+    entries: Vec<Entry>,
+    names: Scope,
+    /// Component key -> Rust name, decided up front so inline names never take them. Only
+    /// the components that will be generated are named.
+    component_names: BTreeMap<String, String>,
+    component_ids: BTreeMap<String, TypeId>,
+    /// Components referred to but not generated yet: a `$ref` only queues, so no chain of
+    /// references can deepen the stack.
+    queue: Vec<(String, TypeId)>,
+    pub(super) warnings: Warnings,
+}
+
+struct Entry {
+    name: String,
+    origin: Origin,
+    definition: Option<(Option<String>, TypeKind)>,
+}
+
+/// What a schema's type, if it needs a definition, is defined as.
+#[derive(Debug, Clone)]
+pub(super) enum Target {
+    /// The component of this id, named up front.
+    Component(TypeId),
+    /// A type of its own, named this (or with a number after, if the name is taken) when it
+    /// is defined.
+    Inline(String),
+}
+
+/// Names the generated `types` module uses unqualified: a type called `String` would shadow
+/// them.
+const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "None", "Ok", "Err"];
+
+impl<'a> TypeSpace<'a> {
+    pub(super) fn new(spec: &'a Spec<'a>) -> Self {
+        let mut names = Scope::default();
+        PRELUDE_TYPES.iter().for_each(|name| names.reserve(name));
+        let error_only = error_response_components(spec);
+        let mut component_names = BTreeMap::new();
+        if let Some(components) = &spec.openapi.components {
+            for key in components.schemas.keys().filter(|key| !error_only.contains(*key)) {
+                component_names.insert(key.clone(), names.unique(naming::camel(key)));
             }
-            let target = self.spec.components.as_ref().and_then(|components| pick(components).get(name));
-            let target = target.ok_or_else(|| {
-                let names = self.spec.components.as_ref().into_iter().flat_map(|components| pick(components).keys());
-                let missing = format!(
-                    "no such component; define `{name}` under `components.{section}` or fix the name{}",
-                    did_you_mean(name, names)
-                );
-                self.reference_error(&pointer, &reference, &missing)
-            })?;
-            pointer = Pointer::root().join("components").join(section).join(name);
-            item = target.clone();
+        }
+        Self {
+            spec,
+            entries: Vec::new(),
+            names,
+            component_names,
+            component_ids: BTreeMap::new(),
+            queue: Vec::new(),
+            warnings: Warnings::default(),
         }
     }
 
-    pub(super) fn component_key<'r>(
-        &self,
-        reference: &'r str,
-        section: &str,
-        pointer: &Pointer,
-    ) -> Result<&'r str, Error> {
-        if !reference.starts_with('#') {
-            return Err(self.reference_error(
-                pointer,
-                reference,
-                "references to other files are not supported; copy the target into this file's `components`",
-            ));
+    pub(super) fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.warnings.push(self.spec.location(pointer), message.into());
+    }
+
+    /// The Rust name of a type, defined or still queued.
+    pub(super) fn name(&self, id: TypeId) -> &str {
+        &self.entries[id.0].name
+    }
+
+    /// The kind of a type; `None` while it is a queued component.
+    fn kind(&self, id: TypeId) -> Option<&TypeKind> {
+        self.entries[id.0].definition.as_ref().map(|(_, kind)| kind)
+    }
+
+    /// Defines a type and returns a reference to it.
+    fn define(&mut self, target: &Target, pointer: &Pointer, doc: Option<String>, kind: TypeKind) -> TypeRef {
+        let id = match target {
+            Target::Component(id) => *id,
+            Target::Inline(name) => {
+                let name = self.names.unique(name.clone());
+                let origin = Origin { pointer: pointer.as_str().to_owned(), component: None };
+                self.entries.push(Entry { name, origin, definition: None });
+                TypeId(self.entries.len() - 1)
+            }
+        };
+        self.entries[id.0].definition = Some((doc, kind));
+        TypeRef::Named(id)
+    }
+
+    /// A type made for an operation (its parameters, its outputs by status), named `name`.
+    pub(super) fn define_inline(&mut self, name: String, pointer: &Pointer, doc: String, kind: TypeKind) -> TypeId {
+        match self.define(&Target::Inline(name), pointer, Some(doc), kind) {
+            TypeRef::Named(id) => id,
+            _ => unreachable!("`define` refers to what it defined"),
         }
-        let prefix = format!("#/components/{section}/");
-        reference.strip_prefix(&prefix).filter(|name| !name.contains('/')).ok_or_else(|| {
-            self.reference_error(
-                pointer,
-                reference,
-                &format!("only local references of the form `{prefix}NAME` are supported here"),
-            )
-        })
     }
 
-    /// `pointer` is the node that holds the `$ref`; the error points at the `$ref` itself, so
-    /// its line is the reference's own.
-    pub(super) fn reference_error(&self, pointer: &Pointer, reference: &str, reason: &str) -> Error {
-        let location = self.location(&pointer.join("$ref"));
-        Error::Reference { location, reference: reference.into(), reason: reason.into() }
+    fn target_name<'t>(&'t self, target: &'t Target) -> &'t str {
+        match target {
+            Target::Component(id) => self.name(*id),
+            Target::Inline(name) => name,
+        }
     }
 
-    /// Generates the component schemas no operation reached, except those only error responses
-    /// use: the runtime decodes every failure into its own `Error`, so a type for them is noise.
-    pub(super) fn remaining_components(&mut self) -> Result<(), Error> {
-        let error_only = self.error_response_components();
+    /// Generates the component schemas no operation reached (but those only error responses
+    /// use), then every one still queued, and hands over the types in id order.
+    pub(super) fn finish(mut self) -> Result<(Vec<TypeDef>, Vec<super::Warning>), Error> {
         let keys: Vec<String> = self.component_names.keys().cloned().collect();
         for key in keys {
-            if !error_only.contains(&key) {
-                self.component(&key, &Pointer::root())?;
-            }
+            self.component(&key, &Pointer::root())?;
         }
-        self.drain_queue()
+        self.drain_queue()?;
+        let types = self.entries.into_iter().map(|entry| {
+            // Every queued component was generated above, or an error returned.
+            let (doc, kind) = entry.definition.unwrap_or((None, TypeKind::Alias(TypeRef::Json)));
+            TypeDef {
+                name: entry.name,
+                origin: entry.origin,
+                doc,
+                kind,
+                directions: Default::default(),
+                validated: false,
+            }
+        });
+        Ok((types.collect(), self.warnings.finish(self.spec)))
     }
 
-    fn error_response_components(&self) -> BTreeSet<String> {
-        let mut names = BTreeSet::new();
-        for (_, item) in &self.spec.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
-            for (_, operation) in item.iter() {
-                let failures =
-                    operation.responses.responses.iter().filter(|(code, _)| !super::operations::is_success(code));
-                for (_, response) in failures {
-                    let found = self.resolve(response, &Pointer::root(), "responses", |c| &c.responses);
-                    let Ok((response, _)) = found else { continue };
-                    for media in response.content.values() {
-                        if let Some(ReferenceOr::Reference { reference }) = &media.schema {
-                            if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                                names.insert(name.to_owned());
-                            }
-                        }
-                    }
-                }
-            }
+    /// Generates queued components until none is left.
+    pub(super) fn drain_queue(&mut self) -> Result<(), Error> {
+        while let Some((key, id)) = self.queue.pop() {
+            self.generate_component(&key, id)?;
         }
-        names
+        Ok(())
     }
 
     /// The type of a component schema; the first time, it is queued for generation.
     fn component(&mut self, key: &str, from: &Pointer) -> Result<TypeRef, Error> {
-        let Some(name) = self.component_names.get(key).cloned() else {
+        if let Some(id) = self.component_ids.get(key) {
+            return Ok(TypeRef::Named(*id));
+        }
+        if self.spec.schema(key).is_none() {
             let reference = format!("#/components/schemas/{key}");
+            let keys = self.spec.openapi.components.iter().flat_map(|components| components.schemas.keys());
             let missing = format!(
                 "no such schema; define `{key}` under `components.schemas` or fix the name{}",
-                did_you_mean(key, self.component_names.keys())
+                super::did_you_mean(key, keys)
             );
-            return Err(self.reference_error(from, &reference, &missing));
-        };
-        if self.started.insert(key.to_owned()) {
-            self.queue.push(key.to_owned());
+            return Err(self.spec.reference_error(from, &reference, &missing));
         }
-        Ok(TypeRef::Named(name))
+        // A component only error responses use is named when something else needs it.
+        let name = match self.component_names.get(key) {
+            Some(name) => name.clone(),
+            None => self.names.unique(naming::camel(key)),
+        };
+        let pointer = Pointer::root().join("components").join("schemas").join(key);
+        let origin = Origin { pointer: pointer.as_str().to_owned(), component: Some(key.to_owned()) };
+        self.entries.push(Entry { name, origin, definition: None });
+        let id = TypeId(self.entries.len() - 1);
+        self.component_ids.insert(key.to_owned(), id);
+        self.queue.push((key.to_owned(), id));
+        Ok(TypeRef::Named(id))
     }
 
-    pub(super) fn generate_component(&mut self, key: &str) -> Result<(), Error> {
-        let name = self.component_names[key].clone();
+    fn generate_component(&mut self, key: &str, id: TypeId) -> Result<(), Error> {
         let pointer = Pointer::root().join("components").join("schemas").join(key);
-        let schema = self.spec.components.as_ref().and_then(|components| components.schemas.get(key)).cloned();
-        let schema = match schema {
+        let schema = match self.spec.schema(key) {
             Some(ReferenceOr::Item(schema)) => schema,
             Some(ReferenceOr::Reference { reference }) => {
                 // A component that is only another name for a component: an alias.
-                let target = self.schema_reference(&reference, &pointer)?;
-                self.insert_type(TypeDef {
-                    name,
-                    doc: None,
-                    kind: TypeKind::Alias(target),
-                    directions: Directions::default(),
-                    validated: false,
-                });
+                let target = self.schema_reference(reference, &pointer)?;
+                self.define(&Target::Component(id), &pointer, None, TypeKind::Alias(target));
                 return Ok(());
             }
             None => return Ok(()),
         };
-        let ty = self.named_type_of(&schema, &name, &pointer)?;
-        if ty == TypeRef::Named(name.clone()) && !self.types.contains_key(&name) {
+        let ty = self.named_type_of(schema, &Target::Component(id), &pointer)?;
+        if ty == TypeRef::Named(id) && self.kind(id).is_none() {
             // `allOf: [$ref: itself]` and the like: a name for nothing.
-            return Err(self.invalid(
+            return Err(self.spec.invalid(
                 &pointer,
                 &format!("the schema `{key}` is only a reference to itself; give it a type or properties"),
             ));
         }
-        if ty != TypeRef::Named(name.clone()) {
+        if ty != TypeRef::Named(id) {
             let doc = schema.schema_data.description.clone();
-            self.insert_type(TypeDef {
-                name,
-                doc,
-                kind: TypeKind::Alias(ty),
-                directions: Directions::default(),
-                validated: false,
-            });
+            self.define(&Target::Component(id), &pointer, doc, TypeKind::Alias(ty));
         }
         Ok(())
     }
 
     fn schema_reference(&mut self, reference: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
-        let key = self.component_key(reference, "schemas", pointer)?;
+        let key = self.spec.component_key(reference, "schemas", pointer)?;
         self.component(key, pointer)
+    }
+
+    /// Whether values of this type go on the wire as text: scalars and string enums (also
+    /// those of components not generated yet).
+    pub(super) fn is_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String => true,
+            TypeRef::Named(id) => match self.kind(*id) {
+                Some(kind) => matches!(kind, TypeKind::StringEnum { .. }),
+                None => matches!(self.queued_schema_kind(*id),
+                    Some(SchemaKind::Type(Type::String(string))) if !string.enumeration.is_empty()),
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether the type is a struct (also a component not generated yet).
+    pub(super) fn is_struct(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(id) = ty else { return false };
+        match self.kind(*id) {
+            Some(kind) => matches!(kind, TypeKind::Struct { .. }),
+            None => matches!(self.queued_schema_kind(*id),
+                Some(SchemaKind::Type(Type::Object(object))) if !object.properties.is_empty()),
+        }
+    }
+
+    /// The schema kind of a component still queued, when an operation needs its shape first.
+    fn queued_schema_kind(&self, id: TypeId) -> Option<&SchemaKind> {
+        match self.spec.schema(self.entries[id.0].origin.component.as_deref()?)? {
+            ReferenceOr::Item(schema) => Some(&schema.schema_kind),
+            ReferenceOr::Reference { .. } => None,
+        }
     }
 
     /// The description of an inline schema (with its notes), or of the schema a `$ref` names.
@@ -187,45 +251,29 @@ impl Builder<'_> {
 
     fn referenced_schema(&self, reference: &str) -> Option<&Schema> {
         let key = reference.strip_prefix("#/components/schemas/")?;
-        match self.spec.components.as_ref()?.schemas.get(key)? {
+        match self.spec.schema(key)? {
             ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { .. } => None,
         }
     }
 
     /// The type of a schema met inline; objects and enums get a type named from `hint`.
-    pub(super) fn type_of(
+    pub(super) fn type_of<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         hint: &str,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_reference(reference, pointer),
             ReferenceOr::Item(schema) => {
-                let name = self.type_names.unique(naming::camel(hint));
-                self.named_type_of(schema, &name, pointer)
+                self.named_type_of(schema.borrow(), &Target::Inline(naming::camel(hint)), pointer)
             }
         }
     }
 
-    fn boxed_type_of(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: &str,
-        pointer: &Pointer,
-    ) -> Result<TypeRef, Error> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_reference(reference, pointer),
-            ReferenceOr::Item(schema) => {
-                let name = self.type_names.unique(naming::camel(hint));
-                self.named_type_of(schema, &name, pointer)
-            }
-        }
-    }
-
-    /// The type of `schema`; if it needs a definition of its own, that definition is `name`.
-    fn named_type_of(&mut self, schema: &Schema, name: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
+    /// The type of `schema`; if it needs a definition of its own, that definition is `target`.
+    fn named_type_of(&mut self, schema: &Schema, target: &Target, pointer: &Pointer) -> Result<TypeRef, Error> {
         let doc = schema_doc(schema);
         match &schema.schema_kind {
             SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Bool),
@@ -234,17 +282,17 @@ impl Builder<'_> {
                 _ => TypeRef::I64,
             }),
             SchemaKind::Type(Type::Number(_)) => Ok(TypeRef::F64),
-            SchemaKind::Type(Type::String(string)) => Ok(self.string_type(string, name, doc, pointer)),
-            SchemaKind::Type(Type::Array(array)) => self.array_type(array, name, pointer),
-            SchemaKind::Type(Type::Object(object)) => self.object_type(object, name, doc, pointer),
-            SchemaKind::OneOf { one_of } => self.one_of_type(one_of, name, doc, pointer, "oneOf"),
-            SchemaKind::AnyOf { any_of } => self.untagged_type(any_of, name, doc, pointer, "anyOf"),
-            SchemaKind::AllOf { all_of } => self.all_of_type(all_of, name, doc, pointer),
+            SchemaKind::Type(Type::String(string)) => Ok(self.string_type(string, target, doc, pointer)),
+            SchemaKind::Type(Type::Array(array)) => self.array_type(array, target, pointer),
+            SchemaKind::Type(Type::Object(object)) => self.object_type(object, target, doc, pointer),
+            SchemaKind::OneOf { one_of } => self.one_of_type(one_of, target, doc, pointer, "oneOf"),
+            SchemaKind::AnyOf { any_of } => self.untagged_type(any_of, target, doc, pointer, "anyOf"),
+            SchemaKind::AllOf { all_of } => self.all_of_type(all_of, target, doc, pointer),
             SchemaKind::Not { .. } => {
                 self.warn(pointer, "`not` cannot be expressed as a Rust type; using `serde_json::Value`");
                 Ok(TypeRef::Json)
             }
-            SchemaKind::Any(any) => self.any_type(any, name, doc, pointer),
+            SchemaKind::Any(any) => self.any_type(any, target, doc, pointer),
         }
     }
 
@@ -252,18 +300,18 @@ impl Builder<'_> {
     fn any_type(
         &mut self,
         any: &AnySchema,
-        name: &str,
+        target: &Target,
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         if !any.one_of.is_empty() {
-            return self.one_of_type(&any.one_of, name, doc, pointer, "oneOf");
+            return self.one_of_type(&any.one_of, target, doc, pointer, "oneOf");
         }
         if !any.any_of.is_empty() {
-            return self.untagged_type(&any.any_of, name, doc, pointer, "anyOf");
+            return self.untagged_type(&any.any_of, target, doc, pointer, "anyOf");
         }
         if !any.all_of.is_empty() {
-            return self.all_of_type(&any.all_of, name, doc, pointer);
+            return self.all_of_type(&any.all_of, target, doc, pointer);
         }
         if !any.properties.is_empty() || any.additional_properties.is_some() {
             let object = ObjectType {
@@ -273,10 +321,11 @@ impl Builder<'_> {
                 min_properties: None,
                 max_properties: None,
             };
-            return self.object_type(&object, name, doc, pointer);
+            return self.object_type(&object, target, doc, pointer);
         }
         if let Some(items) = &any.items {
-            let item = self.boxed_type_of(items, &format!("{name}Item"), &pointer.join("items"))?;
+            let hint = format!("{}Item", self.target_name(target));
+            let item = self.type_of(items, &hint, &pointer.join("items"))?;
             return Ok(TypeRef::Vec(Box::new(item)));
         }
         Ok(match any.typ.as_deref() {
@@ -287,7 +336,7 @@ impl Builder<'_> {
             Some("array") => TypeRef::Vec(Box::new(TypeRef::Json)),
             Some("object") => TypeRef::JsonObject,
             Some(other) => {
-                return Err(self.invalid(
+                return Err(self.spec.invalid(
                     &pointer.join("type"),
                     &format!("`type: {other}` is not a JSON Schema type; use one of string, integer, number, boolean, array, object"),
                 ));
@@ -296,7 +345,7 @@ impl Builder<'_> {
         })
     }
 
-    fn string_type(&mut self, string: &StringType, name: &str, doc: Option<String>, pointer: &Pointer) -> TypeRef {
+    fn string_type(&mut self, string: &StringType, target: &Target, doc: Option<String>, pointer: &Pointer) -> TypeRef {
         if string.enumeration.iter().all(Option::is_none) {
             return match string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::File,
@@ -317,12 +366,15 @@ impl Builder<'_> {
             let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
             Some(format!("One of {}.", values.join(", ")))
         });
-        self.define(name, doc, TypeKind::StringEnum { variants })
+        self.define(target, pointer, doc, TypeKind::StringEnum { variants })
     }
 
-    fn array_type(&mut self, array: &ArrayType, name: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
+    fn array_type(&mut self, array: &ArrayType, target: &Target, pointer: &Pointer) -> Result<TypeRef, Error> {
         let item = match &array.items {
-            Some(items) => self.boxed_type_of(items, &format!("{name}Item"), &pointer.join("items"))?,
+            Some(items) => {
+                let hint = format!("{}Item", self.target_name(target));
+                self.type_of(items, &hint, &pointer.join("items"))?
+            }
             None => TypeRef::Json,
         };
         Ok(TypeRef::Vec(Box::new(item)))
@@ -331,11 +383,11 @@ impl Builder<'_> {
     fn object_type(
         &mut self,
         object: &ObjectType,
-        name: &str,
+        target: &Target,
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        let additional = self.additional_properties(object, name, pointer)?;
+        let additional = self.additional_properties(object, target, pointer)?;
         if object.properties.is_empty() {
             return Ok(match additional {
                 Some(TypeRef::Json) | None => TypeRef::JsonObject,
@@ -345,14 +397,14 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         let mut names = Scope::default();
         if additional.is_some() {
-            names.reserve("additional_properties");
+            names.reserve(super::ADDITIONAL_FIELD);
         }
-        self.object_fields(object, name, pointer, &mut names, &mut fields)?;
+        self.object_fields(object, target, pointer, &mut names, &mut fields)?;
         let additional = additional.map(|values| match values {
             TypeRef::Json => TypeRef::JsonObject,
             values => TypeRef::Map(Box::new(values)),
         });
-        Ok(self.define(name, doc, TypeKind::Struct { fields, additional }))
+        Ok(self.define(target, pointer, doc, TypeKind::Struct { fields, additional }))
     }
 
     /// The value type of keys beyond `properties`, or `None` when the object is closed.
@@ -361,14 +413,15 @@ impl Builder<'_> {
     fn additional_properties(
         &mut self,
         object: &ObjectType,
-        name: &str,
+        target: &Target,
         pointer: &Pointer,
     ) -> Result<Option<TypeRef>, Error> {
         Ok(match &object.additional_properties {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Schema(schema)) => {
-                Some(self.type_of(schema, &format!("{name}Value"), &pointer.join("additionalProperties"))?)
+                let hint = format!("{}Value", self.target_name(target));
+                Some(self.type_of(schema, &hint, &pointer.join("additionalProperties"))?)
             }
         })
     }
@@ -376,14 +429,15 @@ impl Builder<'_> {
     fn object_fields(
         &mut self,
         object: &ObjectType,
-        name: &str,
+        target: &Target,
         pointer: &Pointer,
         names: &mut Scope,
         fields: &mut Vec<Field>,
     ) -> Result<(), Error> {
         for (wire, property) in &object.properties {
             let property_pointer = pointer.join("properties").join(wire);
-            let ty = self.boxed_type_of(property, &format!("{name}{}", naming::camel(wire)), &property_pointer)?;
+            let hint = format!("{}{}", self.target_name(target), naming::camel(wire));
+            let ty = self.type_of(property, &hint, &property_pointer)?;
             let (doc, nullable) = match property {
                 ReferenceOr::Item(schema) => (schema_doc(schema), is_nullable(schema)),
                 ReferenceOr::Reference { reference } => {
@@ -413,7 +467,7 @@ impl Builder<'_> {
     fn one_of_type(
         &mut self,
         one_of: &[ReferenceOr<Schema>],
-        name: &str,
+        target: &Target,
         doc: Option<String>,
         pointer: &Pointer,
         keyword: &str,
@@ -423,31 +477,49 @@ impl Builder<'_> {
             let distinct: BTreeSet<_> = keys.iter().map(|(key, _)| key).collect();
             !keys.is_empty() && distinct.len() == keys.len()
         }) else {
-            return self.untagged_type(one_of, name, doc, pointer, keyword);
+            return self.untagged_type(one_of, target, doc, pointer, keyword);
         };
         let mut variants = Vec::new();
         let mut names = Scope::default();
-        let type_prefix = naming::snake(name);
+        let name = self.target_name(target).to_owned();
+        let type_prefix = naming::snake(&name);
         for (index, (wire, property)) in single_keys.into_iter().enumerate() {
             let property_pointer = pointer.join(keyword).join(index).join("properties").join(wire);
-            let ty = self.boxed_type_of(property, &format!("{name}{}", naming::camel(wire)), &property_pointer)?;
+            let ty = self.type_of(property, &format!("{name}{}", naming::camel(wire)), &property_pointer)?;
             let doc = self.describe(property);
             let variant_name = names.unique(variant_name(&type_prefix, wire));
             variants.push(Variant { name: variant_name, wire: Some(wire.clone()), ty, doc });
         }
-        Ok(self.define(name, doc, TypeKind::OneKeyOf { variants }))
+        Ok(self.define(target, pointer, doc, TypeKind::OneKeyOf { variants }))
+    }
+
+    /// What an untagged variant holding `ty` is called: the type's name, or its kind.
+    fn variant_name_for(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Bool => "Bool".into(),
+            TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+            TypeRef::F64 => "Number".into(),
+            TypeRef::String | TypeRef::File | TypeRef::Secret => "String".into(),
+            TypeRef::Json => "Value".into(),
+            TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
+            TypeRef::Vec(_) => "List".into(),
+            TypeRef::Named(id) => self.name(*id).to_owned(),
+            TypeRef::Boxed(inner) => self.variant_name_for(inner),
+            TypeRef::Bytes => "Bytes".into(),
+        }
     }
 
     /// An enum that decodes as the first alternative the JSON fits, named by alternative.
     fn untagged_type(
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
-        name: &str,
+        target: &Target,
         doc: Option<String>,
         pointer: &Pointer,
         keyword: &str,
     ) -> Result<TypeRef, Error> {
         let mut variants = Vec::new();
+        let name = self.target_name(target).to_owned();
         let mut names = Scope::default();
         let mut seen = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
@@ -460,8 +532,8 @@ impl Builder<'_> {
             let doc = self.describe(alternative);
             // `ShapeVariant2`, an inline alternative of `Shape`, is the variant `Variant2`; a
             // rest that would not start a type name (`Event2` in `Event`) keeps the whole name.
-            let variant = untagged_variant_name(&ty);
-            let variant = match variant.strip_prefix(name) {
+            let variant = self.variant_name_for(&ty);
+            let variant = match variant.strip_prefix(&name) {
                 Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest,
                 _ => &variant,
             };
@@ -470,7 +542,7 @@ impl Builder<'_> {
         if variants.is_empty() {
             return Ok(TypeRef::Json);
         }
-        Ok(self.define(name, doc, TypeKind::Untagged { variants }))
+        Ok(self.define(target, pointer, doc, TypeKind::Untagged { variants }))
     }
 
     /// An `allOf` becomes one struct: inline objects give their fields, referenced schemas
@@ -478,14 +550,14 @@ impl Builder<'_> {
     fn all_of_type(
         &mut self,
         all_of: &[ReferenceOr<Schema>],
-        name: &str,
+        target: &Target,
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         // `allOf: [$ref]` is how specs attach a description to a reference: inline, it is the
         // referenced type, the description documenting the field. A component written so
         // stays a type of its own (a request body wrapping a selector, say).
-        let is_component = pointer.parent().parent().as_str() == "/components";
+        let is_component = matches!(target, Target::Component(_));
         if let ([ReferenceOr::Reference { reference }], false) = (all_of, is_component) {
             return self.schema_reference(reference, &pointer.join("allOf").join(0));
         }
@@ -497,7 +569,7 @@ impl Builder<'_> {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.schema_reference(reference, &part_pointer)?;
                     let part_name = match &ty {
-                        TypeRef::Named(part_name) => naming::snake(part_name),
+                        TypeRef::Named(id) => naming::snake(self.name(*id)),
                         _ => "part".to_owned(),
                     };
                     let field_name = names.unique(part_name);
@@ -516,12 +588,12 @@ impl Builder<'_> {
                     if object.additional_properties.is_some() && object.properties.is_empty() {
                         continue; // An open map adds nothing a struct that ignores unknown keys lacks.
                     }
-                    self.object_fields(object, name, &part_pointer, &mut names, &mut fields)?;
+                    self.object_fields(object, target, &part_pointer, &mut names, &mut fields)?;
                 }
                 ReferenceOr::Item(other) => {
                     let ty = self.type_of(
                         &ReferenceOr::Item(other.clone()),
-                        &format!("{name}Part{}", index + 1),
+                        &format!("{}Part{}", self.target_name(target), index + 1),
                         &part_pointer,
                     )?;
                     if !matches!(ty, TypeRef::Named(_)) {
@@ -541,7 +613,7 @@ impl Builder<'_> {
                 }
             }
         }
-        Ok(self.define(name, doc, TypeKind::Struct { fields, additional: None }))
+        Ok(self.define(target, pointer, doc, TypeKind::Struct { fields, additional: None }))
     }
 }
 
@@ -623,29 +695,28 @@ fn variant_name(type_prefix: &str, wire: &str) -> String {
     }
 }
 
-fn untagged_variant_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Bool => "Bool".into(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
-        TypeRef::F64 => "Number".into(),
-        TypeRef::String | TypeRef::File | TypeRef::Secret => "String".into(),
-        TypeRef::Json => "Value".into(),
-        TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
-        TypeRef::Vec(_) => "List".into(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Boxed(inner) => untagged_variant_name(inner),
-        TypeRef::Bytes => "Bytes".into(),
+/// The component schemas only error responses use: the runtime decodes every failure into
+/// its own `Error`, so a type for them is noise.
+fn error_response_components(spec: &Spec<'_>) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for (_, item) in &spec.openapi.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (_, operation) in item.iter() {
+            let failures =
+                operation.responses.responses.iter().filter(|(code, _)| !super::operations::is_success(code));
+            for (_, response) in failures {
+                let Ok((response, _)) = spec.resolve(response, &Pointer::root(), "responses", |c| &c.responses) else {
+                    continue;
+                };
+                for media in response.content.values() {
+                    if let Some(ReferenceOr::Reference { reference }) = &media.schema {
+                        if let Some(key) = reference.strip_prefix("#/components/schemas/") {
+                            keys.insert(key.to_owned());
+                        }
+                    }
+                }
+            }
+        }
     }
-}
-
-/// " (did you mean `Member`?)" when one of `names` is a likely misspelling of `name`.
-fn did_you_mean<'a>(name: &str, names: impl IntoIterator<Item = &'a String>) -> String {
-    // Within a third of the name's length: close enough to be a typo, not just another name.
-    let limit = (name.chars().count() / 3).max(1);
-    let closest = names
-        .into_iter()
-        .map(|candidate| (strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()), candidate))
-        .filter(|(distance, _)| *distance <= limit)
-        .min();
-    closest.map(|(_, candidate)| format!(" (did you mean `{candidate}`?)")).unwrap_or_default()
+    keys
 }

@@ -1,0 +1,198 @@
+//! Structurally identical inline schemas, defined once. Specs repeat the same object inline
+//! in operation after operation (rooms.yaml writes a room's last message out 79 times); each
+//! copy would otherwise be a type of its own, named after the whole path that reached it.
+//!
+//! Only copies are merged: types of one shape whose names end alike (see `concept`). Only
+//! nested types are merged: what an operation takes or returns keeps a type named after
+//! the operation, so a call never takes a type named after another operation. Components
+//! stay as they are: the spec named them.
+
+use super::{Api, Input, Output, TypeId};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+pub(super) fn merge_identical(api: &mut Api) {
+    let mergeable = mergeable(api);
+    // The names of the types merged into each type, its own first.
+    let mut merged: Vec<Vec<String>> = api.types.iter().map(|def| vec![def.name.clone()]).collect();
+    let mut removed = vec![false; api.types.len()];
+    // Each round merges types equal once their parts are merged, so nested copies merge from
+    // the leaves up; it ends when a round finds nothing.
+    loop {
+        let mut first_of_shape: HashMap<String, TypeId> = HashMap::new();
+        let mut replacement: Vec<Option<TypeId>> = vec![None; api.types.len()];
+        for (index, def) in api.types.iter().enumerate() {
+            if !mergeable[index] || removed[index] {
+                continue;
+            }
+            // Copies of one schema share the last word of their names (`…LastMessage`); two
+            // schemas of one shape under other names (`…Unreads`, `…PrivateGroups`, both
+            // `true` or `false`) are different things, and stay apart.
+            let shape = format!("{:?}", (&def.doc, &def.kind, concept(&def.name)));
+            match first_of_shape.entry(shape) {
+                Entry::Occupied(first) => replacement[index] = Some(*first.get()),
+                Entry::Vacant(vacant) => {
+                    vacant.insert(TypeId(index));
+                }
+            }
+        }
+        if replacement.iter().all(Option::is_none) {
+            break;
+        }
+        for (index, kept) in replacement.iter().enumerate() {
+            if let Some(kept) = kept {
+                removed[index] = true;
+                let names = std::mem::take(&mut merged[index]);
+                merged[kept.0].extend(names);
+            }
+        }
+        api.for_each_id_mut(|id| {
+            if let Some(kept) = replacement[id.0] {
+                *id = kept;
+            }
+        });
+    }
+    name_merged(api, &merged, &removed);
+    remove(api, &removed);
+}
+
+/// The nested inline types: not components, and not what an operation takes or returns.
+fn mergeable(api: &Api) -> Vec<bool> {
+    let mut mergeable: Vec<bool> = api.types.iter().map(|def| def.origin.component.is_none()).collect();
+    for operation in &api.operations {
+        let taken_or_returned = [
+            operation.body.as_ref().and_then(|body| body.ty.innermost()),
+            match operation.input {
+                Input::Params(id) => Some(id),
+                _ => None,
+            },
+            match &operation.output {
+                Output::Json(ty) => ty.innermost(),
+                Output::ByStatus(id) => Some(*id),
+                _ => None,
+            },
+        ];
+        for id in taken_or_returned.into_iter().flatten() {
+            mergeable[id.0] = false;
+        }
+    }
+    mergeable
+}
+
+/// A type that stands for several gets the name they end with, when that says what it is
+/// (`LastMessage` for `…RoomsGetResponseUpdateItemLastMessage` and its copies). The types
+/// nested in a renamed one, named after its old name, follow it (`…ItemLastMessageMd`
+/// becomes `LastMessageMd`). Any other keeps the shortest of its names.
+fn name_merged(api: &mut Api, merged: &[Vec<String>], removed: &[bool]) {
+    let live = |index: &usize| !removed[*index];
+    let mut taken: HashSet<String> = (0..api.types.len()).filter(live).map(|i| api.types[i].name.clone()).collect();
+    let mut renamed: Vec<(&str, String)> = Vec::new();
+    let mut by_suffix = vec![false; api.types.len()];
+    for index in (0..api.types.len()).filter(live) {
+        let names = &merged[index];
+        let Some(name) = common_suffix(names).filter(|name| names.len() > 1 && !taken.contains(name)) else {
+            continue;
+        };
+        taken.insert(name.clone());
+        renamed.extend(names.iter().map(|old| (old.as_str(), name.clone())));
+        api.types[index].name = name;
+        by_suffix[index] = true;
+    }
+    renamed.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
+    for index in (0..api.types.len()).filter(live) {
+        if by_suffix[index] {
+            continue;
+        }
+        let nested = merged[index].iter().filter_map(|name| {
+            renamed.iter().find_map(|(old, new)| {
+                let rest = name.strip_prefix(old)?;
+                rest.starts_with(|c: char| c.is_ascii_uppercase()).then(|| format!("{new}{rest}"))
+            })
+        });
+        let shortest = merged[index].iter().min_by_key(|name| name.len()).cloned();
+        let best = nested.filter(|name| !taken.contains(name)).min_by_key(String::len).or(shortest);
+        if let Some(name) = best.filter(|name| *name != api.types[index].name) {
+            taken.insert(name.clone());
+            api.types[index].name = name;
+        }
+    }
+}
+
+/// The words all `names` end with, from the first that is not a word every path has
+/// (`Item`, `Value`, `Response`...); `None` if nothing specific is left.
+fn common_suffix(names: &[String]) -> Option<String> {
+    let split: Vec<Vec<&str>> = names.iter().map(|name| words(name)).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let mut common = 0;
+    while common < shortest {
+        let word = split[0][split[0].len() - 1 - common];
+        if !split.iter().all(|words| words[words.len() - 1 - common] == word) {
+            break;
+        }
+        common += 1;
+    }
+    let suffix = &split[0][split[0].len() - common..];
+    let specific = suffix.iter().position(|word| !is_generic(word))?;
+    // A name that would start with a digit is no name.
+    let suffix = &suffix[specific..];
+    suffix.first().filter(|word| !word.starts_with(|c: char| c.is_ascii_digit()))?;
+    Some(suffix.concat())
+}
+
+/// The last word of a name that says what the type is.
+fn concept(name: &str) -> &str {
+    words(name).into_iter().rev().find(|word| !is_generic(word)).unwrap_or_default()
+}
+
+/// Words the generator itself puts in names, which say where a type was found, not what
+/// it is.
+fn is_generic(word: &str) -> bool {
+    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    matches!(word, "Item" | "Value" | "Response" | "Request" | "Params" | "Part" | "Variant" | "Status" | "")
+}
+
+/// The words of an UpperCamelCase name: each starts at an upper-case letter.
+fn words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..index]);
+            start = index;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// Drops the removed types and renumbers the references to the rest.
+fn remove(api: &mut Api, removed: &[bool]) {
+    let mut new_index = vec![0; removed.len()];
+    let mut next = 0;
+    for (index, removed) in removed.iter().enumerate() {
+        new_index[index] = next;
+        next += usize::from(!removed);
+    }
+    let mut index = 0;
+    api.types.retain(|_| {
+        index += 1;
+        !removed[index - 1]
+    });
+    api.for_each_id_mut(|id| id.0 = new_index[id.0]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_suffix;
+
+    #[test]
+    fn merged_types_are_named_by_what_their_names_share() {
+        let names = |list: &[&str]| list.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>();
+        let last_message = names(&["GetRoomsResponseUpdateItemLastMessage", "GetChannelsResponseLastMessage"]);
+        assert_eq!(common_suffix(&last_message).as_deref(), Some("LastMessage"));
+        assert_eq!(common_suffix(&names(&["AResponseUser", "BResponseUser"])).as_deref(), Some("User"));
+        assert_eq!(common_suffix(&names(&["AItem", "BItem"])), None);
+        assert_eq!(common_suffix(&names(&["AVariant2", "BVariant2"])), None);
+        assert_eq!(common_suffix(&names(&["Same", "Same"])).as_deref(), Some("Same"));
+    }
+}
