@@ -188,7 +188,17 @@ fn build_request(api: &Api, operation: &Operation) -> TokenStream {
             BodyMedia::Json => quote!(let request = request.json(#value)?;),
             BodyMedia::Form => quote!(let request = request.form(#value)?;),
             BodyMedia::Bytes(content_type) => quote!(let request = request.bytes(#content_type, #value.to_vec())?;),
-            BodyMedia::Multipart(parts) => multipart_step(parts, value),
+            BodyMedia::Multipart(parts) => {
+                // The parts read `body`: bind it when the body is a field of the parameters.
+                let bind = matches!(operation.input, Input::Params(_)).then(|| quote!(let body = #value;));
+                let parts = parts.iter().map(multipart_part);
+                quote! {
+                    #bind
+                    let form = rocketchat_runtime::Multipart::new();
+                    #( #parts )*
+                    let request = request.multipart(form);
+                }
+            }
         }
     });
     quote! {
@@ -327,20 +337,8 @@ fn paginated_impl(api: &Api, operation: &Operation) -> TokenStream {
     }
 }
 
-/// Each part as the model decided: files as files, text as text, the rest as JSON text;
+/// One part as the model decided: files as files, text as text, the rest as JSON text;
 /// flattened fields and extra keys contribute their own keys.
-fn multipart_step(parts: &[Part], value: TokenStream) -> TokenStream {
-    let parts = parts.iter().map(multipart_part);
-    // The parts below read `body`: bind it when the body is a field of the parameters.
-    let bind = (value.to_string() != "body").then(|| quote!(let body = #value;));
-    quote! {
-        #bind
-        let form = rocketchat_runtime::Multipart::new();
-        #( #parts )*
-        let request = request.multipart(form);
-    }
-}
-
 fn multipart_part(part: &Part) -> TokenStream {
     let name = ident(&part.field);
     let wire = part.wire.as_deref().unwrap_or_default();
@@ -630,4 +628,32 @@ fn method_doc(api: &Api, operation: &Operation) -> String {
     }
     sections.push(errors);
     sections.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Api, CLIENT_METHODS};
+
+    /// The model keeps operation methods off the names the client's own methods have: the
+    /// list it keeps must be the methods rendered here.
+    #[test]
+    fn the_model_knows_every_method_the_client_has_of_its_own() {
+        let api = Api {
+            title: "t".into(),
+            version: "1".into(),
+            description: None,
+            operations: Vec::new(),
+            types: Vec::new(),
+            warnings: Vec::new(),
+        };
+        for client in [super::client_module(&api), super::blocking_module(&api)] {
+            let source = client.to_string();
+            let methods: Vec<&str> = source
+                .split("pub fn ")
+                .skip(1)
+                .filter_map(|rest| rest.split(|c: char| !c.is_alphanumeric() && c != '_').next())
+                .collect();
+            assert_eq!(methods, CLIENT_METHODS);
+        }
+    }
 }

@@ -716,3 +716,6 @@ fn did_you_mean<'a>(name: &str, names: impl IntoIterator<Item = &'a String>) -> 
         .min();
     closest.map(|(_, candidate)| format!(" (did you mean `{candidate}`?)")).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

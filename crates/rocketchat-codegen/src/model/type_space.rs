@@ -328,6 +328,15 @@ impl<'a> TypeSpace<'a> {
             let item = self.type_of(items, &hint, &pointer.join("items"))?;
             return Ok(TypeRef::Vec(Box::new(item)));
         }
+        // A `type` that reaches here did not parse as that type: say what contradicts it.
+        if let Some(typ) = any.typ.as_deref() {
+            if let Some((index, value)) = any.enumeration.iter().enumerate().find(|(_, value)| !fits(typ, value)) {
+                return Err(self.spec.invalid(
+                    &pointer.join("enum").join(index),
+                    &format!("`type: {typ}` but `enum` holds `{value}`, which is not of that type; make every value a {typ}, or change the type"),
+                ));
+            }
+        }
         Ok(match any.typ.as_deref() {
             Some("string") => TypeRef::String,
             Some("integer") => TypeRef::I64,
@@ -615,6 +624,20 @@ impl<'a> TypeSpace<'a> {
         }
         Ok(self.define(target, pointer, doc, TypeKind::Struct { fields, additional: None }))
     }
+}
+
+/// Whether an `enum` value is of the schema's `type` (`null` fits any: it says nullable).
+fn fits(typ: &str, value: &serde_json::Value) -> bool {
+    let of_type = match typ {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    };
+    of_type || value.is_null()
 }
 
 /// The key and schema of an inline object with exactly one property, which is required.

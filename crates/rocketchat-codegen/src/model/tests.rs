@@ -1,0 +1,131 @@
+//! The model of small specs, asserted directly: names, ids, merged copies, wire decisions and
+//! errors, without going through emitted code.
+
+use super::*;
+
+fn build_from(yaml: &str) -> Result<Api, Error> {
+    let spec = crate::load::load(yaml, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
+    build(&spec, "t.yaml")
+}
+
+fn api(yaml: &str) -> Api {
+    build_from(yaml).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn names(api: &Api) -> Vec<&str> {
+    api.types.iter().map(|def| def.name.as_str()).collect()
+}
+
+/// One `POST /x` operation whose JSON body is `body` (YAML, indented for its place).
+fn with_body(body: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: x.do\n      \
+         requestBody:\n        content:\n          application/json:\n            schema:\n{body}\n      \
+         responses:\n        '200': {{description: ok}}\n"
+    )
+}
+
+#[test]
+fn a_name_is_taken_only_by_a_type_that_is_defined() {
+    // `ab` is a string, which defines no type: the object `Ab` gets the name.
+    let api = api(&with_body(
+        "              type: object\n              properties:\n                ab: {type: string}\n                \
+         Ab: {type: object, properties: {c: {type: string}}}",
+    ));
+    assert_eq!(names(&api), ["XDoRequest", "XDoRequestAb"]);
+}
+
+#[test]
+fn references_are_ids_into_the_sorted_type_table() {
+    let api = api(&with_body(
+        "              type: object\n              properties:\n                zeta: {type: object, properties: {a: {type: string}}}\n                \
+         alpha: {type: object, properties: {b: {type: integer}}}",
+    ));
+    assert_eq!(names(&api), ["XDoRequest", "XDoRequestAlpha", "XDoRequestZeta"]);
+    let body = api.operations[0].body.as_ref().expect("a body");
+    let TypeRef::Named(id) = body.ty else { panic!("the body is a generated type") };
+    let TypeKind::Struct { fields, .. } = &api.type_def(id).kind else { panic!("a struct") };
+    let field_types: Vec<&str> = fields.iter().filter_map(|field| field.ty.by_value()).map(|id| api.name(id)).collect();
+    assert_eq!(field_types, ["XDoRequestZeta", "XDoRequestAlpha"], "fields keep the spec's order");
+    assert_eq!(api.type_def(id).origin.pointer, "/paths/~1x/post/requestBody/content/application~1json/schema");
+    assert_eq!(api.type_def(id).origin.component, None);
+}
+
+#[test]
+fn nested_copies_of_one_schema_are_defined_once_under_their_shared_name() {
+    let owner = "{type: object, properties: {_id: {type: string}, username: {type: string}}}";
+    let api = api(&with_body(&format!(
+        "              type: object\n              properties:\n                \
+         first: {{type: object, properties: {{owner: {owner}}}}}\n                \
+         second: {{type: object, properties: {{owner: {owner}}}}}"
+    )));
+    assert_eq!(names(&api), ["Owner", "XDoRequest", "XDoRequestFirst", "XDoRequestSecond"]);
+    let first = &api.types[2];
+    let second = &api.types[3];
+    assert_eq!(first.kind, second.kind, "both hold the one `Owner`");
+}
+
+#[test]
+fn the_same_shape_under_other_names_stays_apart() {
+    let flag = "{type: string, enum: ['true', 'false']}";
+    let api = api(&with_body(&format!(
+        "              type: object\n              properties:\n                unreads: {flag}\n                private: {flag}"
+    )));
+    assert_eq!(names(&api), ["XDoRequest", "XDoRequestPrivate", "XDoRequestUnreads"]);
+}
+
+#[test]
+fn parameters_are_one_struct_and_their_wire_form_is_decided() {
+    let api = api(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: items.get\n      \
+         parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n        \
+         - {name: fields, in: query, schema: {type: array, items: {type: string}}}\n        \
+         - {name: X-Trace, in: header, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+    );
+    let operation = &api.operations[0];
+    let Input::Params(params) = operation.input else { panic!("a parameters struct") };
+    assert_eq!(api.name(params), "ItemsGetParams");
+    let wire: Vec<(&str, ParamLocation, ParamEncoding)> =
+        operation.params.iter().map(|param| (param.wire.as_str(), param.location, param.encoding)).collect();
+    assert_eq!(
+        wire,
+        [
+            ("id", ParamLocation::Path, ParamEncoding::Text),
+            ("fields", ParamLocation::Query, ParamEncoding::Styled(QueryStyle::Form { explode: true })),
+            ("x-trace", ParamLocation::Header, ParamEncoding::Text),
+        ]
+    );
+}
+
+#[test]
+fn multipart_parts_are_decided_in_the_model() {
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /upload:\n    post:\n      operationId: upload\n      \
+        requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              \
+        required: [file]\n              properties:\n                file: {type: string, format: binary}\n                \
+        note: {type: string}\n                tags: {type: array, items: {type: string}}\n                \
+        secret: {type: string, format: password}\n      responses:\n        '200': {description: ok}\n";
+    let api = api(yaml);
+    let Some(RequestBody { media: BodyMedia::Multipart(parts), .. }) = &api.operations[0].body else {
+        panic!("a multipart body")
+    };
+    let kinds: Vec<(&str, PartKind, bool)> =
+        parts.iter().map(|part| (part.field.as_str(), part.kind, part.optional)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("file", PartKind::File, false),
+            ("note", PartKind::Text, true),
+            ("tags", PartKind::Json, true),
+            ("secret", PartKind::Secret, true),
+        ]
+    );
+}
+
+#[test]
+fn a_schema_that_contradicts_itself_is_a_located_error() {
+    let error = build_from(&with_body("              type: string\n              enum: [a, 1, {b: 2}]"))
+        .expect_err("a string enum holding a number");
+    let message = error.to_string();
+    assert!(message.contains("#/paths/~1x/post/requestBody/content/application~1json/schema/enum/1"), "{message}");
+    assert!(message.contains("`type: string` but `enum` holds `1`"), "{message}");
+}
