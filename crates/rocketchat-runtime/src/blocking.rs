@@ -2,8 +2,9 @@
 //! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
 
 use crate::conversation::{Action, Driver, Event};
-use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
-use crate::request::{RawResponse, Request};
+use crate::core::{Config, TwoFactor};
+use crate::request::Request;
+use crate::response::{RawResponse, Response, cap_body, classify_response};
 use crate::transport::{call_span, record_attempt, transport_error};
 use crate::two_factor::{Answer, Challenge};
 use crate::{Credentials, Decode, Endpoint, Error, Operation, Password, Secret};

@@ -3,11 +3,10 @@
 
 use crate::Error;
 use crate::session::SessionEffect;
+use http::Method;
 use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::fmt::{self, Display};
 
 /// Characters left as they are in a path segment: RFC 3986's unreserved set.
@@ -424,62 +423,6 @@ fn boundary_for(parts: &[Part]) -> String {
 /// linear in the haystack.)
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|window| window == needle)
-}
-
-/// A success response, before its body is decoded: the generated code decodes it as the
-/// spec says (JSON, text, bytes), by status where several are documented.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct RawResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// A login response: its body holds a token, so neither errors nor `Debug` quote it.
-    pub(crate) holds_credentials: bool,
-}
-
-impl fmt::Debug for RawResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = if self.holds_credentials {
-            crate::session::WITHHELD.to_owned()
-        } else {
-            String::from_utf8_lossy(&self.body).into_owned()
-        };
-        f.debug_struct("RawResponse")
-            .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("body", &body)
-            .finish()
-    }
-}
-
-impl RawResponse {
-    /// The rate-limit headers, where the server sent them.
-    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
-        crate::RateLimit::from_headers(&self.headers)
-    }
-
-    /// The body as JSON of type `T` (an empty body as `null`).
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        crate::core::decode_json(self.status, &self.body, self.holds_credentials)
-    }
-
-    /// The body as text (invalid UTF-8 replaced).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body as it came.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.body
-    }
-
-    /// The error for a success status the spec does not describe.
-    pub fn undocumented(self) -> Error {
-        let mut error = crate::ApiError::new(self.status, self.text());
-        error.rate_limit = self.rate_limit();
-        Error::Status(Box::new(error))
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! in sets and logging out forgets, the login kept for logging in again, and what the client
 //! learned about the server (its version, the deprecations already reported).
 
-use crate::{Credentials, Error, RawResponse, Request, Secret};
+use crate::response::{RawResponse, WITHHELD};
+use crate::{Credentials, Error, Request, Secret};
 use http::HeaderValue;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -92,9 +93,6 @@ pub(crate) fn credentials_from(response: &RawResponse) -> Result<Credentials, Er
     })?;
     Ok(Credentials::new(body.data.user_id, body.data.auth_token))
 }
-
-/// What an error quotes instead of a body that holds secrets.
-pub(crate) const WITHHELD: &str = "<withheld: the body holds credentials>";
 
 struct Current {
     credentials: Credentials,

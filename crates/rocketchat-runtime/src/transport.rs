@@ -1,7 +1,8 @@
 use crate::conversation::{Action, Driver, Event};
-use crate::core::{Config, Response, TwoFactor, cap_body, classify_response};
+use crate::core::{Config, TwoFactor};
 use crate::error::{Endpoint, Error};
-use crate::request::{RawResponse, Request};
+use crate::request::Request;
+use crate::response::{RawResponse, Response, cap_body, classify_response};
 use crate::{Call, Credentials, Decode, Operation, Password, Secret, TransportBuilder};
 use std::fmt;
 use std::sync::Arc;
