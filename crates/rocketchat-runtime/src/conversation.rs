@@ -8,9 +8,9 @@
 
 use crate::core::Config;
 use crate::error::ApiError;
-use crate::session::{SessionEffect, credentials_from};
+use crate::session::credentials_from;
 use crate::two_factor::{Answer, Challenge, Reason, TwoFactorError, wire_code};
-use crate::{Error, RawResponse, Request};
+use crate::{Error, RawResponse, Request, SessionEffect};
 use std::time::Duration;
 
 /// What happened since the last action.

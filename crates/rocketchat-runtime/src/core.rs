@@ -3,8 +3,8 @@
 
 use crate::RetryPolicy;
 use crate::error::Error;
-use crate::request::Request;
-use crate::session::{Session, header_value};
+use crate::request::{Request, header_value};
+use crate::session::Session;
 use crate::two_factor::TwoFactorHandler;
 use http::StatusCode;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};

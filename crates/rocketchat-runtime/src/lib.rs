@@ -39,10 +39,10 @@ pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
 pub use pages::Items;
 pub use pages::{DEFAULT_PAGE_SIZE, ItemStream, Page, Pager, Paginated};
 pub use rate_limit::RateLimit;
-pub use request::{File, Multipart, QueryStyle, Request, json_text, path_segment};
+pub use request::{File, Multipart, QueryStyle, Request, SessionEffect, json_text, path_segment};
 pub use response::{Deprecation, RawResponse, Response, classify_response, decode_response};
 pub use retry::RetryPolicy;
-pub use session::{Password, SessionEffect};
+pub use session::Password;
 pub use transport::Transport;
 
 /// The `http` crate, whose types ([`http::Method`], [`http::Request`]) appear in this API.

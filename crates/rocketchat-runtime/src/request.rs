@@ -2,7 +2,6 @@
 //! the path, then query parameters, headers and a body of any supported media type.
 
 use crate::Error;
-use crate::session::SessionEffect;
 use http::Method;
 use http::header::{HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -42,6 +41,19 @@ pub enum QueryStyle {
     PipeDelimited,
     /// Objects as `name[key]=value`.
     DeepObject,
+}
+
+/// How an operation changes the client's session when it succeeds: the spec's `x-session`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionEffect {
+    #[default]
+    None,
+    /// The response holds new credentials (`data.userId`, `data.authToken`), which the client
+    /// uses from then on. Its body is never quoted, in errors or elsewhere.
+    LogIn,
+    /// The token the call was sent with stops working; the client forgets it.
+    LogOut,
 }
 
 #[derive(Clone)]
@@ -107,9 +119,9 @@ impl Request {
 
     /// Answers a two-factor challenge: the code (sensitive, never logged) and its method.
     pub(crate) fn set_two_factor(&mut self, code: &crate::Secret, method: &str) -> Result<(), Error> {
-        let mut code = crate::session::header_value(code.expose(), "two-factor code")?;
+        let mut code = header_value(code.expose(), "two-factor code")?;
         code.set_sensitive(true);
-        let method = crate::session::header_value(method, "two-factor method")?;
+        let method = header_value(method, "two-factor method")?;
         *self = self.without_two_factor();
         self.headers.push((HeaderName::from_static("x-2fa-code"), code));
         self.headers.push((HeaderName::from_static("x-2fa-method"), method));
@@ -268,6 +280,12 @@ fn query_text(value: &serde_json::Value) -> String {
         serde_json::Value::String(text) => text.clone(),
         other => other.to_string(),
     }
+}
+
+pub(crate) fn header_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    // The value itself is left out of the message: it may be the token.
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("the {what} contains characters not allowed in an HTTP header")))
 }
 
 /// A file to upload in a `multipart/form-data` body.

@@ -2,25 +2,13 @@
 //! in sets and logging out forgets, the login kept for logging in again, and what the client
 //! learned about the server (its version, the deprecations already reported).
 
+use crate::request::header_value;
 use crate::response::{RawResponse, WITHHELD};
-use crate::{Credentials, Error, Request, Secret};
+use crate::{Credentials, Error, Request, Secret, SessionEffect};
 use http::HeaderValue;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Mutex, PoisonError, RwLock};
-
-/// How an operation changes the client's session when it succeeds: the spec's `x-session`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SessionEffect {
-    #[default]
-    None,
-    /// The response holds new credentials (`data.userId`, `data.authToken`), which the client
-    /// uses from then on. Its body is never quoted, in errors or elsewhere.
-    LogIn,
-    /// The token the call was sent with stops working; the client forgets it.
-    LogOut,
-}
 
 /// A user name (or email address) and password, for logging in. `Debug` shows the user only.
 #[derive(Clone, PartialEq, Eq)]
@@ -189,10 +177,4 @@ impl fmt::Debug for Session {
             .field("server_version", &self.server_version())
             .finish_non_exhaustive()
     }
-}
-
-pub(crate) fn header_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
-    // The value itself is left out of the message: it may be the token.
-    HeaderValue::from_str(value)
-        .map_err(|_| Error::Config(format!("the {what} contains characters not allowed in an HTTP header")))
 }
