@@ -1,8 +1,8 @@
 //! A blocking transport, for scripts and CLIs: the same requests, decoding, limits, retries
 //! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
 
+use crate::config::{Config, TwoFactor};
 use crate::conversation::{Action, Driver, Event};
-use crate::core::{Config, TwoFactor};
 use crate::request::Request;
 use crate::response::{RawResponse, Response, cap_body, classify_response};
 use crate::transport::{call_span, record_attempt, transport_error};

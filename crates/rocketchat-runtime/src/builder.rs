@@ -1,4 +1,4 @@
-use crate::core::{Config, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY, DEFAULT_USER_AGENT, validate_base_url};
+use crate::config::{Config, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY, DEFAULT_USER_AGENT, validate_base_url};
 use crate::session::Session;
 use crate::two_factor::{DEFAULT_MAX_ATTEMPTS, TwoFactorHandler};
 use crate::{Credentials, Error, RetryPolicy, Transport};

@@ -6,7 +6,7 @@
 //! async and the blocking transports only carry its actions out (send, sleep, ask the
 //! handler), so both behave the same by construction.
 
-use crate::core::Config;
+use crate::config::Config;
 use crate::error::ApiError;
 use crate::session::credentials_from;
 use crate::two_factor::{Answer, Challenge, Reason, TwoFactorError, wire_code};

@@ -11,8 +11,8 @@
 pub mod blocking;
 mod builder;
 mod call;
+mod config;
 mod conversation;
-mod core;
 mod credentials;
 pub mod double_option;
 mod env;
@@ -30,7 +30,7 @@ pub mod validate;
 
 pub use builder::TransportBuilder;
 pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
-pub use core::TwoFactor;
+pub use config::TwoFactor;
 pub use credentials::{Credentials, Secret};
 pub use env::{AUTH_TOKEN_VAR, PASSWORD_VAR, URL_VAR, USER_ID_VAR, USER_VAR};
 pub use error::{ApiError, Endpoint, Error, ErrorType};

@@ -1,5 +1,5 @@
+use crate::config::{Config, TwoFactor};
 use crate::conversation::{Action, Driver, Event};
-use crate::core::{Config, TwoFactor};
 use crate::error::{Endpoint, Error};
 use crate::request::Request;
 use crate::response::{RawResponse, Response, cap_body, classify_response};

@@ -1,5 +1,6 @@
-//! The part of a call that touches no network, shared by the async and blocking transports:
-//! request values to an `http::Request` (the responses are in `response.rs`).
+//! A transport's configuration, checked once when it is built and shared by the async and
+//! blocking transports: the base URL, the limits, retries, two-factor settings, and the
+//! headers every request gets on its way to an `http::Request`.
 
 use crate::RetryPolicy;
 use crate::error::Error;
