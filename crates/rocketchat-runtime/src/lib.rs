@@ -34,13 +34,13 @@ pub use config::TwoFactor;
 pub use credentials::{Credentials, Secret};
 pub use env::{AUTH_TOKEN_VAR, PASSWORD_VAR, URL_VAR, USER_ID_VAR, USER_VAR};
 pub use error::{ApiError, Endpoint, Error, ErrorType};
-pub use operation::{NoContent, Operation, OperationVisitor, RoundTripVisitor};
+pub use operation::{Operation, OperationVisitor, RoundTripVisitor};
 #[cfg(feature = "blocking")]
 pub use pages::Items;
 pub use pages::{DEFAULT_PAGE_SIZE, ItemStream, Page, Pager, Paginated};
 pub use rate_limit::RateLimit;
 pub use request::{File, Multipart, QueryStyle, Request, SessionEffect, json_text, path_segment};
-pub use response::{Deprecation, RawResponse, Response, classify_response, decode_response};
+pub use response::{Deprecation, NoContent, RawResponse, Response, classify_response, decode_response};
 pub use retry::RetryPolicy;
 pub use session::Password;
 pub use transport::Transport;

@@ -1,5 +1,5 @@
 use crate::{Decode, Error, Request};
-use serde::{Deserialize, Deserializer, Serialize, Serializer, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned};
 
 /// What the generated code knows about one operation of the spec. Every operation has a
 /// marker type in the generated crate's `operations` module that implements this trait, so
@@ -44,21 +44,4 @@ pub trait RoundTripVisitor {
     fn visit<O>(&mut self)
     where
         O: Operation<Input: Serialize + DeserializeOwned + Sized, Output: Serialize + DeserializeOwned>;
-}
-
-/// The output of an operation whose success response has no described body: whatever the
-/// server sends is accepted and dropped.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct NoContent;
-
-impl<'de> Deserialize<'de> for NoContent {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde::de::IgnoredAny::deserialize(deserializer).map(|_| NoContent)
-    }
-}
-
-impl Serialize for NoContent {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_unit()
-    }
 }

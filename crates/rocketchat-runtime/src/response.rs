@@ -5,6 +5,7 @@ use crate::RateLimit;
 use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// How much of an undecodable body an error quotes.
@@ -103,6 +104,23 @@ impl Deprecation {
             message: message.unwrap_or_default(),
             version: text("x-deprecation-version"),
         })
+    }
+}
+
+/// The output of an operation whose success response has no described body: whatever the
+/// server sends is accepted and dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct NoContent;
+
+impl<'de> Deserialize<'de> for NoContent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| NoContent)
+    }
+}
+
+impl Serialize for NoContent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
     }
 }
 
