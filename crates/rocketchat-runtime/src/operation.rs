@@ -32,6 +32,21 @@ pub trait Operation {
     fn request(input: &Self::Input) -> Result<Request, Error>;
 }
 
+// Here rather than in request.rs, beside the trait whose constants it reads: a request need
+// not know what an operation is.
+impl Request {
+    /// A request for operation `O` to `path` (its `PATH` with the parameters filled in),
+    /// carrying what the spec says about the operation beyond its wire format.
+    pub fn of<O: Operation + ?Sized>(path: impl Into<String>) -> Self {
+        Self {
+            session: O::SESSION,
+            added_in: O::ADDED_IN,
+            removed_in: O::REMOVED_IN,
+            ..Self::new(O::ID, O::METHOD, path)
+        }
+    }
+}
+
 /// Code that runs once per operation type, through the generated `operations::visit_all`.
 pub trait OperationVisitor {
     fn visit<O: Operation>(&mut self);

@@ -101,17 +101,6 @@ impl Request {
         }
     }
 
-    /// A request for operation `O` to `path` (its `PATH` with the parameters filled in),
-    /// carrying what the spec says about the operation beyond its wire format.
-    pub fn of<O: crate::Operation + ?Sized>(path: impl Into<String>) -> Self {
-        Self {
-            session: O::SESSION,
-            added_in: O::ADDED_IN,
-            removed_in: O::REMOVED_IN,
-            ..Self::new(O::ID, O::METHOD, path)
-        }
-    }
-
     pub(crate) fn with_session_effect(mut self, session: SessionEffect) -> Self {
         self.session = session;
         self
