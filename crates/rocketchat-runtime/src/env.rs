@@ -1,6 +1,6 @@
 //! Configuration from the environment, for scripts and CLIs.
 
-use crate::{Credentials, Error, Password, Transport, TransportBuilder};
+use crate::{Credentials, Error, Password};
 
 /// The server's base URL.
 pub const URL_VAR: &str = "ROCKETCHAT_URL";
@@ -27,7 +27,7 @@ pub(crate) fn read<const N: usize>(
     Ok(values.map(Option::unwrap_or_default))
 }
 
-fn process_env(name: &str) -> Option<String> {
+pub(crate) fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
@@ -65,27 +65,10 @@ impl Password {
     }
 }
 
-impl Transport {
-    /// A builder for the server in `ROCKETCHAT_URL`, with the credentials of
-    /// [`Credentials::from_env`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] naming each variable that is unset or empty.
-    pub fn builder_from_env() -> Result<TransportBuilder, Error> {
-        Self::builder_from_lookup(process_env)
-    }
-
-    /// Like [`Transport::builder_from_env`], reading variables through `lookup`.
-    pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<TransportBuilder, Error> {
-        let [url, user_id, auth_token] = read([URL_VAR, USER_ID_VAR, AUTH_TOKEN_VAR], lookup)?;
-        Ok(Self::builder(url, Credentials::new(user_id, auth_token)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Transport;
 
     #[test]
     fn every_missing_variable_is_named() {

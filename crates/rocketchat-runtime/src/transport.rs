@@ -1,5 +1,6 @@
 use crate::config::{Config, TwoFactor};
 use crate::conversation::{Action, Driver, Event};
+use crate::env::{self, AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
 use crate::error::{Endpoint, Error};
 use crate::request::Request;
 use crate::response::{RawResponse, Response, cap_body, classify_response};
@@ -33,6 +34,22 @@ impl Transport {
     /// none (`GET /api/info`), and to log in with [`Transport::log_in`].
     pub fn anonymous(base_url: impl Into<String>) -> TransportBuilder {
         TransportBuilder::new(base_url.into(), None)
+    }
+
+    /// A builder for the server in `ROCKETCHAT_URL`, with the credentials of
+    /// [`Credentials::from_env`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming each variable that is unset or empty.
+    pub fn builder_from_env() -> Result<TransportBuilder, Error> {
+        Self::builder_from_lookup(env::process_env)
+    }
+
+    /// Like [`Transport::builder_from_env`], reading variables through `lookup`.
+    pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<TransportBuilder, Error> {
+        let [url, user_id, auth_token] = env::read([URL_VAR, USER_ID_VAR, AUTH_TOKEN_VAR], lookup)?;
+        Ok(Self::builder(url, Credentials::new(user_id, auth_token)))
     }
 
     pub(crate) fn from_parts(config: Config, http: reqwest::Client) -> Self {
