@@ -39,6 +39,23 @@ impl fmt::Debug for TransportBuilder {
     }
 }
 
+/// The HTTP client of either transport (`reqwest::Client` or `reqwest::blocking::Client`),
+/// from a builder's settings. The two reqwest builders have the same methods but no common
+/// trait: this writes the settings once, so none can be given to one client and not the other.
+macro_rules! http_client {
+    ($client:ty, $settings:expr) => {{
+        let settings: &TransportBuilder = $settings;
+        install_crypto_provider();
+        <$client>::builder()
+            // See `TransportBuilder::build`: a redirect would take the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .build()
+            .map_err(http_client_error)
+    }};
+}
+
 impl TransportBuilder {
     pub(crate) fn new(base_url: String, credentials: Option<Credentials>) -> Self {
         Self {
@@ -153,15 +170,7 @@ impl TransportBuilder {
         let config = self.config()?;
         let http = match self.http {
             Some(http) => http,
-            None => {
-                install_crypto_provider();
-                reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(http_client_error)?
-            }
+            None => http_client!(reqwest::Client, &self)?,
         };
         Ok(Transport::from_parts(config, http))
     }
@@ -181,13 +190,7 @@ impl TransportBuilder {
             ));
         }
         let config = self.config()?;
-        install_crypto_provider();
-        let http = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(http_client_error)?;
+        let http = http_client!(reqwest::blocking::Client, &self)?;
         Ok(crate::blocking::Transport::from_parts(config, http))
     }
 
