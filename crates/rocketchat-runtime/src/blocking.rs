@@ -5,7 +5,7 @@ use crate::config::{Config, TwoFactor};
 use crate::conversation::{Action, Driver, Event};
 use crate::request::Request;
 use crate::response::{RawResponse, Response, cap_body, classify_response};
-use crate::transport::{call_span, record_attempt, transport_error};
+use crate::transport::transport_error;
 use crate::two_factor::{Answer, Challenge};
 use crate::{Credentials, Decode, Endpoint, Error, Operation, Password, Secret};
 use std::fmt;
@@ -59,18 +59,13 @@ impl Transport {
     /// Sends any request and returns its success response undecoded, or the error; retries,
     /// two-factor challenges, logging in again and tracing as in the async transport.
     pub fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
-        let span = call_span(request.operation);
-        let _entered = span.enter();
-        let started = Instant::now();
         let mut driver = Driver::new(&self.config, request);
+        let span = driver.span().clone();
+        let _entered = span.enter();
         let mut event = Event::Start;
         loop {
             event = match driver.next(event) {
-                Action::Send(request) => {
-                    let result = self.attempt(request);
-                    record_attempt(&span, &result, driver.sends() + 1, started);
-                    Event::Response(result)
-                }
+                Action::Send(request) => Event::Response(self.attempt(request)),
                 Action::Sleep(wait) => {
                     std::thread::sleep(wait);
                     Event::Slept

@@ -4,14 +4,15 @@
 //! answered and sent again, an expired token renewed by logging in again, an email code asked
 //! for, the server's version asked once. [`Driver`] decides each step from what happened; the
 //! async and the blocking transports only carry its actions out (send, sleep, ask the
-//! handler), so both behave the same by construction.
+//! handler), so both behave the same by construction. It also traces the call: its span, and
+//! each response recorded on it.
 
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::session::credentials_from;
 use crate::two_factor::{Answer, Challenge, Reason, TwoFactorError, wire_code};
 use crate::{Error, RawResponse, Request, SessionEffect};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What happened since the last action.
 pub(crate) enum Event {
@@ -73,6 +74,10 @@ pub(crate) struct Driver<'c> {
     sends: u32,
     /// The time spent waiting out 429s, across every request of the call.
     waited: Duration,
+    /// The call's `rocketchat.call` span, on which each response is recorded.
+    span: tracing::Span,
+    /// When the call began: its `duration_ms` counts from here.
+    started: Instant,
 }
 
 /// The most requests one call may send, side requests and retries included.
@@ -80,10 +85,18 @@ const MAX_SENDS: u32 = 32;
 
 impl<'c> Driver<'c> {
     pub fn new(config: &'c Config, request: Request) -> Self {
-        Self { config, stack: vec![Exchange::new(request, Purpose::Call)], sends: 0, waited: Duration::ZERO }
+        let span = call_span(request.operation);
+        let stack = vec![Exchange::new(request, Purpose::Call)];
+        Self { config, stack, sends: 0, waited: Duration::ZERO, span, started: Instant::now() }
+    }
+
+    /// The span the transport runs the call in.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
     }
 
     /// How many requests the call has sent.
+    #[cfg(test)]
     pub fn sends(&self) -> u32 {
         self.sends
     }
@@ -99,6 +112,7 @@ impl<'c> Driver<'c> {
             Event::Answered(answer) => self.answered(answer),
             Event::Response(result) => {
                 self.sends += 1;
+                record_attempt(&self.span, &result, self.sends, self.started);
                 let error = match result {
                     Ok(response) => {
                         let result = succeeded(config, &top.request, response);
@@ -272,6 +286,39 @@ impl<'c> Driver<'c> {
     fn finish_all(&mut self, result: Result<RawResponse, Error>) -> Action {
         self.stack.clear();
         Action::Finish(result)
+    }
+}
+
+/// The span of one call; its fields are filled in by [`record_attempt`].
+fn call_span(operation: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        // The target it had when the transports made it, for filters that name it.
+        target: "rocketchat_runtime::transport",
+        "rocketchat.call",
+        operation,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        rate_limit_remaining = tracing::field::Empty,
+    )
+}
+
+fn record_attempt(span: &tracing::Span, result: &Result<RawResponse, Error>, attempt: u32, started: Instant) {
+    // Nobody listens: skip reading headers for fields no one will see.
+    if span.is_disabled() {
+        return;
+    }
+    span.record("attempts", attempt);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    let (status, rate_limit) = match result {
+        Ok(response) => (Some(response.status), response.rate_limit()),
+        Err(error) => (error.status(), error.rate_limit().copied()),
+    };
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
+    }
+    if let Some(remaining) = rate_limit.and_then(|rate_limit| rate_limit.remaining) {
+        span.record("rate_limit_remaining", remaining);
     }
 }
 

@@ -7,7 +7,6 @@ use crate::response::{RawResponse, Response, cap_body, classify_response};
 use crate::{Call, Credentials, Decode, Operation, Password, Secret, TransportBuilder};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
 use tracing::Instrument;
 
 /// Sends requests to one Rocket.Chat server as one user. Cheap to clone: clones share one
@@ -112,19 +111,13 @@ impl Transport {
     /// (operation, status, duration, attempts, rate limit remaining); credentials are never
     /// recorded.
     pub async fn send_request(&self, request: Request) -> Result<RawResponse, Error> {
-        let span = call_span(request.operation);
-        let recorder = span.clone();
+        let mut driver = Driver::new(&self.config, request);
+        let span = driver.span().clone();
         let call = async move {
-            let started = Instant::now();
-            let mut driver = Driver::new(&self.config, request);
             let mut event = Event::Start;
             loop {
                 event = match driver.next(event) {
-                    Action::Send(request) => {
-                        let result = self.attempt(request).await;
-                        record_attempt(&recorder, &result, driver.sends() + 1, started);
-                        Event::Response(result)
-                    }
+                    Action::Send(request) => Event::Response(self.attempt(request).await),
                     Action::Sleep(wait) => {
                         tokio::time::sleep(wait).await;
                         Event::Slept
@@ -189,42 +182,6 @@ impl Transport {
             }
         }
         classify_response(status, headers, body)
-    }
-}
-
-/// The span of one call; its fields are filled in by [`record_attempt`].
-pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
-    tracing::info_span!(
-        "rocketchat.call",
-        operation,
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        attempts = tracing::field::Empty,
-        rate_limit_remaining = tracing::field::Empty,
-    )
-}
-
-pub(crate) fn record_attempt(
-    span: &tracing::Span,
-    result: &Result<RawResponse, Error>,
-    attempt: u32,
-    started: Instant,
-) {
-    // Nobody listens: skip reading headers for fields no one will see.
-    if span.is_disabled() {
-        return;
-    }
-    span.record("attempts", attempt);
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
-    let (status, rate_limit) = match result {
-        Ok(response) => (Some(response.status), response.rate_limit()),
-        Err(error) => (error.status(), error.rate_limit().copied()),
-    };
-    if let Some(status) = status {
-        span.record("status", status.as_u16());
-    }
-    if let Some(remaining) = rate_limit.and_then(|rate_limit| rate_limit.remaining) {
-        span.record("rate_limit_remaining", remaining);
     }
 }
 
