@@ -1,11 +1,11 @@
 //! A blocking transport, for scripts and CLIs: the same requests, decoding, limits, retries
 //! and tracing as the async [`crate::Transport`], over `reqwest::blocking`.
 
+use crate::attempt::{Incoming, Outgoing, transport_error};
 use crate::config::{Config, TwoFactor};
 use crate::conversation::{Action, Driver, Event};
 use crate::request::Request;
-use crate::response::{RawResponse, Response, cap_body, classify_response};
-use crate::transport::transport_error;
+use crate::response::{RawResponse, Response};
 use crate::two_factor::{Answer, Challenge};
 use crate::{Credentials, Decode, Endpoint, Error, Operation, Password, Secret};
 use std::fmt;
@@ -119,30 +119,23 @@ impl Transport {
         // reqwest's blocking timeout holds for each read, not the whole body: a server that
         // trickles a byte at a time would never time out. The deadline covers it all.
         let deadline = Instant::now() + self.config.timeout;
-        let operation = request.operation;
-        let mut prepared = self.config.prepare(request)?;
-        let endpoint = Endpoint::new(operation, prepared.method.clone(), &prepared.url);
-        let url = reqwest::Url::parse(&prepared.url)
-            .map_err(|error| Error::Config(format!("the request URL is not valid ({error})")))?;
-        let mut request = reqwest::blocking::Request::new(prepared.method.clone(), url);
-        *request.headers_mut() = std::mem::take(&mut prepared.headers);
-        *request.body_mut() = Some(reqwest::blocking::Body::from(std::mem::take(&mut prepared.body)));
+        let Outgoing { endpoint, method, url, headers, body } = Outgoing::new(&self.config, request)?;
+        let mut request = reqwest::blocking::Request::new(method, url);
+        *request.headers_mut() = headers;
+        *request.body_mut() = Some(reqwest::blocking::Body::from(body));
         let mut response = self.http.execute(request).map_err(|error| transport_error(error, &endpoint))?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let limit = self.config.body_limit(status);
-        let mut body = Vec::new();
+        let mut incoming = Incoming::new(&self.config, response.status(), std::mem::take(response.headers_mut()));
         let mut chunk = vec![0; 64 * 1024];
         loop {
             if Instant::now() >= deadline {
                 return Err(Error::Timeout { endpoint: Box::new(endpoint) });
             }
             let read = response.read(&mut chunk).map_err(|error| read_error(error, &endpoint))?;
-            if read == 0 || !cap_body(&mut body, &chunk[..read], status, limit)? {
+            if read == 0 || !incoming.push(&chunk[..read])? {
                 break;
             }
         }
-        classify_response(status, headers, body)
+        incoming.finish()
     }
 }
 

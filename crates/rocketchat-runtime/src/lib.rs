@@ -7,6 +7,7 @@
 //! network, so they can be tested without a server; the async [`Transport`] and, with the
 //! `blocking` feature, `blocking::Transport` share them.
 
+mod attempt;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod builder;

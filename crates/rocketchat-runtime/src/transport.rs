@@ -1,9 +1,10 @@
+use crate::attempt::{Incoming, Outgoing, transport_error};
 use crate::config::{Config, TwoFactor};
 use crate::conversation::{Action, Driver, Event};
 use crate::env::{self, AUTH_TOKEN_VAR, URL_VAR, USER_ID_VAR};
-use crate::error::{Endpoint, Error};
+use crate::error::Error;
 use crate::request::Request;
-use crate::response::{RawResponse, Response, cap_body, classify_response};
+use crate::response::{RawResponse, Response};
 use crate::{Call, Credentials, Decode, Operation, Password, Secret, TransportBuilder};
 use std::fmt;
 use std::sync::Arc;
@@ -163,33 +164,17 @@ impl Transport {
     }
 
     async fn attempt(&self, request: Request) -> Result<RawResponse, Error> {
-        let operation = request.operation;
-        let mut prepared = self.config.prepare(request)?;
-        let endpoint = Endpoint::new(operation, prepared.method.clone(), &prepared.url);
-        let url = reqwest::Url::parse(&prepared.url)
-            .map_err(|error| Error::Config(format!("the request URL is not valid ({error})")))?;
-        let mut request = reqwest::Request::new(prepared.method.clone(), url);
-        *request.headers_mut() = std::mem::take(&mut prepared.headers);
-        *request.body_mut() = Some(reqwest::Body::from(std::mem::take(&mut prepared.body)));
+        let Outgoing { endpoint, method, url, headers, body } = Outgoing::new(&self.config, request)?;
+        let mut request = reqwest::Request::new(method, url);
+        *request.headers_mut() = headers;
+        *request.body_mut() = Some(reqwest::Body::from(body));
         let mut response = self.http.execute(request).await.map_err(|error| transport_error(error, &endpoint))?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let limit = self.config.body_limit(status);
-        let mut body = Vec::new();
+        let mut incoming = Incoming::new(&self.config, response.status(), std::mem::take(response.headers_mut()));
         while let Some(chunk) = response.chunk().await.map_err(|error| transport_error(error, &endpoint))? {
-            if !cap_body(&mut body, &chunk, status, limit)? {
+            if !incoming.push(&chunk)? {
                 break;
             }
         }
-        classify_response(status, headers, body)
-    }
-}
-
-pub(crate) fn transport_error(error: reqwest::Error, endpoint: &Endpoint) -> Error {
-    let endpoint = Box::new(endpoint.clone());
-    if error.is_timeout() {
-        Error::Timeout { endpoint }
-    } else {
-        Error::Transport { endpoint, source: error.without_url() }
+        incoming.finish()
     }
 }
