@@ -50,10 +50,7 @@ impl Transport {
 
     /// Like [`Transport::execute`], keeping the status and rate-limit headers of the response.
     pub fn send<O: Operation>(&self, input: &O::Input) -> Result<Response<O::Output>, Error> {
-        let raw = self.send_request(O::request(input)?)?;
-        let (status, rate_limit) = (raw.status, raw.rate_limit());
-        let deprecation = crate::Deprecation::from_headers(&raw.headers);
-        Ok(Response { value: O::Decoder::default().decode(raw)?, status, rate_limit, deprecation })
+        self.send_request(O::request(input)?)?.decoded(|raw| O::Decoder::default().decode(raw))
     }
 
     /// Sends any request and returns its success response undecoded, or the error; retries,

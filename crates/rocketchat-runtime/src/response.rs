@@ -58,6 +58,13 @@ impl RawResponse {
         self.body
     }
 
+    /// The value `decode` makes of the response, with what the response said besides its body.
+    pub(crate) fn decoded<T>(self, decode: impl FnOnce(Self) -> Result<T, Error>) -> Result<Response<T>, Error> {
+        let (status, rate_limit) = (self.status, self.rate_limit());
+        let deprecation = Deprecation::from_headers(&self.headers);
+        Ok(Response { value: decode(self)?, status, rate_limit, deprecation })
+    }
+
     /// The error for a success status the spec does not describe.
     pub fn undocumented(self) -> Error {
         let mut error = ApiError::new(self.status, self.text());
