@@ -10,7 +10,6 @@
 mod attempt;
 #[cfg(feature = "blocking")]
 pub mod blocking;
-mod builder;
 mod call;
 mod config;
 mod conversation;
@@ -29,7 +28,6 @@ mod transport;
 pub mod two_factor;
 pub mod validate;
 
-pub use builder::TransportBuilder;
 pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
 pub use config::TwoFactor;
 pub use credentials::{Credentials, Secret};
@@ -44,7 +42,7 @@ pub use request::{File, Multipart, QueryStyle, Request, SessionEffect, json_text
 pub use response::{Deprecation, NoContent, RawResponse, Response, classify_response, decode_response};
 pub use retry::RetryPolicy;
 pub use session::Password;
-pub use transport::Transport;
+pub use transport::{Transport, TransportBuilder};
 
 /// The `http` crate, whose types ([`http::Method`], [`http::Request`]) appear in this API.
 pub use http;
