@@ -36,13 +36,13 @@ async fn a_group_lives_through_invite_leader_kick_and_leave_with_the_servers_rul
     let created = alice_client.groups_create(&GroupsCreateRequest::new("project-x".into())).await.unwrap();
     assert_eq!(created.group.name.as_deref(), Some("project-x"));
     let duplicate = alice_client.groups_create(&GroupsCreateRequest::new("project-x".into())).await.unwrap_err();
-    assert_eq!(duplicate.error_type(), Some(&ErrorType::DuplicateChannelName));
+    assert_eq!(ErrorType::of(&duplicate), Some(ErrorType::DuplicateChannelName));
 
     // Bob cannot see the group until he is invited.
     let bob_client = client(&fake, bob.credentials.clone());
     let hidden =
         bob_client.groups_info(&rocketchat::types::GroupsInfoParams::new(room("project-x"))).await.unwrap_err();
-    assert_eq!(hidden.error_type(), Some(&ErrorType::RoomNotFound));
+    assert_eq!(ErrorType::of(&hidden), Some(ErrorType::RoomNotFound));
 
     let invite = GroupsInviteRequest { username: Some("bob".into()), ..GroupsInviteRequest::new(room("project-x")) };
     alice_client.groups_invite(&invite).await.unwrap();
@@ -52,26 +52,26 @@ async fn a_group_lives_through_invite_leader_kick_and_leave_with_the_servers_rul
     // A plain member may not kick; the owner may.
     let kick_alice = GroupsKickRequest { room: room("project-x"), user: user("alice") };
     let refused = bob_client.groups_kick(&kick_alice).await.unwrap_err();
-    assert_eq!(refused.error_type(), Some(&ErrorType::NotAllowed));
+    assert_eq!(ErrorType::of(&refused), Some(ErrorType::NotAllowed));
 
     let leader = GroupsAddLeaderRequest { room: room("project-x"), user: user("bob") };
     alice_client.groups_add_leader(&leader).await.unwrap();
     let again = alice_client.groups_add_leader(&leader).await.unwrap_err();
-    assert_eq!(again.error_type(), Some(&ErrorType::UserAlreadyLeader));
+    assert_eq!(ErrorType::of(&again), Some(ErrorType::UserAlreadyLeader));
     let remove = GroupsRemoveLeaderRequest { room: room("project-x"), user: user("bob") };
     alice_client.groups_remove_leader(&remove).await.unwrap();
     let not_leader = alice_client.groups_remove_leader(&remove).await.unwrap_err();
-    assert_eq!(not_leader.error_type(), Some(&ErrorType::UserNotLeader));
+    assert_eq!(ErrorType::of(&not_leader), Some(ErrorType::UserNotLeader));
 
     alice_client.groups_kick(&GroupsKickRequest { room: room("project-x"), user: user("bob") }).await.unwrap();
     let gone =
         alice_client.groups_kick(&GroupsKickRequest { room: room("project-x"), user: user("bob") }).await.unwrap_err();
-    assert_eq!(gone.error_type(), Some(&ErrorType::UserNotInRoom));
+    assert_eq!(ErrorType::of(&gone), Some(ErrorType::UserNotInRoom));
     assert_eq!(gone.message(), Some("User is not in this room [error-user-not-in-room]"));
 
     // The last owner cannot leave.
     let leave = alice_client.groups_leave(&GroupsLeaveRequest { room: room("project-x") }).await.unwrap_err();
-    assert_eq!(leave.error_type(), Some(&ErrorType::YouAreLastOwner));
+    assert_eq!(ErrorType::of(&leave), Some(ErrorType::YouAreLastOwner));
     let details = leave.api_error().and_then(|error| error.details.clone());
     assert_eq!(details, Some(json!({"method": "leaveRoom"})));
 }

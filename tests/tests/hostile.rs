@@ -70,7 +70,7 @@ async fn server_errors_and_old_404s_keep_their_message() {
     let (result, _server) = call(vec![Reply::json(503, &body)], |b| b).await;
     let error = result.unwrap_err();
     assert!(matches!(&error, Error::Api(api) if api.status == 503), "{error:?}");
-    assert_eq!(error.error_type().map(|t| t.as_str()), Some("error-maintenance"));
+    assert_eq!(error.error_type(), Some("error-maintenance"));
 
     let old = json!({"status": "error", "message": "API endpoint does not exist"});
     let (result, _server) = call(vec![Reply::json(404, &old)], |b| b).await;

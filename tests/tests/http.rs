@@ -155,7 +155,8 @@ async fn a_400_is_an_api_error_with_type_and_details() {
     .await;
     let Error::Api(api) = &error else { panic!("expected Error::Api, got {error:?}") };
     assert_eq!(api.status, 400);
-    assert_eq!(api.error_type, Some(ErrorType::YouAreLastOwner));
+    assert_eq!(api.error_type.as_deref(), Some("error-you-are-last-owner"));
+    assert_eq!(ErrorType::of(&error), Some(ErrorType::YouAreLastOwner));
     assert_eq!(api.details, Some(json!({"method": "leaveRoom"})));
     assert!(error.message().unwrap().starts_with("You are the last owner."));
 }
@@ -168,7 +169,7 @@ async fn a_400_without_error_type_keeps_the_text_and_an_unknown_type_is_kept() {
 
     let error =
         error_for(Reply::json(400, &json!({"success": false, "error": "x", "errorType": "error-from-9"}))).await;
-    assert_eq!(error.error_type(), Some(&ErrorType::Unknown("error-from-9".into())));
+    assert_eq!(ErrorType::of(&error), Some(ErrorType::Unknown("error-from-9".into())));
 }
 
 #[tokio::test]
@@ -188,7 +189,7 @@ async fn a_403_in_either_shape_is_forbidden() {
     for (text, code) in [(long, ErrorType::Unauthorized), ("unauthorized", ErrorType::UnauthorizedShort)] {
         let error = error_for(Reply::json(403, &json!({"success": false, "error": text}))).await;
         assert!(matches!(error, Error::Forbidden(_)), "{error:?}");
-        assert_eq!(error.error_type(), Some(&code));
+        assert_eq!(ErrorType::of(&error), Some(code));
     }
 }
 
@@ -201,7 +202,7 @@ async fn a_429_is_rate_limited_with_the_header_values() {
         .header("X-RateLimit-Reset", "1764072000123");
     let error = error_for(reply).await;
     assert!(matches!(error, Error::RateLimited(_)), "{error:?}");
-    assert_eq!(error.error_type(), Some(&ErrorType::TooManyRequests));
+    assert_eq!(ErrorType::of(&error), Some(ErrorType::TooManyRequests));
     let rate_limit = error.rate_limit().expect("rate-limit headers");
     assert_eq!((rate_limit.limit, rate_limit.remaining), (Some(10), Some(0)));
     assert_eq!(rate_limit.reset, Some(UNIX_EPOCH + Duration::from_millis(1_764_072_000_123)));

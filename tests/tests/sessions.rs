@@ -239,7 +239,7 @@ async fn a_handler_that_gives_up_fails_the_call_with_the_challenge() {
     let Error::TwoFactor(failure) = &error else { panic!("expected Error::TwoFactor, got {error:?}") };
     assert_eq!(failure.reason, Reason::GaveUp);
     assert_eq!(failure.challenge.method, Method::Totp);
-    assert_eq!(error.error_type(), Some(&ErrorType::TotpRequired));
+    assert_eq!(ErrorType::of(&error), Some(ErrorType::TotpRequired));
     assert_eq!(server.requests().len(), 1);
 }
 

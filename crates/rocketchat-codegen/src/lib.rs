@@ -95,9 +95,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
 }
 
 fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error> {
+    // Split into lines once, and only if something needs locating.
+    let lines = std::cell::OnceCell::new();
     let with_line = |mut location: Location| {
         if location.line.is_none() {
-            location.line = load::line_of(spec_text, &location.pointer).and_then(|line| u32::try_from(line).ok());
+            let lines = lines.get_or_init(|| load::LineIndex::new(spec_text));
+            location.line = lines.line_of(&location.pointer).and_then(|line| u32::try_from(line).ok());
         }
         location
     };
@@ -110,26 +113,61 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error>
     Ok(Generated { warnings: warnings.collect(), files: render(&api, options)? })
 }
 
+/// A function that emits one file of the crate.
+type EmitFile = fn(&model::Api, &Options) -> proc_macro2::TokenStream;
+
+/// The Rust files of the crate, each with the function that emits it.
+const RUST_FILES: [(&str, EmitFile); 5] = [
+    ("src/lib.rs", |api, options| emit::lib_module(api, &options.crate_name)),
+    ("src/client.rs", |api, _| emit::client_module(api)),
+    ("src/operations.rs", |api, _| emit::operations_module(api)),
+    ("src/types.rs", |api, _| emit::types_module(api)),
+    ("src/blocking.rs", |api, _| emit::blocking_module(api)),
+];
+
 /// Stage 3: the token stream of each Rust file of the crate.
 pub fn emit(api: &model::Api, options: &Options) -> Vec<(&'static str, proc_macro2::TokenStream)> {
-    vec![
-        ("src/lib.rs", emit::lib_module(api, &options.crate_name)),
-        ("src/client.rs", emit::client_module(api)),
-        ("src/operations.rs", emit::operations_module(api)),
-        ("src/types.rs", emit::types_module(api)),
-        ("src/blocking.rs", emit::blocking_module(api)),
-    ]
+    RUST_FILES.iter().map(|(path, emit)| (*path, emit(api, options))).collect()
 }
 
 /// Stages 3 and 4 for a built model: every file of the crate.
+///
+/// Each Rust file is emitted and formatted on a thread of its own: formatting (syn's parse
+/// and prettyplease) is the costliest stage, and the files are independent.
 pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let rust_header = format::header(&options.command, &options.spec_name, "//");
+    let header = format::header(&options.command, &options.spec_name, "//");
+    let render_file = |path: &'static str, emit: EmitFile| {
+        Ok(GeneratedFile { path, contents: format::rust_file(emit(api, options), path, &header)? })
+    };
+    let rendered: Vec<Result<GeneratedFile, Error>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = RUST_FILES
+            .iter()
+            .map(|&(path, emit)| {
+                // A file's tokens nest as deep as its types do: the stack is reserved, not used.
+                let worker = std::thread::Builder::new()
+                    .stack_size(FORMAT_STACK)
+                    .spawn_scoped(scope, move || render_file(path, emit));
+                (path, emit, worker)
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|(path, emit, worker)| match worker {
+                Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: render it on this one.
+                Err(_) => render_file(path, emit),
+            })
+            .collect()
+    });
     let mut files = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
-    for (path, tokens) in emit(api, options) {
-        files.push(GeneratedFile { path, contents: format::rust_file(tokens, path, &rust_header)? });
+    for file in rendered {
+        files.push(file?);
     }
     Ok(files)
 }
+
+/// The stack of each rendering thread.
+const FORMAT_STACK: usize = 64 * 1024 * 1024;
 
 fn cargo_toml(api: &model::Api, options: &Options) -> String {
     let header = format::header(&options.command, &options.spec_name, "#");

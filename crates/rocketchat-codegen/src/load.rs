@@ -212,94 +212,113 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// node found, for errors found after parsing (which keeps no positions). Best effort: flow
 /// style (`{a: 1}`) ends the search at the line that holds it.
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    struct Line<'a> {
-        /// Where the marker `- ` is, for sequence items.
-        item_indent: Option<usize>,
-        /// Where the content starts (after any `- `).
-        indent: usize,
-        content: &'a str,
-    }
-    let lines: Vec<Option<Line>> = text
-        .lines()
-        .map(|raw| {
-            let trimmed = raw.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                return None;
-            }
-            let indent = raw.len() - trimmed.len();
-            Some(match trimmed.strip_prefix("- ").or_else(|| (trimmed == "-").then_some("")) {
-                Some(rest) => {
-                    let rest_trimmed = rest.trim_start();
-                    Line {
-                        item_indent: Some(indent),
-                        indent: indent + 2 + rest.len() - rest_trimmed.len(),
-                        content: rest_trimmed,
-                    }
-                }
-                None => Line { item_indent: None, indent, content: trimmed },
-            })
-        })
-        .collect();
+    LineIndex::new(text).line_of(pointer)
+}
 
-    let key_matches = |content: &str, key: &str| {
-        [format!("{key}:"), format!("'{key}':"), format!("\"{key}\":")].iter().any(|prefix| {
-            content.starts_with(prefix.as_str())
-                && content[prefix.len()..].chars().next().is_none_or(char::is_whitespace)
-        })
-    };
-    let mut found = None;
-    let mut start = 0;
-    let mut parent_indent: Option<usize> = None;
-    for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
-        let inside = |indent: usize| parent_indent.is_none_or(|parent| indent > parent);
-        // A mapping key (`'200':` is a key too), else the n-th item of a sequence.
-        let mut hit = None;
-        let mut level = None;
-        for (number, line) in lines.iter().enumerate().skip(start) {
-            let Some(line) = line else { continue };
-            if !inside(line.indent) {
-                if number > start {
+/// The lines of a spec, split and measured once, to locate any number of pointers (splitting
+/// a large spec again for each warning cost more than the warnings).
+pub struct LineIndex<'a> {
+    lines: Vec<Option<Line<'a>>>,
+}
+
+struct Line<'a> {
+    /// Where the marker `- ` is, for sequence items.
+    item_indent: Option<usize>,
+    /// Where the content starts (after any `- `).
+    indent: usize,
+    content: &'a str,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let lines = text
+            .lines()
+            .map(|raw| {
+                let trimmed = raw.trim_start();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    return None;
+                }
+                let indent = raw.len() - trimmed.len();
+                Some(match trimmed.strip_prefix("- ").or_else(|| (trimmed == "-").then_some("")) {
+                    Some(rest) => {
+                        let rest_trimmed = rest.trim_start();
+                        Line {
+                            item_indent: Some(indent),
+                            indent: indent + 2 + rest.len() - rest_trimmed.len(),
+                            content: rest_trimmed,
+                        }
+                    }
+                    None => Line { item_indent: None, indent, content: trimmed },
+                })
+            })
+            .collect();
+        Self { lines }
+    }
+
+    /// See [`line_of`].
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        let lines = &self.lines;
+        // `key:`, `'key':` or `"key":`, followed by a space or the end of the line.
+        let key_matches = |content: &str, key: &str| {
+            let quoted = |quote: char| content.strip_prefix(quote)?.strip_prefix(key)?.strip_prefix(quote);
+            let rest = content.strip_prefix(key).or_else(|| quoted('\'')).or_else(|| quoted('"'));
+            let value = rest.and_then(|rest| rest.strip_prefix(':'));
+            value.is_some_and(|value| value.chars().next().is_none_or(char::is_whitespace))
+        };
+        let mut found = None;
+        let mut start = 0;
+        let mut parent_indent: Option<usize> = None;
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let inside = |indent: usize| parent_indent.is_none_or(|parent| indent > parent);
+            // A mapping key (`'200':` is a key too), else the n-th item of a sequence.
+            let mut hit = None;
+            let mut level = None;
+            for (number, line) in lines.iter().enumerate().skip(start) {
+                let Some(line) = line else { continue };
+                if !inside(line.indent) {
+                    if number > start {
+                        break;
+                    }
+                    continue;
+                }
+                if *level.get_or_insert(line.indent) != line.indent {
+                    continue;
+                }
+                if key_matches(line.content, &segment) {
+                    hit = Some((number, line.indent, number + 1));
                     break;
                 }
-                continue;
             }
-            if *level.get_or_insert(line.indent) != line.indent {
-                continue;
-            }
-            if key_matches(line.content, &segment) {
-                hit = Some((number, line.indent, number + 1));
-                break;
-            }
-        }
-        if hit.is_none() {
-            if let Ok(wanted) = segment.parse::<usize>() {
-                let mut seen = 0;
-                let mut level = None;
-                for (number, line) in lines.iter().enumerate().skip(start) {
-                    let Some(line) = line else { continue };
-                    if !inside(line.item_indent.unwrap_or(line.indent)) && number > start {
-                        break;
+            if hit.is_none() {
+                if let Ok(wanted) = segment.parse::<usize>() {
+                    let mut seen = 0;
+                    let mut level = None;
+                    for (number, line) in lines.iter().enumerate().skip(start) {
+                        let Some(line) = line else { continue };
+                        if !inside(line.item_indent.unwrap_or(line.indent)) && number > start {
+                            break;
+                        }
+                        let Some(item) = line.item_indent else { continue };
+                        if *level.get_or_insert(item) != item {
+                            continue;
+                        }
+                        if seen == wanted {
+                            // The item's first key shares its line: search from that line.
+                            hit = Some((number, item, number));
+                            break;
+                        }
+                        seen += 1;
                     }
-                    let Some(item) = line.item_indent else { continue };
-                    if *level.get_or_insert(item) != item {
-                        continue;
-                    }
-                    if seen == wanted {
-                        // The item's first key shares its line: search from that line.
-                        hit = Some((number, item, number));
-                        break;
-                    }
-                    seen += 1;
                 }
             }
+            let Some((number, indent, next_start)) = hit else { return found };
+            found = Some(number + 1);
+            start = next_start;
+            parent_indent = Some(indent);
         }
-        let Some((number, indent, next_start)) = hit else { return found };
-        found = Some(number + 1);
-        start = next_start;
-        parent_indent = Some(indent);
+        found
     }
-    found
 }
 
 #[cfg(test)]

@@ -412,7 +412,7 @@ mod tests {
 
     fn challenge() -> Error {
         let mut api = ApiError::new(http::StatusCode::BAD_REQUEST, String::new());
-        api.error_type = Some(crate::ErrorType::TotpRequired);
+        api.error_type = Some("totp-required".into());
         api.details = Some(serde_json::json!({"method": "email", "codeGenerated": false}));
         Error::Api(Box::new(api))
     }

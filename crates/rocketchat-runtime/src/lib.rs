@@ -32,7 +32,7 @@ pub use call::{ByStatus, Bytes, Call, Decode, FromResponse, Ignore, Json, Text};
 pub use config::TwoFactor;
 pub use credentials::{Credentials, Secret};
 pub use env::{AUTH_TOKEN_VAR, PASSWORD_VAR, URL_VAR, USER_ID_VAR, USER_VAR};
-pub use error::{ApiError, Endpoint, Error, ErrorType};
+pub use error::{ApiError, Endpoint, Error};
 pub use operation::{Operation, OperationVisitor, RoundTripVisitor};
 #[cfg(feature = "blocking")]
 pub use pages::Items;

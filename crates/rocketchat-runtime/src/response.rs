@@ -2,7 +2,7 @@
 //! a failing one becomes. Touches no network: both transports share it, and so can tests.
 
 use crate::RateLimit;
-use crate::error::{ApiError, Error, ErrorType, code_in_message, truncate};
+use crate::error::{ApiError, Error, code_in_message, truncate};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -164,10 +164,8 @@ pub fn classify_response(status: StatusCode, headers: HeaderMap, body: Vec<u8>) 
     let has_failure_body = failure.as_ref().is_some_and(|failure| failure.error.is_some() || failure.message.is_some());
     if let Some(failure) = failure {
         error.message = failure.error.or(failure.message);
-        error.error_type = failure
-            .error_type
-            .map(ErrorType::from)
-            .or_else(|| error.message.as_deref().and_then(code_in_message).map(ErrorType::from));
+        error.error_type =
+            failure.error_type.or_else(|| error.message.as_deref().and_then(code_in_message).map(str::to_owned));
         error.details = failure.details;
     }
     let error = Box::new(error);

@@ -9,7 +9,7 @@
 //! the code. The code goes back in the `x-2fa-code` and `x-2fa-method` headers, which login
 //! reads too (`loginCompatibility`: `bodyCode || headers['x-2fa-code']`).
 
-use crate::error::{ApiError, ErrorType};
+use crate::error::ApiError;
 use crate::{Error, Secret};
 use std::fmt;
 use std::future::Future;
@@ -82,9 +82,9 @@ impl Challenge {
             Error::Api(api) | Error::Unauthorized(api) => api,
             _ => return None,
         };
-        let code_refused = match api.error_type.as_ref()? {
-            ErrorType::TotpRequired => false,
-            ErrorType::TotpInvalid => true,
+        let code_refused = match api.error_type.as_deref()? {
+            "totp-required" => false,
+            "totp-invalid" => true,
             _ => return None,
         };
         let details = api.details.as_ref().and_then(serde_json::Value::as_object);

@@ -50,7 +50,7 @@ fn advice(error: &Error) -> &'static str {
         Error::Status(_) => {
             "The server answered with something unexpected; is ROCKETCHAT_URL the Rocket.Chat base URL?"
         }
-        _ => match error.error_type() {
+        _ => match ErrorType::of(error) {
             Some(ErrorType::YouAreLastOwner) => "You are the last owner: make someone else owner first.",
             Some(ErrorType::RoomNotFound | ErrorType::InvalidRoom) => "No private group has that name.",
             _ => "See the message above.",

@@ -35,7 +35,8 @@
 //! - Lists that page themselves: an operation paged by `offset` and `count` also has a
 //!   `_stream` method (and, with the `blocking` feature, `_iter`) that yields every item.
 //! - Errors: every failure is an [`Error`]; match its variant for the class of failure, or
-//!   ask [`Error::error_type`] for the server's code.
+//!   read the server's code with [`ErrorType::of`] (the codes the spec lists, and any other
+//!   kept as [`ErrorType::Unknown`]).
 //! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status,
 //!   rate-limit and deprecation headers; each operation has a marker type in [`operations`].
 //! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
@@ -130,7 +131,6 @@ pub use rocketchat_runtime::Credentials;
 pub use rocketchat_runtime::Deprecation;
 pub use rocketchat_runtime::Endpoint;
 pub use rocketchat_runtime::Error;
-pub use rocketchat_runtime::ErrorType;
 pub use rocketchat_runtime::File;
 pub use rocketchat_runtime::ItemStream;
 
@@ -148,3 +148,4 @@ pub use rocketchat_runtime::TwoFactor;
 pub use rocketchat_runtime::http::StatusCode;
 pub use rocketchat_runtime::two_factor;
 pub use rocketchat_runtime::validate::InvalidRequest;
+pub use types::ErrorType;

@@ -4,6 +4,250 @@
 
 use rocketchat_runtime::validate;
 
+/// A Rocket.Chat error code (`errorType`): the codes the spec lists.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ErrorType {
+    /// `error-room-param-not-provided`: Neither `roomId` nor `roomName` was sent.
+    RoomParamNotProvided,
+    /// `error-room-not-found`
+    RoomNotFound,
+    /// `error-room-archived`
+    RoomArchived,
+    /// `error-invalid-room`: The room is not of the kind the endpoint works on.
+    InvalidRoom,
+    /// `error-not-allowed`: The user may not do this in this room.
+    NotAllowed,
+    /// `error-user-not-in-room`
+    UserNotInRoom,
+    /// `error-you-are-last-owner`: The last owner cannot leave or be removed.
+    YouAreLastOwner,
+    /// `error-user-param-not-provided`: Neither `userId` nor `username` was sent.
+    UserParamNotProvided,
+    /// `error-invalid-user`
+    InvalidUser,
+    /// `error-user-not-leader`
+    UserNotLeader,
+    /// `error-app-prevented`: An installed app refused the action.
+    AppPrevented,
+    /// `invalid-params`: The body does not match the endpoint's schema.
+    InvalidParams,
+    /// `error-invalid-params`: A query parameter does not match the endpoint's schema.
+    InvalidQueryParams,
+    /// `error-invalid-sort`: The `sort` parameter is not valid JSON or names a field that may not be sorted on.
+    InvalidSort,
+    /// `error-user-already-owner`
+    UserAlreadyOwner,
+    /// `error-user-not-owner`
+    UserNotOwner,
+    /// `error-remove-last-owner`: The last owner cannot lose the role.
+    RemoveLastOwner,
+    /// `error-user-already-moderator`
+    UserAlreadyModerator,
+    /// `error-user-not-moderator`
+    UserNotModerator,
+    /// `error-user-already-leader`
+    UserAlreadyLeader,
+    /// `error-users-params-not-provided`
+    UsersParamsNotProvided,
+    /// `error-empty-invite-list`
+    EmptyInviteList,
+    /// `error-user-is-banned`
+    UserIsBanned,
+    /// `error-team-not-found`
+    TeamNotFound,
+    /// `error-duplicate-channel-name`: A room of that name exists.
+    DuplicateChannelName,
+    /// `error-archived-duplicate-name`: An archived room of that name exists.
+    ArchivedDuplicateName,
+    /// `error-invalid-room-name`
+    InvalidRoomName,
+    /// `error-invalid-name`
+    InvalidName,
+    /// `error-user-limit-exceeded`
+    UserLimitExceeded,
+    /// `error-not-authorized`: The user may not do this (a 400, not a 403).
+    NotAuthorized,
+    /// `error-action-not-allowed`: The user may not change this room setting.
+    ActionNotAllowed,
+    /// `error-invalid-room-type`
+    InvalidRoomType,
+    /// `error-cannot-delete-team-channel`
+    CannotDeleteTeamChannel,
+    /// `error-cannot-delete-federated-room`
+    CannotDeleteFederatedRoom,
+    /// `error-app-prevented-deleting`: An installed app refused the deletion.
+    AppPreventedDeleting,
+    /// `totp-required`: The call needs a second factor, which the transport's two-factor handler answers.
+    TotpRequired,
+    /// `totp-invalid`: The second factor sent was refused.
+    TotpInvalid,
+    /// `totp-max-attempts`: Too many refused email codes; the next challenge sends a new one.
+    TotpMaxAttempts,
+    /// `error-unauthorized`: The user lacks a permission (a 403).
+    Unauthorized,
+    /// `unauthorized`: The short form of a 403.
+    UnauthorizedShort,
+    /// `error-too-many-requests`: Rate limited (a 429).
+    TooManyRequests,
+    /// `team-does-not-exist`: Sent by `teams.leave`, in the message only.
+    TeamDoesNotExist,
+    /// `last-owner-can-not-be-removed`: Sent by `teams.leave`, in the message only.
+    LastOwnerCanNotBeRemoved,
+    /// `member-does-not-exist`: Sent by `teams.leave`, in the message only.
+    MemberDoesNotExist,
+    /// `invalid-user`: Sent by `teams.leave`, in the message only.
+    InvalidUserShort,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl ErrorType {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RoomParamNotProvided => "error-room-param-not-provided",
+            Self::RoomNotFound => "error-room-not-found",
+            Self::RoomArchived => "error-room-archived",
+            Self::InvalidRoom => "error-invalid-room",
+            Self::NotAllowed => "error-not-allowed",
+            Self::UserNotInRoom => "error-user-not-in-room",
+            Self::YouAreLastOwner => "error-you-are-last-owner",
+            Self::UserParamNotProvided => "error-user-param-not-provided",
+            Self::InvalidUser => "error-invalid-user",
+            Self::UserNotLeader => "error-user-not-leader",
+            Self::AppPrevented => "error-app-prevented",
+            Self::InvalidParams => "invalid-params",
+            Self::InvalidQueryParams => "error-invalid-params",
+            Self::InvalidSort => "error-invalid-sort",
+            Self::UserAlreadyOwner => "error-user-already-owner",
+            Self::UserNotOwner => "error-user-not-owner",
+            Self::RemoveLastOwner => "error-remove-last-owner",
+            Self::UserAlreadyModerator => "error-user-already-moderator",
+            Self::UserNotModerator => "error-user-not-moderator",
+            Self::UserAlreadyLeader => "error-user-already-leader",
+            Self::UsersParamsNotProvided => "error-users-params-not-provided",
+            Self::EmptyInviteList => "error-empty-invite-list",
+            Self::UserIsBanned => "error-user-is-banned",
+            Self::TeamNotFound => "error-team-not-found",
+            Self::DuplicateChannelName => "error-duplicate-channel-name",
+            Self::ArchivedDuplicateName => "error-archived-duplicate-name",
+            Self::InvalidRoomName => "error-invalid-room-name",
+            Self::InvalidName => "error-invalid-name",
+            Self::UserLimitExceeded => "error-user-limit-exceeded",
+            Self::NotAuthorized => "error-not-authorized",
+            Self::ActionNotAllowed => "error-action-not-allowed",
+            Self::InvalidRoomType => "error-invalid-room-type",
+            Self::CannotDeleteTeamChannel => "error-cannot-delete-team-channel",
+            Self::CannotDeleteFederatedRoom => "error-cannot-delete-federated-room",
+            Self::AppPreventedDeleting => "error-app-prevented-deleting",
+            Self::TotpRequired => "totp-required",
+            Self::TotpInvalid => "totp-invalid",
+            Self::TotpMaxAttempts => "totp-max-attempts",
+            Self::Unauthorized => "error-unauthorized",
+            Self::UnauthorizedShort => "unauthorized",
+            Self::TooManyRequests => "error-too-many-requests",
+            Self::TeamDoesNotExist => "team-does-not-exist",
+            Self::LastOwnerCanNotBeRemoved => "last-owner-can-not-be-removed",
+            Self::MemberDoesNotExist => "member-does-not-exist",
+            Self::InvalidUserShort => "invalid-user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::core::convert::From<&str> for ErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "error-room-param-not-provided" => Self::RoomParamNotProvided,
+            "error-room-not-found" => Self::RoomNotFound,
+            "error-room-archived" => Self::RoomArchived,
+            "error-invalid-room" => Self::InvalidRoom,
+            "error-not-allowed" => Self::NotAllowed,
+            "error-user-not-in-room" => Self::UserNotInRoom,
+            "error-you-are-last-owner" => Self::YouAreLastOwner,
+            "error-user-param-not-provided" => Self::UserParamNotProvided,
+            "error-invalid-user" => Self::InvalidUser,
+            "error-user-not-leader" => Self::UserNotLeader,
+            "error-app-prevented" => Self::AppPrevented,
+            "invalid-params" => Self::InvalidParams,
+            "error-invalid-params" => Self::InvalidQueryParams,
+            "error-invalid-sort" => Self::InvalidSort,
+            "error-user-already-owner" => Self::UserAlreadyOwner,
+            "error-user-not-owner" => Self::UserNotOwner,
+            "error-remove-last-owner" => Self::RemoveLastOwner,
+            "error-user-already-moderator" => Self::UserAlreadyModerator,
+            "error-user-not-moderator" => Self::UserNotModerator,
+            "error-user-already-leader" => Self::UserAlreadyLeader,
+            "error-users-params-not-provided" => Self::UsersParamsNotProvided,
+            "error-empty-invite-list" => Self::EmptyInviteList,
+            "error-user-is-banned" => Self::UserIsBanned,
+            "error-team-not-found" => Self::TeamNotFound,
+            "error-duplicate-channel-name" => Self::DuplicateChannelName,
+            "error-archived-duplicate-name" => Self::ArchivedDuplicateName,
+            "error-invalid-room-name" => Self::InvalidRoomName,
+            "error-invalid-name" => Self::InvalidName,
+            "error-user-limit-exceeded" => Self::UserLimitExceeded,
+            "error-not-authorized" => Self::NotAuthorized,
+            "error-action-not-allowed" => Self::ActionNotAllowed,
+            "error-invalid-room-type" => Self::InvalidRoomType,
+            "error-cannot-delete-team-channel" => Self::CannotDeleteTeamChannel,
+            "error-cannot-delete-federated-room" => Self::CannotDeleteFederatedRoom,
+            "error-app-prevented-deleting" => Self::AppPreventedDeleting,
+            "totp-required" => Self::TotpRequired,
+            "totp-invalid" => Self::TotpInvalid,
+            "totp-max-attempts" => Self::TotpMaxAttempts,
+            "error-unauthorized" => Self::Unauthorized,
+            "unauthorized" => Self::UnauthorizedShort,
+            "error-too-many-requests" => Self::TooManyRequests,
+            "team-does-not-exist" => Self::TeamDoesNotExist,
+            "last-owner-can-not-be-removed" => Self::LastOwnerCanNotBeRemoved,
+            "member-does-not-exist" => Self::MemberDoesNotExist,
+            "invalid-user" => Self::InvalidUserShort,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::core::convert::From<String> for ErrorType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl ErrorType {
+    /// The code of a failed call, if the server sent one (in `errorType`, or in brackets
+    /// at the end of its message).
+    pub fn of(error: &rocketchat_runtime::Error) -> Option<Self> {
+        error.error_type().map(Self::from)
+    }
+}
+
 /// A private room (group). Real servers send many more fields than the documentation pages
 /// show; those this spec does not name are kept in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]

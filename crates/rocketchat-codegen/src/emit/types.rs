@@ -16,8 +16,9 @@ pub fn types_module(api: &Api) -> TokenStream {
             use rocketchat_runtime::validate;
         )
     });
-    let items = api.types.iter().map(|def| {
+    let items = api.types.iter().enumerate().map(|(index, def)| {
         let definition = type_def(api, def);
+        let definition = if index == api.error_type.index() { error_type_def(definition) } else { definition };
         let validate = def.validated.then(|| validate_impl(api, def));
         quote! { #definition #validate }
     });
@@ -373,11 +374,54 @@ fn rule_check(rule: &Rule) -> TokenStream {
     }
 }
 
+/// The error codes' enum, and how to read one from an error.
+fn error_type_def(definition: TokenStream) -> TokenStream {
+    let name = ident(crate::model::ERROR_TYPE);
+    quote! {
+        #definition
+
+        impl #name {
+            /// The code of a failed call, if the server sent one (in `errorType`, or in brackets
+            /// at the end of its message).
+            pub fn of(error: &rocketchat_runtime::Error) -> Option<Self> {
+                error.error_type().map(Self::from)
+            }
+        }
+    }
+}
+
 fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> TokenStream {
     let unknown = ident(UNKNOWN_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|variant| ident(&variant.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|variant| variant.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    let variant_docs = variants.iter().map(|variant| match &variant.doc {
+        Some(doc) => super::doc_lines(&format!("`{}`: {}", variant.wire, doc.trim())),
+        None => vec![format!(" `{}`", variant.wire)],
+    });
+    // With no known values (an `ErrorType` whose spec lists no codes), every value is
+    // unknown: a `match` would have one arm, which clippy rightly calls a `let`.
+    let (as_str, from_str, from_string) = if variants.is_empty() {
+        (
+            quote!(let Self::#unknown(value) = self; value),
+            quote!(Self::#unknown(value.to_owned())),
+            quote!(Self::#unknown(value)),
+        )
+    } else {
+        (
+            quote!(match self {
+                #( Self::#names => #wires, )*
+                Self::#unknown(value) => value,
+            }),
+            quote!(match value {
+                #( #wires => Self::#names, )*
+                other => Self::#unknown(other.to_owned()),
+            }),
+            quote!(match Self::from(value.as_str()) {
+                Self::#unknown(_) => Self::#unknown(value),
+                known => known,
+            }),
+        )
+    };
     quote! {
         #doc
         ///
@@ -385,7 +429,7 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
         /// never breaks decoding.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
-            #( #[doc = #variant_docs] #names, )*
+            #( #( #[doc = #variant_docs] )* #names, )*
             /// A value this version of the client does not know, kept as the server sent it.
             #unknown(String),
         }
@@ -393,29 +437,20 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
         impl #name {
             /// The value as the server writes it.
             pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#names => #wires, )*
-                    Self::#unknown(value) => value,
-                }
+                #as_str
             }
         }
 
         // `From` in full: a spec may name a type `From`.
         impl ::core::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #( #wires => Self::#names, )*
-                    other => Self::#unknown(other.to_owned()),
-                }
+                #from_str
             }
         }
 
         impl ::core::convert::From<String> for #name {
             fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::#unknown(_) => Self::#unknown(value),
-                    known => known,
-                }
+                #from_string
             }
         }
 

@@ -59,6 +59,7 @@ pub(super) fn merge_identical(api: &mut Api) {
 /// The nested inline types: not components, and not what an operation takes or returns.
 fn mergeable(api: &Api) -> Vec<bool> {
     let mut mergeable: Vec<bool> = api.types.iter().map(|def| def.origin.component.is_none()).collect();
+    mergeable[api.error_type.0] = false;
     for operation in &api.operations {
         let taken_or_returned = [
             operation.body.as_ref().and_then(|body| body.ty.innermost()),

@@ -14,6 +14,8 @@ mod recursion;
 mod rules;
 mod type_space;
 
+pub use type_space::ERROR_TYPE;
+
 use crate::error::{Error, Location, Pointer};
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::BTreeSet;
@@ -29,6 +31,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Sorted by name, so the output does not depend on the order types were reached in.
     pub types: Vec<TypeDef>,
+    /// The enum of the error codes the spec lists (named [`ERROR_TYPE`]), which every client
+    /// has, if with no known codes.
+    pub error_type: TypeId,
     /// What was generated in a lesser form than the spec asks, and why.
     pub warnings: Vec<Warning>,
 }
@@ -45,6 +50,7 @@ impl Api {
 
     /// Calls `visit` on every type id the operations and types hold, to renumber them.
     fn for_each_id_mut(&mut self, mut visit: impl FnMut(&mut TypeId)) {
+        visit(&mut self.error_type);
         for operation in &mut self.operations {
             operation.for_each_id_mut(&mut visit);
         }
@@ -533,6 +539,8 @@ pub struct Variant {
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
+    /// From `x-enum-descriptions`.
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -562,13 +570,14 @@ pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     let spec = Spec { openapi: spec, file };
     let mut lowering = operations::Lowering::new(&spec);
     let (operations, paged) = lowering.operations()?;
-    let (types, warnings) = lowering.finish()?;
+    let (types, error_type, warnings) = lowering.finish()?;
     let mut api = Api {
         title: spec.openapi.info.title.clone(),
         version: spec.openapi.info.version.clone(),
         description: spec.openapi.info.description.clone(),
         operations,
         types,
+        error_type,
         warnings,
     };
     recursion::check_aliases(&api.types, file)?;

@@ -28,9 +28,12 @@ impl<'a> Lowering<'a> {
         Self { spec, types: TypeSpace::new(spec) }
     }
 
-    /// The types, once every operation is lowered, and the warnings of both.
-    pub(super) fn finish(self) -> Result<(Vec<TypeDef>, Vec<Warning>), Error> {
-        self.types.finish()
+    /// The types, once every operation is lowered, the error codes' enum among them, and
+    /// the warnings of both.
+    pub(super) fn finish(mut self) -> Result<(Vec<TypeDef>, super::TypeId, Vec<Warning>), Error> {
+        let error_type = self.types.define_error_type()?;
+        let (types, warnings) = self.types.finish()?;
+        Ok((types, error_type, warnings))
     }
 
     /// Every operation, and the `x-pagination` of those that have it (resolved once every type

@@ -5,7 +5,7 @@ use super::{EnumVariant, Field, Origin, Spec, TypeDef, TypeId, TypeKind, TypeRef
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
-    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
+    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind,
     StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
 use std::borrow::Borrow;
@@ -43,6 +43,9 @@ pub(super) enum Target {
     Inline(String),
 }
 
+/// The name of the generated enum of error codes.
+pub const ERROR_TYPE: &str = "ErrorType";
+
 /// Names the generated `types` module uses unqualified: a type called `String` would shadow
 /// them.
 const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "None", "Ok", "Err"];
@@ -50,7 +53,7 @@ const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "So
 impl<'a> TypeSpace<'a> {
     pub(super) fn new(spec: &'a Spec<'a>) -> Self {
         let mut names = Scope::default();
-        PRELUDE_TYPES.iter().for_each(|name| names.reserve(name));
+        PRELUDE_TYPES.iter().chain([&ERROR_TYPE]).for_each(|name| names.reserve(name));
         let error_only = error_response_components(spec);
         let mut component_names = BTreeMap::new();
         if let Some(components) = &spec.openapi.components {
@@ -282,7 +285,9 @@ impl<'a> TypeSpace<'a> {
                 _ => TypeRef::I64,
             }),
             SchemaKind::Type(Type::Number(_)) => Ok(TypeRef::F64),
-            SchemaKind::Type(Type::String(string)) => Ok(self.string_type(string, target, doc, pointer)),
+            SchemaKind::Type(Type::String(string)) => {
+                self.string_type(string, &schema.schema_data, target, doc, pointer)
+            }
             SchemaKind::Type(Type::Array(array)) => self.array_type(array, target, pointer),
             SchemaKind::Type(Type::Object(object)) => self.object_type(object, target, doc, pointer),
             SchemaKind::OneOf { one_of } => self.one_of_type(one_of, target, doc, pointer, "oneOf"),
@@ -354,28 +359,147 @@ impl<'a> TypeSpace<'a> {
         })
     }
 
-    fn string_type(&mut self, string: &StringType, target: &Target, doc: Option<String>, pointer: &Pointer) -> TypeRef {
+    fn string_type(
+        &mut self,
+        string: &StringType,
+        data: &SchemaData,
+        target: &Target,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
         if string.enumeration.iter().all(Option::is_none) {
-            return match string.format {
+            return Ok(match string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::File,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
                 _ => TypeRef::String,
-            };
+            });
         }
-        let _ = pointer;
-        let mut names = Scope::default();
-        names.reserve(UNKNOWN_VARIANT);
-        let mut wires = BTreeSet::new();
-        // `null` among the values says the schema is nullable, which its fields express.
-        let variants: Vec<EnumVariant> = (string.enumeration.iter().flatten())
-            .filter(|wire| wires.insert(wire.to_string()))
-            .map(|wire| EnumVariant { name: names.unique(naming::camel(wire)), wire: wire.clone() })
-            .collect();
+        let variants = self.enum_variants(string, data, pointer)?;
         let doc = doc.or_else(|| {
             let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
             Some(format!("One of {}.", values.join(", ")))
         });
-        self.define(target, pointer, doc, TypeKind::StringEnum { variants })
+        Ok(self.define(target, pointer, doc, TypeKind::StringEnum { variants }))
+    }
+
+    /// The values of a string `enum`, named after themselves or, where the spec names them,
+    /// by `x-enum-varnames`, and documented by `x-enum-descriptions` (the extensions other
+    /// generators read too). `null` among the values says the schema is nullable, which its
+    /// fields express.
+    fn enum_variants(
+        &self,
+        string: &StringType,
+        data: &SchemaData,
+        pointer: &Pointer,
+    ) -> Result<Vec<EnumVariant>, Error> {
+        let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+        let names = self.enum_extension(data, "x-enum-varnames", values.len(), pointer)?;
+        let descriptions = self.enum_extension(data, "x-enum-descriptions", values.len(), pointer)?;
+        let mut scope = Scope::default();
+        scope.reserve(UNKNOWN_VARIANT);
+        let mut wires = BTreeSet::new();
+        let mut variants = Vec::new();
+        for (index, wire) in values.into_iter().enumerate() {
+            if !wires.insert(wire.as_str()) {
+                continue;
+            }
+            let name = names.as_ref().map_or(wire.as_str(), |names| names[index]);
+            variants.push(EnumVariant {
+                name: scope.unique(naming::camel(name)),
+                wire: wire.clone(),
+                doc: descriptions
+                    .as_ref()
+                    .map(|descriptions| descriptions[index].to_owned())
+                    .filter(|doc| !doc.is_empty()),
+            });
+        }
+        Ok(variants)
+    }
+
+    /// An extension that holds a string per `enum` value, if the schema has it.
+    fn enum_extension<'d>(
+        &self,
+        data: &'d SchemaData,
+        key: &str,
+        count: usize,
+        pointer: &Pointer,
+    ) -> Result<Option<Vec<&'d str>>, Error> {
+        let Some(value) = data.extensions.get(key) else { return Ok(None) };
+        let list: Option<Vec<&str>> =
+            value.as_array().and_then(|items| items.iter().map(serde_json::Value::as_str).collect());
+        match list {
+            Some(list) if list.len() == count => Ok(Some(list)),
+            _ => Err(self.spec.invalid(
+                &pointer.join(key),
+                &format!("`{key}` must be a list of strings, one for each of the {count} non-null `enum` values, in their order"),
+            )),
+        }
+    }
+
+    /// The error codes the spec lists: the `enum` of the `errorType` property of its failure
+    /// bodies, in the order met. They become the `ErrorType` enum, so a new code is a spec
+    /// edit.
+    pub(super) fn define_error_type(&mut self) -> Result<TypeId, Error> {
+        let mut variants: Vec<EnumVariant> = Vec::new();
+        let mut origin = None;
+        for (schema, pointer) in self.failure_error_types()? {
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { continue };
+            for variant in self.enum_variants(string, &schema.schema_data, &pointer)? {
+                if variants.iter().all(|known| known.wire != variant.wire) {
+                    variants.push(variant);
+                }
+            }
+            origin.get_or_insert(pointer);
+        }
+        // Names from different schemas may meet: each is unique in the one enum.
+        let mut scope = Scope::default();
+        scope.reserve(UNKNOWN_VARIANT);
+        variants.iter_mut().for_each(|variant| variant.name = scope.unique(std::mem::take(&mut variant.name)));
+        let doc = "A Rocket.Chat error code (`errorType`): the codes the spec lists.";
+        let id = TypeId(self.entries.len());
+        let pointer = origin.unwrap_or_else(Pointer::root);
+        let origin = Origin { pointer: pointer.as_str().to_owned(), component: None };
+        let definition = Some((Some(doc.to_owned()), TypeKind::StringEnum { variants }));
+        self.entries.push(Entry { name: ERROR_TYPE.to_owned(), origin, definition });
+        Ok(id)
+    }
+
+    /// The `errorType` schema of each failure body, and where it is.
+    fn failure_error_types(&self) -> Result<Vec<(Schema, Pointer)>, Error> {
+        let mut found = Vec::new();
+        let paths = Pointer::root().join("paths");
+        for (path, item) in &self.spec.openapi.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (method, operation) in item.iter() {
+                let responses = paths.join(path).join(method).join("responses");
+                let failures = (operation.responses.responses.iter())
+                    .filter(|(code, _)| !super::operations::is_success(code))
+                    .map(|(code, response)| (responses.join(code), response))
+                    .chain(operation.responses.default.iter().map(|response| (responses.join("default"), response)));
+                for (pointer, response) in failures {
+                    let (response, pointer) = self.spec.resolve(response, &pointer, "responses", |c| &c.responses)?;
+                    for (media_type, media) in &response.content {
+                        let Some(schema) = &media.schema else { continue };
+                        let pointer = pointer.join("content").join(media_type).join("schema");
+                        let (body, pointer) = self.spec.resolve(schema, &pointer, "schemas", |c| &c.schemas)?;
+                        let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else { continue };
+                        let Some(error_type) = object.properties.get("errorType") else { continue };
+                        let pointer = pointer.join("properties").join("errorType");
+                        let error_type = match error_type {
+                            ReferenceOr::Item(schema) => (**schema).clone(),
+                            ReferenceOr::Reference { reference } => {
+                                let reference = ReferenceOr::Reference { reference: reference.clone() };
+                                self.spec.resolve(&reference, &pointer, "schemas", |c| &c.schemas)?.0
+                            }
+                        };
+                        if !found.iter().any(|(_, known): &(Schema, Pointer)| *known == pointer) {
+                            found.push((error_type, pointer));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 
     fn array_type(&mut self, array: &ArrayType, target: &Target, pointer: &Pointer) -> Result<TypeRef, Error> {
