@@ -106,6 +106,9 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error>
     };
     let spec = load::load(spec_text, &options.spec_name)?;
     let api = model::build(&spec, &options.spec_name).map_err(|error| error.map_location(with_line))?;
+    // The model owns all it needs: the parsed spec would only add to the peak memory of
+    // rendering.
+    drop(spec);
     let warnings = api.warnings.iter().cloned().map(|mut warning| {
         warning.location = with_line(warning.location);
         warning
@@ -125,6 +128,10 @@ const RUST_FILES: [(&str, EmitFile); 5] = [
     ("src/blocking.rs", |api, _| emit::blocking_module(api)),
 ];
 
+/// The order rendering takes [`RUST_FILES`] in: the largest first, so the last one a thread
+/// picks up is short.
+const RENDER_ORDER: [usize; 5] = [2, 3, 1, 4, 0];
+
 /// Stage 3: the token stream of each Rust file of the crate.
 pub fn emit(api: &model::Api, options: &Options) -> Vec<(&'static str, proc_macro2::TokenStream)> {
     RUST_FILES.iter().map(|(path, emit)| (*path, emit(api, options))).collect()
@@ -132,35 +139,39 @@ pub fn emit(api: &model::Api, options: &Options) -> Vec<(&'static str, proc_macr
 
 /// Stages 3 and 4 for a built model: every file of the crate.
 ///
-/// Each Rust file is emitted and formatted on a thread of its own: formatting (syn's parse
-/// and prettyplease) is the costliest stage, and the files are independent.
+/// Emitting and formatting (syn's parse and prettyplease) are the costliest stages and the
+/// files are independent: one thread per core takes the next file until none is left. Not
+/// one thread per file, since each file's tokens and syntax tree are held until it is done.
 pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let header = format::header(&options.command, &options.spec_name, "//");
-    let render_file = |path: &'static str, emit: EmitFile| {
-        Ok(GeneratedFile { path, contents: format::rust_file(emit(api, options), path, &header)? })
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let render_files = || {
+        let mut done = Vec::new();
+        while let Some(&index) = RENDER_ORDER.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            let (path, emit) = RUST_FILES[index];
+            let contents = format::rust_file(emit(api, options), path, &header);
+            done.push((index, contents.map(|contents| GeneratedFile { path, contents })));
+        }
+        done
     };
-    let rendered: Vec<Result<GeneratedFile, Error>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = RUST_FILES
-            .iter()
-            .map(|&(path, emit)| {
-                // A file's tokens nest as deep as its types do: the stack is reserved, not used.
-                let worker = std::thread::Builder::new()
-                    .stack_size(FORMAT_STACK)
-                    .spawn_scoped(scope, move || render_file(path, emit));
-                (path, emit, worker)
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|(path, emit, worker)| match worker {
-                Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: render it on this one.
-                Err(_) => render_file(path, emit),
-            })
-            .collect()
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(RUST_FILES.len());
+    let rendered = std::thread::scope(|scope| {
+        // A file's tokens nest as deep as its types do: the stack is reserved, not used.
+        let spawn = || std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, render_files);
+        let workers: Vec<_> = (1..threads).filter_map(|_| spawn().ok()).collect();
+        // This thread takes its share too (all of it, if no thread could be had).
+        let mut rendered = render_files();
+        for worker in workers {
+            rendered.extend(worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        rendered
     });
+    let mut in_order: Vec<Option<Result<GeneratedFile, Error>>> = RUST_FILES.iter().map(|_| None).collect();
+    for (index, file) in rendered {
+        in_order[index] = Some(file);
+    }
     let mut files = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
-    for file in rendered {
+    for file in in_order.into_iter().flatten() {
         files.push(file?);
     }
     Ok(files)
