@@ -176,10 +176,13 @@ fn runtime_chooses_how_the_crate_depends_on_the_runtime() {
     let cases = [
         (
             "git=https://example.com/rocketchat-rs.git#v0.1.0",
-            r#"{ git = "https://example.com/rocketchat-rs.git", rev = "v0.1.0" }"#,
+            r#"{ git = "https://example.com/rocketchat-rs.git", rev = "v0.1.0", default-features = false }"#,
         ),
-        ("git=https://example.com/rocketchat-rs.git", r#"{ git = "https://example.com/rocketchat-rs.git" }"#),
-        ("version=0.1", r#""0.1""#),
+        (
+            "git=https://example.com/rocketchat-rs.git",
+            r#"{ git = "https://example.com/rocketchat-rs.git", default-features = false }"#,
+        ),
+        ("version=0.1", r#"{ version = "0.1", default-features = false }"#),
     ];
     for (index, (runtime, expected)) in cases.iter().enumerate() {
         let out = dir.path().join(format!("client{index}"));
@@ -210,7 +213,9 @@ fn runtime_chooses_how_the_crate_depends_on_the_runtime() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
-        manifest.contains(r#"rocketchat-runtime = { version = "0.1.0", path = "../../vendor/rocketchat-runtime" }"#),
+        manifest.contains(
+            r#"rocketchat-runtime = { version = "0.1.0", path = "../../vendor/rocketchat-runtime", default-features = false }"#
+        ),
         "{manifest}"
     );
 

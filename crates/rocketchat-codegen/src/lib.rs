@@ -47,18 +47,16 @@ pub enum RuntimeDependency {
 }
 
 impl RuntimeDependency {
-    /// The dependency's value in `Cargo.toml`.
+    /// The dependency's value in `Cargo.toml`. Its default features are off: the generated
+    /// crate's own features choose the TLS backend.
     fn to_toml(&self) -> String {
-        match self {
-            Self::Path(path) => {
-                format!("{{ version = {}, path = {} }}", toml_string(RUNTIME_VERSION), toml_string(path))
-            }
-            Self::Git { url, rev: None } => format!("{{ git = {} }}", toml_string(url)),
-            Self::Git { url, rev: Some(rev) } => {
-                format!("{{ git = {}, rev = {} }}", toml_string(url), toml_string(rev))
-            }
-            Self::Version(requirement) => toml_string(requirement),
-        }
+        let source = match self {
+            Self::Path(path) => format!("version = {}, path = {}", toml_string(RUNTIME_VERSION), toml_string(path)),
+            Self::Git { url, rev: None } => format!("git = {}", toml_string(url)),
+            Self::Git { url, rev: Some(rev) } => format!("git = {}, rev = {}", toml_string(url), toml_string(rev)),
+            Self::Version(requirement) => format!("version = {}", toml_string(requirement)),
+        };
+        format!("{{ {source}, default-features = false }}")
     }
 }
 
@@ -213,6 +211,13 @@ serde_json = "1"
 tokio = {{ version = "1", features = ["rt", "macros"] }}
 
 [features]
+default = ["rustls"]
+# TLS by rustls with the ring crypto provider. Without a TLS feature (`default-features =
+# false`), the client speaks plain `http://` only: for a server behind a TLS-terminating proxy,
+# and for tests.
+rustls = ["rocketchat-runtime/rustls"]
+# TLS by the platform's library instead (OpenSSL on Linux, which must be installed to build).
+native-tls = ["rocketchat-runtime/native-tls"]
 # A blocking client (`blocking::Client`), for scripts and command-line tools.
 blocking = ["rocketchat-runtime/blocking"]
 # Every type both `Serialize` and `Deserialize` (by default each derives only the direction

@@ -211,12 +211,31 @@ pub(crate) fn validate_base_url(base_url: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));
     }
+    if url.scheme() == "https" && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+        return Err(invalid(
+            "is https, but this build has no TLS: enable the `rustls` (default) or `native-tls` feature",
+        ));
+    }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without a TLS feature, an `https` server is refused up front with the way out, not
+    /// at the first call (`.ci/run` runs this without default features too).
+    #[test]
+    fn https_needs_a_tls_feature() {
+        let https = validate_base_url("https://chat.example.com/");
+        if cfg!(any(feature = "rustls", feature = "native-tls")) {
+            assert_eq!(https.unwrap(), "https://chat.example.com");
+        } else {
+            let message = https.unwrap_err().to_string();
+            assert!(message.contains("this build has no TLS") && message.contains("`rustls`"), "{message}");
+        }
+        assert_eq!(validate_base_url("http://chat.example.com/").unwrap(), "http://chat.example.com");
+    }
     use http::Method;
     use serde_json::json;
 

@@ -223,6 +223,7 @@ impl fmt::Debug for TransportBuilder {
 macro_rules! http_client {
     ($client:ty, $settings:expr) => {{
         let settings: &TransportBuilder = $settings;
+        #[cfg(feature = "rustls")]
         install_crypto_provider();
         <$client>::builder()
             // See `TransportBuilder::build`: a redirect would take the token elsewhere.
@@ -393,6 +394,7 @@ impl TransportBuilder {
 /// reqwest is built with rustls but no crypto provider (`rustls-no-provider`), and panics
 /// without one: ring is installed as the process's provider, unless the program installed
 /// its own (aws-lc-rs, say) before.
+#[cfg(feature = "rustls")]
 fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race with another thread installing one is fine: one is installed.
