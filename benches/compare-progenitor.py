@@ -6,7 +6,9 @@
 For specs/rocketchat.yaml and each of Rocket.Chat's published files that progenitor accepts,
 reports: generation time (median of N runs of each CLI), lines of generated Rust, and the time to
 compile each generated crate alone (its dependencies built beforehand), with our/progenitor
-ratios. Needs `cargo-progenitor` on PATH (`cargo install cargo-progenitor`); without it, it
+ratios. Generation is timed as CLI runs (including cargo's dispatch and progenitor's rustfmt
+subprocess); benches/progenitor-compare times the two generators as libraries in one process.
+Needs `cargo-progenitor` on PATH (`cargo install cargo-progenitor`); without it, it
 says so and reports our side only. Writes a Markdown table to stdout.
 """
 
@@ -122,7 +124,9 @@ def main():
         rows.append(row)
         print(f"{name}: done", file=sys.stderr)
 
-    print("| spec | generate: ours | progenitor | ratio | lines: ours | progenitor | ratio | compile: ours | progenitor | ratio |")
+    print("Generation here is the CLI (includes cargo dispatch and rustfmt subprocess); generator against generator,"
+          " in one process with one formatter: `cargo run --release --manifest-path benches/progenitor-compare/Cargo.toml`.\n")
+    print("| spec | generate, CLI (includes cargo dispatch and rustfmt subprocess): ours | progenitor | ratio | lines: ours | progenitor | ratio | compile: ours | progenitor | ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         theirs = seconds(row["theirs_time"]) if row["theirs_error"] is None else f"fails: {row['theirs_error'][0][:60]}"
