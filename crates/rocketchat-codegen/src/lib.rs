@@ -225,7 +225,8 @@ blocking = ["rocketchat-runtime/blocking"]
 roundtrip = []
 
 [package.metadata.docs.rs]
-all-features = true
+# Not `all-features`: `native-tls` would document nothing more and needs OpenSSL.
+features = ["blocking", "roundtrip"]
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),
