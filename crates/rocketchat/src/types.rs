@@ -920,68 +920,7 @@ pub struct GroupsFilesResponse {
 }
 
 /// One of `true`, `false`.
-///
-/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupsGetIntegrationsIncludeAllPrivateGroups {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the client does not know, kept as the server sent it.
-    Unknown(String),
-}
-
-impl GroupsGetIntegrationsIncludeAllPrivateGroups {
-    /// The value as the server writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::core::convert::From<&str> for GroupsGetIntegrationsIncludeAllPrivateGroups {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::core::convert::From<String> for GroupsGetIntegrationsIncludeAllPrivateGroups {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for GroupsGetIntegrationsIncludeAllPrivateGroups {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GroupsGetIntegrationsIncludeAllPrivateGroups {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GroupsGetIntegrationsIncludeAllPrivateGroups {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type GroupsGetIntegrationsIncludeAllPrivateGroups = TrueOrFalse;
 
 /// The parameters of [`Client::groups_get_integrations`](crate::Client::groups_get_integrations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1051,68 +990,7 @@ pub struct GroupsGetIntegrationsResponse {
 }
 
 /// One of `true`, `false`.
-///
-/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupsHistoryInclusive {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the client does not know, kept as the server sent it.
-    Unknown(String),
-}
-
-impl GroupsHistoryInclusive {
-    /// The value as the server writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::core::convert::From<&str> for GroupsHistoryInclusive {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::core::convert::From<String> for GroupsHistoryInclusive {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for GroupsHistoryInclusive {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GroupsHistoryInclusive {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GroupsHistoryInclusive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type GroupsHistoryInclusive = TrueOrFalse;
 
 /// The parameters of [`Client::groups_history`](crate::Client::groups_history).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1208,132 +1086,10 @@ pub struct GroupsHistoryResponse {
 }
 
 /// One of `true`, `false`.
-///
-/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupsHistoryShowThreadMessages {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the client does not know, kept as the server sent it.
-    Unknown(String),
-}
-
-impl GroupsHistoryShowThreadMessages {
-    /// The value as the server writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::core::convert::From<&str> for GroupsHistoryShowThreadMessages {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::core::convert::From<String> for GroupsHistoryShowThreadMessages {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for GroupsHistoryShowThreadMessages {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GroupsHistoryShowThreadMessages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GroupsHistoryShowThreadMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type GroupsHistoryShowThreadMessages = TrueOrFalse;
 
 /// One of `true`, `false`.
-///
-/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupsHistoryUnreads {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the client does not know, kept as the server sent it.
-    Unknown(String),
-}
-
-impl GroupsHistoryUnreads {
-    /// The value as the server writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::core::convert::From<&str> for GroupsHistoryUnreads {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::core::convert::From<String> for GroupsHistoryUnreads {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for GroupsHistoryUnreads {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GroupsHistoryUnreads {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GroupsHistoryUnreads {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type GroupsHistoryUnreads = TrueOrFalse;
 
 /// The parameters of [`Client::groups_info`](crate::Client::groups_info).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1634,68 +1390,7 @@ impl validate::Validate for GroupsMessagesParams {
 }
 
 /// One of `true`, `false`.
-///
-/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupsMessagesPinned {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the client does not know, kept as the server sent it.
-    Unknown(String),
-}
-
-impl GroupsMessagesPinned {
-    /// The value as the server writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::core::convert::From<&str> for GroupsMessagesPinned {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::core::convert::From<String> for GroupsMessagesPinned {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for GroupsMessagesPinned {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GroupsMessagesPinned {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GroupsMessagesPinned {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type GroupsMessagesPinned = TrueOrFalse;
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
@@ -3124,17 +2819,7 @@ impl validate::Validate for TeamsListAllParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
-pub struct TeamsListAllResponse {
-    /// The paging envelope of a list: the server clamps `count` silently, and some routes fill
-    /// these oddly, so the client never derives "last page" from `count` alone.
-    #[serde(flatten)]
-    pub paginated: Paginated,
-    pub teams: Vec<TeamWithCounters>,
-    /// Always `true`.
-    pub success: bool,
-}
+pub type TeamsListAllResponse = TeamsListResponse;
 
 /// The parameters of [`Client::teams_list_children`](crate::Client::teams_list_children).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3335,68 +3020,7 @@ pub struct TeamsListResponse {
 }
 
 /// One of `true`, `false`.
-///
-/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TeamsListRoomsOfUserCanUserDelete {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the client does not know, kept as the server sent it.
-    Unknown(String),
-}
-
-impl TeamsListRoomsOfUserCanUserDelete {
-    /// The value as the server writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::core::convert::From<&str> for TeamsListRoomsOfUserCanUserDelete {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::core::convert::From<String> for TeamsListRoomsOfUserCanUserDelete {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for TeamsListRoomsOfUserCanUserDelete {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TeamsListRoomsOfUserCanUserDelete {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TeamsListRoomsOfUserCanUserDelete {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+pub type TeamsListRoomsOfUserCanUserDelete = TrueOrFalse;
 
 /// The parameters of [`Client::teams_list_rooms_of_user`](crate::Client::teams_list_rooms_of_user).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3750,6 +3374,70 @@ impl TeamsUpdateRoomRequest {
     /// A `TeamsUpdateRoomRequest` with the required fields; the optional ones are `None`.
     pub fn new(room_id: String, is_default: bool) -> Self {
         Self { room_id, is_default }
+    }
+}
+
+/// One of `true`, `false`.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TrueOrFalse {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(String),
+}
+
+impl TrueOrFalse {
+    /// The value as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::core::convert::From<&str> for TrueOrFalse {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::core::convert::From<String> for TrueOrFalse {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for TrueOrFalse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TrueOrFalse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TrueOrFalse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 

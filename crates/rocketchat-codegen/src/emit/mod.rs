@@ -188,7 +188,8 @@ pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
 /// The crate documentation's opening example: a client, and one call that needs no input a
 /// reader would have to invent (a read where there is one).
 fn crate_example(api: &Api, crate_ident: &str) -> String {
-    let defaultable = |id| Some(api.type_def(id)).filter(|def| def.is_defaultable()).map(|def| def.name.clone());
+    // Named as the operation names it (an alias, maybe), built as what it stands for.
+    let defaultable = |id| api.definition(id).is_defaultable().then(|| api.name(id).to_owned());
     let takes_default = |operation: &&crate::model::Operation| match &operation.input {
         Input::None => Some(String::new()),
         Input::Params(id) => defaultable(*id),

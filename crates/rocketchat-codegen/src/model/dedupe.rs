@@ -7,7 +7,7 @@
 //! the operation, so a call never takes a type named after another operation. Components
 //! stay as they are: the spec named them.
 
-use super::{Api, Input, Output, TypeId};
+use super::{Api, Input, Output, TypeId, TypeKind, TypeRef};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
@@ -54,6 +54,70 @@ pub(super) fn merge_identical(api: &mut Api) {
     }
     name_merged(api, &merged, &removed);
     remove(api, &removed);
+    alias_the_rest(api);
+}
+
+/// What stays apart by name (each operation's own request or response, one shape under two
+/// names) is still defined once: one definition, and each name an alias of it, so users keep
+/// the names and the compiler checks one type. When the names share only a word the
+/// generator adds (`…Response`), the definition is named after its fields
+/// (`SuccessResponse` for the 52 `{success}` responses of rooms.yaml), a small enum after its
+/// values.
+fn alias_the_rest(api: &mut Api) {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of_shape: HashMap<String, usize> = HashMap::new();
+    for (index, def) in api.types.iter().enumerate() {
+        let inline = def.origin.component.is_none() && index != api.error_type.0;
+        if !inline || matches!(def.kind, TypeKind::Alias(_) | TypeKind::ByStatus { .. }) {
+            continue;
+        }
+        let shape = format!("{:?}", (&def.doc, &def.kind));
+        match group_of_shape.entry(shape) {
+            Entry::Occupied(group) => groups[*group.get()].push(index),
+            Entry::Vacant(vacant) => {
+                vacant.insert(groups.len());
+                groups.push(vec![index]);
+            }
+        }
+    }
+    let mut taken: HashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
+    for group in groups.into_iter().filter(|group| group.len() > 1) {
+        let names: Vec<String> = group.iter().map(|&index| api.types[index].name.clone()).collect();
+        let definition = match neutral_name(&names, &api.types[group[0]].kind).filter(|name| !taken.contains(name)) {
+            Some(name) => {
+                taken.insert(name.clone());
+                let mut shared = api.types[group[0]].clone();
+                shared.name = name;
+                api.types.push(shared);
+                TypeId(api.types.len() - 1)
+            }
+            None => TypeId(group[0]),
+        };
+        for index in group.into_iter().filter(|&index| index != definition.0) {
+            api.types[index].kind = TypeKind::Alias(TypeRef::Named(definition));
+        }
+    }
+}
+
+/// `SuccessResponse`: the fields of a small struct, then the word all the names end with,
+/// when that word is one the generator adds and says nothing else; `TrueOrFalse`: the values
+/// of a small string enum.
+fn neutral_name(names: &[String], kind: &TypeKind) -> Option<String> {
+    if let TypeKind::StringEnum { variants } = kind {
+        // A few values say what the type is: `TrueOrFalse`.
+        let values: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();
+        return (1..=3).contains(&values.len()).then(|| values.join("Or"));
+    }
+    let TypeKind::Struct { fields, .. } = kind else { return None };
+    let last = |name: &str| words(name).last().copied().unwrap_or_default().to_owned();
+    let ending = last(&names[0]);
+    if !names.iter().all(|name| last(name) == ending) || !is_generic(&ending) || ending.is_empty() {
+        return None;
+    }
+    let wires: Option<Vec<&str>> = fields.iter().map(|field| field.wire.as_deref()).collect();
+    let wires = wires.filter(|wires| (1..=3).contains(&wires.len()))?;
+    let name: String = wires.iter().map(|wire| crate::naming::camel(wire)).collect();
+    Some(format!("{name}{ending}"))
 }
 
 /// The nested inline types: not components, and not what an operation takes or returns.

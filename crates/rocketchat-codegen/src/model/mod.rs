@@ -43,6 +43,19 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// The type an alias stands for (through any chain of aliases), or the type itself.
+    pub fn definition(&self, id: TypeId) -> &TypeDef {
+        let mut def = self.type_def(id);
+        // Bounded: a cycle of aliases is rejected when the model is built.
+        for _ in 0..self.types.len() {
+            match &def.kind {
+                TypeKind::Alias(TypeRef::Named(target)) => def = self.type_def(*target),
+                _ => break,
+            }
+        }
+        def
+    }
+
     /// The Rust name of a generated type.
     pub fn name(&self, id: TypeId) -> &str {
         &self.type_def(id).name

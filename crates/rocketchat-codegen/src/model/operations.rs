@@ -576,7 +576,7 @@ pub(super) fn decide_parts(api: &mut super::Api) {
     for index in 0..api.operations.len() {
         let Some(body) = &api.operations[index].body else { continue };
         let BodyMedia::Multipart(_) = body.media else { continue };
-        let kind = body.ty.by_value().map(|id| &api.type_def(id).kind);
+        let kind = body.ty.by_value().map(|id| &api.definition(id).kind);
         // The lowering sends a body that is not a struct as JSON, so this is a struct.
         let Some(TypeKind::Struct { fields, additional }) = kind else { continue };
         let is_text = |ty: &TypeRef| match ty {

@@ -2,7 +2,7 @@
 //! and (usually) the `total`. Resolved once every type is known, since the output may be a
 //! component generated after its operation.
 
-use super::{Api, Operation, Pagination, ParamLocation, TypeDef, TypeId, TypeKind, TypeRef};
+use super::{Api, Operation, Pagination, ParamLocation, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, Location, Pointer};
 
 /// An operation's `x-pagination`, read with the operation, resolved later.
@@ -18,7 +18,7 @@ pub(super) struct Pending {
 pub(super) fn resolve(api: &mut Api, pending: Vec<Pending>, file: &str) -> Result<(), Error> {
     for pending in pending {
         let pagination =
-            paginate(&api.operations[pending.operation], &api.types, &pending).map_err(|message| Error::Invalid {
+            paginate(&api.operations[pending.operation], api, &pending).map_err(|message| Error::Invalid {
                 location: Location {
                     file: file.to_owned(),
                     pointer: pending.pointer.as_str().to_owned(),
@@ -32,7 +32,7 @@ pub(super) fn resolve(api: &mut Api, pending: Vec<Pending>, file: &str) -> Resul
     Ok(())
 }
 
-fn paginate(operation: &Operation, types: &[TypeDef], pending: &Pending) -> Result<Pagination, String> {
+fn paginate(operation: &Operation, api: &Api, pending: &Pending) -> Result<Pagination, String> {
     let param = |wire: &str| {
         let found = operation.params.iter().position(|param| {
             param.location == ParamLocation::Query
@@ -46,14 +46,14 @@ fn paginate(operation: &Operation, types: &[TypeDef], pending: &Pending) -> Resu
     let super::Output::Json(TypeRef::Named(output)) = operation.output else {
         return Err("a paged operation must return a JSON object that holds its items".into());
     };
-    let (items_path, items_ty, items_optional) = find_field(types, output, &pending.items).ok_or_else(|| {
-        let output = &types[output.index()].name;
+    let (items_path, items_ty, items_optional) = find_field(api, output, &pending.items).ok_or_else(|| {
+        let output = api.name(output);
         format!("the output `{output}` has no field `{}` (the items `x-pagination` names)", pending.items)
     })?;
     let TypeRef::Vec(item) = items_ty else {
         return Err(format!("`{}` must be an array to be paged", pending.items));
     };
-    let total_path = find_field(types, output, "total")
+    let total_path = find_field(api, output, "total")
         .filter(|(_, ty, _)| matches!(ty, TypeRef::I64 | TypeRef::I32))
         .map(|(path, _, optional)| (path, optional));
     Ok(Pagination {
@@ -70,13 +70,13 @@ fn paginate(operation: &Operation, types: &[TypeDef], pending: &Pending) -> Resu
 
 /// The path of field names to the field with JSON key `wire`, through flattened parts: its
 /// type, and whether it may be absent.
-fn find_field(types: &[TypeDef], id: TypeId, wire: &str) -> Option<(Vec<String>, TypeRef, bool)> {
-    let TypeKind::Struct { fields, .. } = &types[id.index()].kind else { return None };
+fn find_field(api: &Api, id: TypeId, wire: &str) -> Option<(Vec<String>, TypeRef, bool)> {
+    let TypeKind::Struct { fields, .. } = &api.definition(id).kind else { return None };
     if let Some(field) = fields.iter().find(|field| field.wire.as_deref() == Some(wire)) {
         return Some((vec![field.name.clone()], field.ty.clone(), field.optional || field.nullable));
     }
     fields.iter().filter(|field| field.wire.is_none()).find_map(|field| {
-        let (mut path, ty, optional) = find_field(types, field.ty.by_value()?, wire)?;
+        let (mut path, ty, optional) = find_field(api, field.ty.by_value()?, wire)?;
         path.insert(0, field.name.clone());
         Some((path, ty, optional))
     })

@@ -61,17 +61,25 @@ fn nested_copies_of_one_schema_are_defined_once_under_their_shared_name() {
          second: {{type: object, properties: {{owner: {owner}}}}}"
     )));
     assert_eq!(names(&api), ["Owner", "XDoRequest", "XDoRequestFirst", "XDoRequestSecond"]);
-    let kind = |name: &str| api.types.iter().find(|def| def.name == name).map(|def| &def.kind);
-    assert_eq!(kind("XDoRequestFirst"), kind("XDoRequestSecond"), "both hold the one `Owner`");
+    // `first` and `second` are two names for one shape: one definition, and an alias.
+    let id = |name: &str| TypeId(api.types.iter().position(|def| def.name == name).expect(name));
+    let second = &api.type_def(id("XDoRequestSecond")).kind;
+    assert_eq!(*second, TypeKind::Alias(TypeRef::Named(id("XDoRequestFirst"))));
 }
 
 #[test]
-fn the_same_shape_under_other_names_stays_apart() {
+fn the_same_shape_under_other_names_is_defined_once_and_keeps_both_names() {
     let flag = "{type: string, enum: ['true', 'false']}";
     let api = api(&with_body(&format!(
         "              type: object\n              properties:\n                unreads: {flag}\n                private: {flag}"
     )));
-    assert_eq!(names(&api), ["XDoRequest", "XDoRequestPrivate", "XDoRequestUnreads"]);
+    // Not merged into one name (an unread flag is not a privacy flag): both alias the one
+    // definition, named after its values.
+    assert_eq!(names(&api), ["TrueOrFalse", "XDoRequest", "XDoRequestPrivate", "XDoRequestUnreads"]);
+    for name in ["XDoRequestPrivate", "XDoRequestUnreads"] {
+        let def = api.types.iter().position(|def| def.name == name).map(|index| api.definition(TypeId(index)));
+        assert_eq!(def.map(|def| def.name.as_str()), Some("TrueOrFalse"), "{name}");
+    }
 }
 
 #[test]
