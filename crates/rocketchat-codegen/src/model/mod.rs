@@ -203,6 +203,9 @@ pub enum ParamEncoding {
     Styled(QueryStyle),
 }
 
+/// OpenAPI's query `style`. The runtime has the same enum, which the emitted code names: the
+/// generator does not depend on the runtime (nor the runtime on the generator), so each keeps
+/// its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
     Form { explode: bool },
