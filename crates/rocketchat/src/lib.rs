@@ -40,6 +40,8 @@
 //! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status,
 //!   rate-limit and deprecation headers; each operation has a marker type in [`operations`].
 //! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
+//! - TLS: rustls with ring by default (feature `rustls`), the platform's library with
+//!   `native-tls`, or none with `default-features = false` (plain `http://` only).
 //! - Tests: the `rocketchat-fake` crate is a stateful fake server to run them against.
 //!
 //! The part of Rocket.Chat's REST API that this client covers, written by hand from the

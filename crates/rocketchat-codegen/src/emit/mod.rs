@@ -137,6 +137,8 @@ pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
         //! - [`Client::transport`] gives the [`Transport`], whose `send` keeps a response's status,
         //!   rate-limit and deprecation headers; each operation has a marker type in [`operations`].
         //! - With the `blocking` feature, `blocking::Client` has the same methods without `async`.
+        //! - TLS: rustls with ring by default (feature `rustls`), the platform's library with
+        //!   `native-tls`, or none with `default-features = false` (plain `http://` only).
         //! - Tests: the `rocketchat-fake` crate is a stateful fake server to run them against.
         //!
         #description
