@@ -87,8 +87,18 @@ impl Pointer {
     }
 
     pub fn join(&self, segment: impl fmt::Display) -> Self {
-        let escaped = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Self(format!("{}/{escaped}", self.0))
+        let segment = segment.to_string();
+        let mut pointer = String::with_capacity(self.0.len() + 1 + segment.len());
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => pointer.push_str("~0"),
+                '/' => pointer.push_str("~1"),
+                c => pointer.push(c),
+            }
+        }
+        Self(pointer)
     }
 
     pub fn as_str(&self) -> &str {

@@ -16,19 +16,20 @@ pub(super) fn merge_identical(api: &mut Api) {
     // The names of the types merged into each type, its own first.
     let mut merged: Vec<Vec<String>> = api.types.iter().map(|def| vec![def.name.clone()]).collect();
     let mut removed = vec![false; api.types.len()];
+    // Copies of one schema share the last word of their names (`…LastMessage`); two schemas
+    // of one shape under other names (`…Unreads`, `…PrivateGroups`, both `true` or `false`)
+    // are different things, and stay apart.
+    let shape_of = |def: &super::TypeDef| format!("{:?}", (&def.doc, &def.kind, concept(&def.name)));
+    let mut shapes: Vec<Option<String>> =
+        api.types.iter().enumerate().map(|(index, def)| mergeable[index].then(|| shape_of(def))).collect();
     // Each round merges types equal once their parts are merged, so nested copies merge from
-    // the leaves up; it ends when a round finds nothing.
+    // the leaves up; it ends when a round finds nothing. Only the types that held a merged
+    // type have a new shape to work out.
     loop {
-        let mut first_of_shape: HashMap<String, TypeId> = HashMap::new();
+        let mut first_of_shape: HashMap<&str, TypeId> = HashMap::new();
         let mut replacement: Vec<Option<TypeId>> = vec![None; api.types.len()];
-        for (index, def) in api.types.iter().enumerate() {
-            if !mergeable[index] || removed[index] {
-                continue;
-            }
-            // Copies of one schema share the last word of their names (`…LastMessage`); two
-            // schemas of one shape under other names (`…Unreads`, `…PrivateGroups`, both
-            // `true` or `false`) are different things, and stay apart.
-            let shape = format!("{:?}", (&def.doc, &def.kind, concept(&def.name)));
+        for (index, shape) in shapes.iter().enumerate() {
+            let Some(shape) = shape.as_deref().filter(|_| !removed[index]) else { continue };
             match first_of_shape.entry(shape) {
                 Entry::Occupied(first) => replacement[index] = Some(*first.get()),
                 Entry::Vacant(vacant) => {
@@ -36,6 +37,7 @@ pub(super) fn merge_identical(api: &mut Api) {
                 }
             }
         }
+        drop(first_of_shape);
         if replacement.iter().all(Option::is_none) {
             break;
         }
@@ -51,6 +53,14 @@ pub(super) fn merge_identical(api: &mut Api) {
                 *id = kept;
             }
         });
+        let kept: HashSet<TypeId> = replacement.iter().flatten().copied().collect();
+        for (index, def) in api.types.iter().enumerate() {
+            let holds_kept =
+                def.kind.slots().iter().any(|slot| slot.ty.innermost().is_some_and(|id| kept.contains(&id)));
+            if holds_kept && shapes[index].is_some() {
+                shapes[index] = Some(shape_of(def));
+            }
+        }
     }
     name_merged(api, &merged, &removed);
     remove(api, &removed);
@@ -151,7 +161,8 @@ fn mergeable(api: &Api) -> Vec<bool> {
 fn name_merged(api: &mut Api, merged: &[Vec<String>], removed: &[bool]) {
     let live = |index: &usize| !removed[*index];
     let mut taken: HashSet<String> = (0..api.types.len()).filter(live).map(|i| api.types[i].name.clone()).collect();
-    let mut renamed: Vec<(&str, String)> = Vec::new();
+    // Old name -> new name, of every name a merged type had.
+    let mut renamed: HashMap<&str, String> = HashMap::new();
     let mut by_suffix = vec![false; api.types.len()];
     for index in (0..api.types.len()).filter(live) {
         let names = &merged[index];
@@ -163,16 +174,19 @@ fn name_merged(api: &mut Api, merged: &[Vec<String>], removed: &[bool]) {
         api.types[index].name = name;
         by_suffix[index] = true;
     }
-    renamed.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
     for index in (0..api.types.len()).filter(live) {
         if by_suffix[index] {
             continue;
         }
+        // The longest renamed name this one starts with, word by word (a lookup per word, not
+        // a scan of every renamed name: that was quadratic in large specs).
         let nested = merged[index].iter().filter_map(|name| {
-            renamed.iter().find_map(|(old, new)| {
-                let rest = name.strip_prefix(old)?;
-                rest.starts_with(|c: char| c.is_ascii_uppercase()).then(|| format!("{new}{rest}"))
-            })
+            let starts = name.char_indices().filter(|(at, c)| *at > 0 && c.is_ascii_uppercase()).map(|(at, _)| at);
+            let longest_first: Vec<usize> = starts.collect();
+            longest_first
+                .into_iter()
+                .rev()
+                .find_map(|at| renamed.get(&name[..at]).map(|new| format!("{new}{}", &name[at..])))
         });
         let shortest = merged[index].iter().min_by_key(|name| name.len()).cloned();
         let best = nested.filter(|name| !taken.contains(name)).min_by_key(String::len).or(shortest);
