@@ -270,8 +270,8 @@ fn print_table(rows: &[Row], runs: usize) {
     );
     println!(
         "- ours: `rocketchat_codegen::generate` — YAML parse (serde_yaml to a Value, the loader's checks, then \
-         openapiv3), model, emit, and each of the 5 Rust files parsed by syn and formatted by prettyplease on a \
-         thread of its own, plus Cargo.toml."
+         openapiv3), model, emit, and the 5 Rust files parsed by syn and formatted by prettyplease (one thread \
+         per core takes the next file), plus Cargo.toml."
     );
     println!(
         "- progenitor {}: serde_yaml to openapiv3 (as its CLI's YAML path), `Generator::new(&GenerationSettings::default())\
