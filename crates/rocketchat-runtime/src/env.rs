@@ -89,8 +89,8 @@ mod tests {
 
     #[test]
     fn present_variables_configure_the_transport() {
-        let lookup = |name: &str| Some(format!("https://chat.example.com/{name}"));
+        let lookup = |name: &str| Some(format!("http://chat.example.com/{name}"));
         let transport = Transport::builder_from_lookup(lookup).unwrap().build().unwrap();
-        assert_eq!(transport.base_url(), "https://chat.example.com/ROCKETCHAT_URL");
+        assert_eq!(transport.base_url(), "http://chat.example.com/ROCKETCHAT_URL");
     }
 }
