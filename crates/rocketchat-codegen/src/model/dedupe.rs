@@ -2,10 +2,12 @@
 //! in operation after operation (rooms.yaml writes a room's last message out 79 times); each
 //! copy would otherwise be a type of its own, named after the whole path that reached it.
 //!
-//! Only copies are merged: types of one shape whose names end alike (see `concept`). Only
-//! nested types are merged: what an operation takes or returns keeps a type named after
-//! the operation, so a call never takes a type named after another operation. Components
-//! stay as they are: the spec named them.
+//! Two steps. Copies (types of one shape whose names end alike, see `concept`) nested in
+//! what operations take or return are merged into one type under the name they share. Any
+//! other group of one shape (each operation's own request or response, one shape under two
+//! names) keeps every name, as aliases of one definition (`alias_the_rest`): a call never
+//! takes a type named after another operation. Components stay as they are: the spec named
+//! them.
 
 use super::{Api, Input, Output, TypeId, TypeKind, TypeRef};
 use std::collections::hash_map::Entry;
