@@ -7,29 +7,23 @@ use std::fmt;
 /// Match on the variant for the class of failure, or use the accessors ([`Error::status`],
 /// [`Error::error_type`], [`Error::message`], [`Error::rate_limit`]) across variants.
 /// No variant holds the auth token.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The server refused the call with a failure body (`{"success": false, "error": ...}`),
     /// usually with status 400; 500 and 503 use the same shape.
-    #[error("the server refused the call: {0}")]
     Api(Box<ApiError>),
     /// 401: not logged in, the user id and token do not match, or (from login) the user name
     /// and password do not.
-    #[error("not authorized (check the credentials: the user id and token, or the user name and password): {0}")]
     Unauthorized(Box<ApiError>),
     /// 403: the user lacks a permission the call needs.
-    #[error("forbidden (the user lacks a permission): {0}")]
     Forbidden(Box<ApiError>),
     /// 429: too many calls; [`ApiError::rate_limit`] says when the window resets.
-    #[error("rate limited: {0}")]
     RateLimited(Box<ApiError>),
     /// Any other failing status whose body is not a Rocket.Chat failure body, such as a plain
     /// text 404 or an HTML page from a proxy.
-    #[error("unexpected response: {0}")]
     Status(Box<ApiError>),
     /// A success status with a body that does not decode as the documented type.
-    #[error("could not decode the {status} response body: {source}")]
     Decode {
         status: StatusCode,
         /// The first bytes of the body, as text, for diagnosis. Not in the `Display` text:
@@ -38,33 +32,25 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// The response body was larger than the configured limit.
-    #[error("the {status} response body exceeds the limit of {limit} bytes")]
     BodyTooLarge { status: StatusCode, limit: usize },
     /// The request did not complete within the configured timeout.
-    #[error("{endpoint}: no response within the timeout")]
     Timeout { endpoint: Box<Endpoint> },
     /// The request could not be sent or the response not read (connection refused, TLS,
     /// connection closed early, ...).
-    #[error("{endpoint}: transport error: {}", with_causes(source))]
     Transport { endpoint: Box<Endpoint>, source: reqwest::Error },
     /// The response body could not be read (the blocking transport reports this apart).
-    #[error("could not read the response body: {0}")]
-    BodyRead(#[source] std::io::Error),
+    BodyRead(std::io::Error),
     /// The request body could not be encoded as JSON.
-    #[error("could not encode the request body: {0}")]
-    Encode(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Encode(Box<dyn std::error::Error + Send + Sync>),
     /// A value the spec says the server rejects (an empty list that must not be empty, a
     /// repeated item, a number out of range, ...). The request was not sent.
-    #[error("{0}")]
     InvalidRequest(Box<crate::validate::InvalidRequest>),
     /// The server asked for a second factor and accepted none: the handler gave up, or the
     /// codes ran out. Without a handler, the challenge is an [`Error::Api`] (or, from login,
     /// [`Error::Unauthorized`]) with the code `totp-required`.
-    #[error("{0}")]
     TwoFactor(Box<crate::two_factor::TwoFactorError>),
     /// Refused before sending: the spec says the server's version does not have the operation
     /// (see `TransportBuilder::check_server_version`).
-    #[error("{operation} is not available on this server (version {server_version}): {}", version_span(*.added_in, *.removed_in))]
     UnsupportedByServer {
         operation: &'static str,
         /// As the server reported it: `major.minor` to most users, the full version to admins.
@@ -73,8 +59,52 @@ pub enum Error {
         removed_in: Option<&'static str>,
     },
     /// The client was configured wrongly, such as with a base URL that is not absolute.
-    #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+// Written out rather than derived: the runtime is in every client's build, and a derive crate
+// is two more crates to compile for ten lines of messages.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(error) => write!(f, "the server refused the call: {error}"),
+            Self::Unauthorized(error) => write!(
+                f,
+                "not authorized (check the credentials: the user id and token, or the user name and password): {error}"
+            ),
+            Self::Forbidden(error) => write!(f, "forbidden (the user lacks a permission): {error}"),
+            Self::RateLimited(error) => write!(f, "rate limited: {error}"),
+            Self::Status(error) => write!(f, "unexpected response: {error}"),
+            Self::Decode { status, source, .. } => write!(f, "could not decode the {status} response body: {source}"),
+            Self::BodyTooLarge { status, limit } => {
+                write!(f, "the {status} response body exceeds the limit of {limit} bytes")
+            }
+            Self::Timeout { endpoint } => write!(f, "{endpoint}: no response within the timeout"),
+            Self::Transport { endpoint, source } => write!(f, "{endpoint}: transport error: {}", with_causes(source)),
+            Self::BodyRead(error) => write!(f, "could not read the response body: {error}"),
+            Self::Encode(error) => write!(f, "could not encode the request body: {error}"),
+            Self::InvalidRequest(error) => write!(f, "{error}"),
+            Self::TwoFactor(error) => write!(f, "{error}"),
+            Self::UnsupportedByServer { operation, server_version, added_in, removed_in } => write!(
+                f,
+                "{operation} is not available on this server (version {server_version}): {}",
+                version_span(*added_in, *removed_in)
+            ),
+            Self::Config(message) => write!(f, "invalid configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Decode { source, .. } => Some(source),
+            Self::Transport { source, .. } => Some(source),
+            Self::BodyRead(error) => Some(error),
+            Self::Encode(error) => Some(error.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
