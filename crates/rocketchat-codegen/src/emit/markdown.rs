@@ -59,6 +59,10 @@ pub(crate) fn visible(text: &str) -> String {
 /// makes it (literal text), never as it stands.
 fn settle(text: &str, step: impl Fn(&str) -> String, fallback: impl Fn(&str) -> String) -> String {
     let mut current = step(text);
+    // Text the step left as it was is stable already (most descriptions): no second reading.
+    if current == text {
+        return current;
+    }
     for _ in 0..3 {
         let next = step(&current);
         if next == current {
