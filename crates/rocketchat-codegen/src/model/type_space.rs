@@ -86,8 +86,8 @@ impl<'a> TypeSpace<'a> {
         self.entries[id.0].definition.as_ref().map(|(_, kind)| kind)
     }
 
-    /// Defines a type and returns a reference to it.
-    fn define(&mut self, target: &Target, pointer: &Pointer, doc: Option<String>, kind: TypeKind) -> TypeRef {
+    /// Defines a type and returns its id.
+    fn define(&mut self, target: &Target, pointer: &Pointer, doc: Option<String>, kind: TypeKind) -> TypeId {
         let id = match target {
             Target::Component(id) => *id,
             Target::Inline(name) => {
@@ -98,15 +98,12 @@ impl<'a> TypeSpace<'a> {
             }
         };
         self.entries[id.0].definition = Some((doc, kind));
-        TypeRef::Named(id)
+        id
     }
 
     /// A type made for an operation (its parameters, its outputs by status), named `name`.
     pub(super) fn define_inline(&mut self, name: String, pointer: &Pointer, doc: String, kind: TypeKind) -> TypeId {
-        match self.define(&Target::Inline(name), pointer, Some(doc), kind) {
-            TypeRef::Named(id) => id,
-            _ => unreachable!("`define` refers to what it defined"),
-        }
+        self.define(&Target::Inline(name), pointer, Some(doc), kind)
     }
 
     fn target_name<'t>(&'t self, target: &'t Target) -> &'t str {
@@ -379,7 +376,7 @@ impl<'a> TypeSpace<'a> {
             let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
             Some(format!("One of {}.", values.join(", ")))
         });
-        Ok(self.define(target, pointer, doc, TypeKind::StringEnum { variants }))
+        Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::StringEnum { variants })))
     }
 
     /// The values of a string `enum`, named after themselves or, where the spec names them,
@@ -537,7 +534,7 @@ impl<'a> TypeSpace<'a> {
             TypeRef::Json => TypeRef::JsonObject,
             values => TypeRef::Map(Box::new(values)),
         });
-        Ok(self.define(target, pointer, doc, TypeKind::Struct { fields, additional }))
+        Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::Struct { fields, additional })))
     }
 
     /// The value type of keys beyond `properties`, or `None` when the object is closed.
@@ -623,7 +620,7 @@ impl<'a> TypeSpace<'a> {
             let variant_name = names.unique(variant_name(&type_prefix, wire));
             variants.push(Variant { name: variant_name, wire: Some(wire.clone()), ty, doc });
         }
-        Ok(self.define(target, pointer, doc, TypeKind::OneKeyOf { variants }))
+        Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::OneKeyOf { variants })))
     }
 
     /// What an untagged variant holding `ty` is called: the type's name, or its kind.
@@ -675,7 +672,7 @@ impl<'a> TypeSpace<'a> {
         if variants.is_empty() {
             return Ok(TypeRef::Json);
         }
-        Ok(self.define(target, pointer, doc, TypeKind::Untagged { variants }))
+        Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::Untagged { variants })))
     }
 
     /// An `allOf` becomes one struct: inline objects give their fields, referenced schemas
@@ -746,7 +743,7 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
-        Ok(self.define(target, pointer, doc, TypeKind::Struct { fields, additional: None }))
+        Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::Struct { fields, additional: None })))
     }
 }
 
