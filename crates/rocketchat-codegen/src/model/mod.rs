@@ -325,6 +325,11 @@ impl TypeRef {
         }
     }
 
+    /// A scalar, sent as its text where JSON is not wanted (parameters, form parts).
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Self::Bool | Self::I32 | Self::I64 | Self::F64 | Self::String)
+    }
+
     /// The generated type inside `Vec`, maps and boxes, if any.
     pub fn innermost(&self) -> Option<TypeId> {
         match self {

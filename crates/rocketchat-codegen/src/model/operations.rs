@@ -579,10 +579,10 @@ pub(super) fn decide_parts(api: &mut super::Api) {
         let kind = body.ty.by_value().map(|id| &api.definition(id).kind);
         // The lowering sends a body that is not a struct as JSON, so this is a struct.
         let Some(TypeKind::Struct { fields, additional }) = kind else { continue };
+        // Through aliases: a field's enum may be an alias of one defined once (`TrueOrFalse`).
         let is_text = |ty: &TypeRef| match ty {
-            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String => true,
-            TypeRef::Named(id) => matches!(api.type_def(*id).kind, TypeKind::StringEnum { .. }),
-            _ => false,
+            TypeRef::Named(id) => matches!(api.definition(*id).kind, TypeKind::StringEnum { .. }),
+            ty => ty.is_scalar(),
         };
         let mut parts: Vec<super::Part> = fields
             .iter()

@@ -5,8 +5,8 @@ use super::{EnumVariant, Field, Origin, Spec, TypeDef, TypeId, TypeKind, TypeRef
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
-    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind,
-    StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Response, Schema, SchemaData,
+    SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -208,7 +208,7 @@ impl<'a> TypeSpace<'a> {
     /// those of components not generated yet).
     pub(super) fn is_text(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::String => true,
+            _ if ty.is_scalar() => true,
             TypeRef::Named(id) => match self.kind(*id) {
                 Some(kind) => matches!(kind, TypeKind::StringEnum { .. }),
                 None => matches!(self.queued_schema_kind(*id),
@@ -463,36 +463,25 @@ impl<'a> TypeSpace<'a> {
 
     /// The `errorType` schema of each failure body, and where it is.
     fn failure_error_types(&self) -> Result<Vec<(Schema, Pointer)>, Error> {
-        let mut found = Vec::new();
-        let paths = Pointer::root().join("paths");
-        for (path, item) in &self.spec.openapi.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
-            for (method, operation) in item.iter() {
-                let responses = paths.join(path).join(method).join("responses");
-                let failures = (operation.responses.responses.iter())
-                    .filter(|(code, _)| !super::operations::is_success(code))
-                    .map(|(code, response)| (responses.join(code), response))
-                    .chain(operation.responses.default.iter().map(|response| (responses.join("default"), response)));
-                for (pointer, response) in failures {
-                    let (response, pointer) = self.spec.resolve(response, &pointer, "responses", |c| &c.responses)?;
-                    for (media_type, media) in &response.content {
-                        let Some(schema) = &media.schema else { continue };
-                        let pointer = pointer.join("content").join(media_type).join("schema");
-                        let (body, pointer) = self.spec.resolve(schema, &pointer, "schemas", |c| &c.schemas)?;
-                        let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else { continue };
-                        let Some(error_type) = object.properties.get("errorType") else { continue };
-                        let pointer = pointer.join("properties").join("errorType");
-                        let error_type = match error_type {
-                            ReferenceOr::Item(schema) => (**schema).clone(),
-                            ReferenceOr::Reference { reference } => {
-                                let reference = ReferenceOr::Reference { reference: reference.clone() };
-                                self.spec.resolve(&reference, &pointer, "schemas", |c| &c.schemas)?.0
-                            }
-                        };
-                        if !found.iter().any(|(_, known): &(Schema, Pointer)| *known == pointer) {
-                            found.push((error_type, pointer));
-                        }
+        let mut found: Vec<(Schema, Pointer)> = Vec::new();
+        for (pointer, response) in failure_responses(self.spec) {
+            let (response, pointer) = self.spec.resolve(response, &pointer, "responses", |c| &c.responses)?;
+            for (media_type, media) in &response.content {
+                let Some(schema) = &media.schema else { continue };
+                let pointer = pointer.join("content").join(media_type).join("schema");
+                let (body, pointer) = self.spec.resolve(schema, &pointer, "schemas", |c| &c.schemas)?;
+                let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else { continue };
+                let Some(error_type) = object.properties.get("errorType") else { continue };
+                let pointer = pointer.join("properties").join("errorType");
+                let error_type = match error_type {
+                    ReferenceOr::Item(schema) => (**schema).clone(),
+                    ReferenceOr::Reference { reference } => {
+                        let reference = ReferenceOr::Reference { reference: reference.clone() };
+                        self.spec.resolve(&reference, &pointer, "schemas", |c| &c.schemas)?.0
                     }
+                };
+                if found.iter().all(|(_, known)| *known != pointer) {
+                    found.push((error_type, pointer));
                 }
             }
         }
@@ -843,24 +832,36 @@ fn variant_name(type_prefix: &str, wire: &str) -> String {
 /// its own `Error`, so a type for them is noise.
 fn error_response_components(spec: &Spec<'_>) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
-    for (_, item) in &spec.openapi.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
-        for (_, operation) in item.iter() {
-            let failures =
-                operation.responses.responses.iter().filter(|(code, _)| !super::operations::is_success(code));
-            for (_, response) in failures {
-                let Ok((response, _)) = spec.resolve(response, &Pointer::root(), "responses", |c| &c.responses) else {
-                    continue;
-                };
-                for media in response.content.values() {
-                    if let Some(ReferenceOr::Reference { reference }) = &media.schema {
-                        if let Some(key) = reference.strip_prefix("#/components/schemas/") {
-                            keys.insert(key.to_owned());
-                        }
-                    }
+    // Not `default` responses: what they hold may be a success's too.
+    let failures = failure_responses(spec).into_iter();
+    for (pointer, response) in failures.filter(|(pointer, _)| !pointer.as_str().ends_with("/default")) {
+        let Ok((response, _)) = spec.resolve(response, &pointer, "responses", |c| &c.responses) else { continue };
+        for media in response.content.values() {
+            if let Some(ReferenceOr::Reference { reference }) = &media.schema {
+                if let Some(key) = reference.strip_prefix("#/components/schemas/") {
+                    keys.insert(key.to_owned());
                 }
             }
         }
     }
     keys
+}
+
+/// Every failure response of every operation (4XX, 5XX, `default`...), with the pointer of
+/// the operation's entry for it.
+fn failure_responses<'s>(spec: &Spec<'s>) -> Vec<(Pointer, &'s ReferenceOr<Response>)> {
+    let mut found = Vec::new();
+    for (path, item) in &spec.openapi.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, operation) in item.iter() {
+            let responses = Pointer::root().join("paths").join(path).join(method).join("responses");
+            for (code, response) in &operation.responses.responses {
+                if !super::operations::is_success(code) {
+                    found.push((responses.join(code), response));
+                }
+            }
+            found.extend(operation.responses.default.iter().map(|response| (responses.join("default"), response)));
+        }
+    }
+    found
 }
