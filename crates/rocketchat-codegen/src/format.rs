@@ -1,8 +1,8 @@
 //! Stage 4: token streams to source text, formatted by prettyplease, with the header that
 //! marks a file as generated.
 
+use crate::emit::{Piece, RustFile};
 use crate::error::Error;
-use proc_macro2::TokenStream;
 
 /// The first line of every generated file. `--check` and reviewers rely on it.
 ///
@@ -54,10 +54,69 @@ fn escaped(text: &str) -> String {
     escape_chars(text, |c| c.is_control() || is_bidi(c))
 }
 
-pub fn rust_file(tokens: TokenStream, file: &str, header: &str) -> Result<String, Error> {
-    let syntax: syn::File =
-        syn::parse2(tokens).map_err(|error| Error::Format { file: file.to_owned(), message: error.to_string() })?;
-    Ok(format!("{header}\n{}", escaped_lines(&separate_items(&prettyplease::unparse(&syntax)))))
+/// A whole file, its pieces formatted one after another.
+pub fn rust_file(file: &RustFile, path: &str, header: &str) -> Result<String, Error> {
+    let pieces: Result<Vec<_>, _> = file.pieces.iter().map(|each| piece(each, path)).collect();
+    Ok(assemble(pieces?, header))
+}
+
+/// A piece of a file as prettyplease lays it out, its tokens dropped once formatted.
+#[derive(Debug)]
+pub struct FormattedPiece {
+    within_impl: Option<&'static str>,
+    text: String,
+}
+
+/// Formats one piece. Methods are formatted inside their `impl` block, whose first and last
+/// lines are left out: prettyplease lays out each item of a block on its own, so a block
+/// assembled from its formatted items reads as it would formatted whole.
+pub fn piece(piece: &Piece, path: &str) -> Result<FormattedPiece, Error> {
+    let error = |message: String| Error::Format { file: path.to_owned(), message };
+    let syntax: syn::File = syn::parse2(piece.tokens()).map_err(|parse| error(parse.to_string()))?;
+    let text = prettyplease::unparse(&syntax);
+    let Some(self_type) = piece.within_impl else { return Ok(FormattedPiece { within_impl: None, text }) };
+    let opening = impl_opening(self_type);
+    let methods = match text.strip_prefix(&opening).and_then(|rest| rest.strip_suffix("}\n")) {
+        Some(methods) => methods.to_owned(),
+        None if text == format!("impl {self_type} {{}}\n") => String::new(),
+        None => return Err(error(format!("the methods of `{self_type}` were not laid out as a block: {text}"))),
+    };
+    Ok(FormattedPiece { within_impl: Some(self_type), text: methods })
+}
+
+/// The first line of `impl #self_type { .. }` as prettyplease writes it.
+fn impl_opening(self_type: &str) -> String {
+    format!("impl {self_type} {{\n")
+}
+
+/// The file from its formatted pieces, in order, under its header: consecutive methods of one
+/// type in one `impl` block.
+pub fn assemble(pieces: impl IntoIterator<Item = FormattedPiece>, header: &str) -> String {
+    let mut source = String::new();
+    let mut open_block: Option<(&str, usize)> = None;
+    let close = |source: &mut String, block: Option<(&str, usize)>| {
+        if let Some((self_type, start)) = block {
+            if source.len() == start {
+                // An empty block, on one line as prettyplease writes it.
+                source.truncate(start - impl_opening(self_type).len());
+                source.push_str(&format!("impl {self_type} {{}}\n"));
+            } else {
+                source.push_str("}\n");
+            }
+        }
+    };
+    for piece in pieces {
+        if piece.within_impl != open_block.map(|(self_type, _)| self_type) {
+            close(&mut source, open_block.take());
+            if let Some(self_type) = piece.within_impl {
+                source.push_str(&impl_opening(self_type));
+                open_block = Some((self_type, source.len()));
+            }
+        }
+        source.push_str(&piece.text);
+    }
+    close(&mut source, open_block);
+    format!("{header}\n{}", escaped_lines(&separate_items(&source)))
 }
 
 /// prettyplease puts items right after one another; a blank line after each item that
@@ -89,6 +148,45 @@ fn separate_items(source: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{escaped_lines, separate_items};
+    use crate::emit::{Piece, RustFile};
+    use quote::quote;
+
+    /// What formatting the file in one piece gives: the bytes its pieces must add up to.
+    fn formatted_whole(file: &RustFile, header: &str) -> String {
+        let syntax = syn::parse2(file.tokens()).unwrap_or_else(|error| panic!("{error}"));
+        format!("{header}\n{}", escaped_lines(&separate_items(&prettyplease::unparse(&syntax))))
+    }
+
+    #[test]
+    fn the_generated_files_formatted_piece_by_piece_read_as_formatted_whole() {
+        let text = include_str!("../../../specs/rocketchat.yaml");
+        let spec = crate::load::load(text, "specs/rocketchat.yaml").unwrap_or_else(|error| panic!("{error}"));
+        let api = crate::model::build(&spec, "specs/rocketchat.yaml").unwrap_or_else(|error| panic!("{error}"));
+        let options = crate::Options::workspace_client();
+        for (path, file) in crate::emit(&api, &options) {
+            let by_pieces = super::rust_file(&file, path, "// header").unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(by_pieces, formatted_whole(&file, "// header"), "{path}");
+        }
+    }
+
+    #[test]
+    fn methods_of_one_type_make_one_block_and_an_empty_block_one_line() {
+        let file = RustFile {
+            pieces: vec![
+                Piece::items(|| quote! { pub struct A; }),
+                Piece::methods_of("A", || quote! { pub fn one(&self) {} }),
+                Piece::methods_of("A", || quote! { pub fn two(&self) -> u8 { 2 } }),
+                Piece::items(|| quote! { pub struct B; }),
+                Piece::methods_of("B", proc_macro2::TokenStream::new),
+            ],
+        };
+        let by_pieces = super::rust_file(&file, "src/x.rs", "//").unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(by_pieces, formatted_whole(&file, "//"));
+        assert_eq!(by_pieces.matches("impl A {").count(), 1, "{by_pieces}");
+        assert!(by_pieces.contains("impl B {}\n"), "{by_pieces}");
+    }
+
     #[test]
     fn a_path_cannot_break_out_of_the_header_comment() {
         let header = super::header("cargo xtask codegen --out a\nfn evil() {}", "spec\r.yaml", "//");

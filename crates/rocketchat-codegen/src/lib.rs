@@ -115,7 +115,7 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error>
 }
 
 /// A function that emits one file of the crate.
-type EmitFile = fn(&model::Api, &Options) -> proc_macro2::TokenStream;
+type EmitFile = for<'a> fn(&'a model::Api, &'a Options) -> emit::RustFile<'a>;
 
 /// The Rust files of the crate, each with the function that emits it.
 const RUST_FILES: [(&str, EmitFile); 5] = [
@@ -126,53 +126,52 @@ const RUST_FILES: [(&str, EmitFile); 5] = [
     ("src/blocking.rs", |api, _| emit::blocking_module(api)),
 ];
 
-/// The order rendering takes [`RUST_FILES`] in: the largest first, so the last one a thread
-/// picks up is short.
-const RENDER_ORDER: [usize; 5] = [2, 3, 1, 4, 0];
-
-/// Stage 3: the token stream of each Rust file of the crate.
-pub fn emit(api: &model::Api, options: &Options) -> Vec<(&'static str, proc_macro2::TokenStream)> {
+/// Stage 3: each Rust file of the crate, as pieces that emit their tokens when asked.
+pub fn emit<'a>(api: &'a model::Api, options: &'a Options) -> Vec<(&'static str, emit::RustFile<'a>)> {
     RUST_FILES.iter().map(|(path, emit)| (*path, emit(api, options))).collect()
 }
 
 /// Stages 3 and 4 for a built model: every file of the crate.
 ///
-/// Emitting and formatting (syn's parse and prettyplease) are the costliest stages and the
-/// files are independent: one thread per core takes the next file until none is left. Not
-/// one thread per file, since each file's tokens and syntax tree are held until it is done.
+/// Emitting and formatting (syn's parse and prettyplease) are the costliest stages, and each
+/// piece of a file (an item, or a method) is emitted and formatted on its own: one thread per
+/// core takes the next piece of any file until none is left, so the cores share even one large
+/// file, and only the pieces in hand are held as tokens and syntax trees.
 pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let header = format::header(&options.command, &options.spec_name, "//");
+    let files = emit(api, options);
+    let pieces: Vec<(&str, &emit::Piece)> =
+        files.iter().flat_map(|(path, file)| file.pieces.iter().map(move |piece| (*path, piece))).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let render_files = || {
+    let format_pieces = || {
         let mut done = Vec::new();
-        while let Some(&index) = RENDER_ORDER.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-            let (path, emit) = RUST_FILES[index];
-            let contents = format::rust_file(emit(api, options), path, &header);
-            done.push((index, contents.map(|contents| GeneratedFile { path, contents })));
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(path, piece)) = pieces.get(index) else { return done };
+            done.push((index, format::piece(piece, path)));
         }
-        done
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(RUST_FILES.len());
-    let rendered = std::thread::scope(|scope| {
-        // A file's tokens nest as deep as its types do: the stack is reserved, not used.
-        let spawn = || std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, render_files);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut formatted: Vec<Option<Result<format::FormattedPiece, Error>>> = pieces.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        // A piece's tokens nest as deep as its types do: the stack is reserved, not used.
+        let spawn = || std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, format_pieces);
         let workers: Vec<_> = (1..threads).filter_map(|_| spawn().ok()).collect();
         // This thread takes its share too (all of it, if no thread could be had).
-        let mut rendered = render_files();
-        for worker in workers {
-            rendered.extend(worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        let mine = format_pieces();
+        let theirs =
+            workers.into_iter().map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        for (index, piece) in std::iter::once(mine).chain(theirs).flatten() {
+            formatted[index] = Some(piece);
         }
-        rendered
     });
-    let mut in_order: Vec<Option<Result<GeneratedFile, Error>>> = RUST_FILES.iter().map(|_| None).collect();
-    for (index, file) in rendered {
-        in_order[index] = Some(file);
+    let mut formatted = formatted.into_iter().flatten();
+    let mut generated = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
+    for (path, file) in &files {
+        let pieces: Result<Vec<_>, _> = formatted.by_ref().take(file.pieces.len()).collect();
+        generated.push(GeneratedFile { path, contents: format::assemble(pieces?, &header) });
     }
-    let mut files = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
-    for file in in_order.into_iter().flatten() {
-        files.push(file?);
-    }
-    Ok(files)
+    Ok(generated)
 }
 
 /// The stack of each rendering thread.

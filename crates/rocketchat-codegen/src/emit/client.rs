@@ -1,7 +1,7 @@
 //! The call side: `operations.rs` (a marker type per operation, which builds its request),
 //! `client.rs` and `blocking.rs` (one method per operation, from one renderer).
 
-use super::{doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
+use super::{Piece, RustFile, doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
 use crate::model::{
     Api, BodyMedia, Input, Operation, Output, Param, ParamEncoding, ParamLocation, Part, PartKind, PathPiece,
     QueryStyle, Session, TypeRef,
@@ -69,8 +69,23 @@ fn is_validated(api: &Api, ty: &TypeRef) -> bool {
 /// `src/operations.rs`: a marker type per operation implementing
 /// `rocketchat_runtime::Operation` (and `Paginated` for lists); its `request` builds the
 /// request both clients send.
-pub fn operations_module(api: &Api) -> TokenStream {
-    let markers = api.operations.iter().map(|operation| marker(api, operation));
+pub fn operations_module(api: &Api) -> RustFile<'_> {
+    let head = Piece::items(|| {
+        quote! {
+            //! One marker type per operation, for code that handles operations generically (tests,
+            //! metrics, middleware, [`Transport::send`](rocketchat_runtime::Transport::send) to
+            //! read the status and rate-limit headers of any call).
+
+            use rocketchat_runtime::{Error, Request};
+        }
+    });
+    let markers = api.operations.iter().map(|operation| Piece::items(move || marker(api, operation)));
+    let visits = Piece::items(move || visit_all(api));
+    RustFile { pieces: std::iter::once(head).chain(markers).chain([visits]).collect() }
+}
+
+/// The functions that visit every operation.
+fn visit_all(api: &Api) -> TokenStream {
     let visitor = if api.operations.is_empty() { quote!(_visitor) } else { quote!(visitor) };
     let visits = api.operations.iter().map(|operation| {
         let marker = ident(&operation.marker_name);
@@ -88,14 +103,6 @@ pub fn operations_module(api: &Api) -> TokenStream {
         quote!(visitor.visit::<#marker>();)
     });
     quote! {
-        //! One marker type per operation, for code that handles operations generically (tests,
-        //! metrics, middleware, [`Transport::send`](rocketchat_runtime::Transport::send) to
-        //! read the status and rate-limit headers of any call).
-
-        use rocketchat_runtime::{Error, Request};
-
-        #( #markers )*
-
         /// Calls `visitor.visit::<O>()` for every operation of this module, in the order of the
         /// spec.
         pub fn visit_all(#visitor: &mut impl rocketchat_runtime::OperationVisitor) {
@@ -374,25 +381,33 @@ pub enum ClientKind {
 }
 
 /// `src/client.rs`: the async `Client`.
-pub fn client_module(api: &Api) -> TokenStream {
+pub fn client_module(api: &Api) -> RustFile<'_> {
     client(api, ClientKind::Async)
 }
 
 /// `src/blocking.rs`: the blocking `Client` (feature `blocking`).
-pub fn blocking_module(api: &Api) -> TokenStream {
+pub fn blocking_module(api: &Api) -> RustFile<'_> {
     client(api, ClientKind::Blocking)
 }
 
-fn client(api: &Api, kind: ClientKind) -> TokenStream {
-    let methods = api.operations.iter().map(|operation| client_method(api, operation, kind));
-    let (module_doc, transport, build) = match kind {
+fn client(api: &Api, kind: ClientKind) -> RustFile<'_> {
+    let head = Piece::items(move || client_struct(kind));
+    let constructors = Piece::methods_of("Client", move || constructors(kind));
+    let methods =
+        api.operations.iter().map(|operation| Piece::methods_of("Client", move || client_method(api, operation, kind)));
+    RustFile { pieces: [head, constructors].into_iter().chain(methods).collect() }
+}
+
+/// The module's docs and imports, and the `Client` struct.
+fn client_struct(kind: ClientKind) -> TokenStream {
+    let (module_doc, transport, struct_doc) = match kind {
         ClientKind::Async => (
             quote! {
                 //! The client: one method per operation of the spec, each returning a
                 //! [`Call`](rocketchat_runtime::Call), a `Future` to `.await`.
             },
             quote!(rocketchat_runtime::Transport),
-            quote!(build),
+            " A client for the Rocket.Chat REST API.\n\n Cheap to clone: clones share one connection pool.",
         ),
         ClientKind::Blocking => (
             quote! {
@@ -400,24 +415,10 @@ fn client(api: &Api, kind: ClientKind) -> TokenStream {
                 //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
             },
             quote!(rocketchat_runtime::blocking::Transport),
-            quote!(build_blocking),
-        ),
-    };
-    let (struct_doc, new_errors, from_transport_doc) = match kind {
-        ClientKind::Async => (
-            " A client for the Rocket.Chat REST API.\n\n Cheap to clone: clones share one connection pool.",
-            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.",
-            " A client over a transport configured with [`Transport::builder`](rocketchat_runtime::Transport::builder)\n (timeouts, retries on 429, body limits, user agent, your own `reqwest::Client`).",
-        ),
-        ClientKind::Blocking => (
             " A blocking client for the Rocket.Chat REST API. Create and use it outside any async\n runtime. Cheap to clone.",
-            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or\n when called inside an async runtime.",
-            " A client over a transport from\n [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).",
         ),
     };
     let struct_doc = struct_doc.lines().map(str::to_owned);
-    let new_errors = new_errors.lines().map(str::to_owned);
-    let from_transport_doc = from_transport_doc.lines().map(str::to_owned);
     quote! {
         #module_doc
 
@@ -429,48 +430,65 @@ fn client(api: &Api, kind: ClientKind) -> TokenStream {
         pub struct Client {
             transport: #transport,
         }
+    }
+}
 
-        impl Client {
-            /// A client for the server at `base_url` (such as `https://chat.example.com`, or
-            /// `https://example.com/chat` for a server installed under a sub-path), with the
-            /// default settings of [`Transport::builder`](rocketchat_runtime::Transport::builder).
-            ///
-            /// # Errors
-            ///
-            #( #[doc = #new_errors] )*
-            pub fn new(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
-                rocketchat_runtime::Transport::builder(base_url, credentials).#build().map(Self::from_transport)
-            }
+/// The client's methods of its own: constructors and accessors.
+fn constructors(kind: ClientKind) -> TokenStream {
+    let (transport, build) = match kind {
+        ClientKind::Async => (quote!(rocketchat_runtime::Transport), quote!(build)),
+        ClientKind::Blocking => (quote!(rocketchat_runtime::blocking::Transport), quote!(build_blocking)),
+    };
+    let (new_errors, from_transport_doc) = match kind {
+        ClientKind::Async => (
+            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.",
+            " A client over a transport configured with [`Transport::builder`](rocketchat_runtime::Transport::builder)\n (timeouts, retries on 429, body limits, user agent, your own `reqwest::Client`).",
+        ),
+        ClientKind::Blocking => (
+            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or\n when called inside an async runtime.",
+            " A client over a transport from\n [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).",
+        ),
+    };
+    let new_errors = new_errors.lines().map(str::to_owned);
+    let from_transport_doc = from_transport_doc.lines().map(str::to_owned);
+    quote! {
+        /// A client for the server at `base_url` (such as `https://chat.example.com`, or
+        /// `https://example.com/chat` for a server installed under a sub-path), with the
+        /// default settings of [`Transport::builder`](rocketchat_runtime::Transport::builder).
+        ///
+        /// # Errors
+        ///
+        #( #[doc = #new_errors] )*
+        pub fn new(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
+            rocketchat_runtime::Transport::builder(base_url, credentials).#build().map(Self::from_transport)
+        }
 
-            /// A client for the server in `ROCKETCHAT_URL`, as the user in
-            /// `ROCKETCHAT_USER_ID` with the token in `ROCKETCHAT_AUTH_TOKEN`.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::Config`] naming each variable that is unset or empty, or if the URL is
-            /// not valid.
-            pub fn from_env() -> Result<Self, Error> {
-                rocketchat_runtime::Transport::builder_from_env()?.#build().map(Self::from_transport)
-            }
+        /// A client for the server in `ROCKETCHAT_URL`, as the user in
+        /// `ROCKETCHAT_USER_ID` with the token in `ROCKETCHAT_AUTH_TOKEN`.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Config`] naming each variable that is unset or empty, or if the URL is
+        /// not valid.
+        pub fn from_env() -> Result<Self, Error> {
+            rocketchat_runtime::Transport::builder_from_env()?.#build().map(Self::from_transport)
+        }
 
-            #( #[doc = #from_transport_doc] )*
-            pub fn from_transport(transport: #transport) -> Self {
-                Self { transport }
-            }
+        #( #[doc = #from_transport_doc] )*
+        pub fn from_transport(transport: #transport) -> Self {
+            Self { transport }
+        }
 
-            /// The transport this client sends requests through. Its `send::<O>` returns the
-            /// status and rate-limit headers of any operation `O` of [`crate::operations`] too.
-            pub fn transport(&self) -> &#transport {
-                &self.transport
-            }
+        /// The transport this client sends requests through. Its `send::<O>` returns the
+        /// status and rate-limit headers of any operation `O` of [`crate::operations`] too.
+        pub fn transport(&self) -> &#transport {
+            &self.transport
+        }
 
-            /// A copy of this client that sends a two-factor code with every call, for calls
-            /// the server protects with 2FA.
-            pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
-                Self { transport: self.transport.with_two_factor(two_factor) }
-            }
-
-            #( #methods )*
+        /// A copy of this client that sends a two-factor code with every call, for calls
+        /// the server protects with 2FA.
+        pub fn with_two_factor(&self, two_factor: TwoFactor) -> Self {
+            Self { transport: self.transport.with_two_factor(two_factor) }
         }
     }
 }
@@ -642,7 +660,7 @@ mod tests {
         let spec = crate::load::load(spec, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
         let api = crate::model::build(&spec, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
         for client in [super::client_module(&api), super::blocking_module(&api)] {
-            let source = client.to_string();
+            let source = client.tokens().to_string();
             let methods: Vec<&str> = source
                 .split("pub fn ")
                 .skip(1)

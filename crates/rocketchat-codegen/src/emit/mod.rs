@@ -14,6 +14,72 @@ use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+/// A Rust file as emit hands it to format: pieces of it, each emitted when format asks for it
+/// and formatted on its own.
+///
+/// A large file is never held whole, as tokens or as a syntax tree (rooms.yaml's `types.rs`
+/// has 450 items, and each client one `impl` block with a method per operation), and the
+/// pieces of every file are shared out among the cores.
+pub struct RustFile<'a> {
+    pub pieces: Vec<Piece<'a>>,
+}
+
+/// Items of a [`RustFile`], and the closure that emits them.
+pub struct Piece<'a> {
+    /// The type whose `impl` block the items belong in, for methods: the methods of
+    /// consecutive pieces within one type make one block.
+    pub within_impl: Option<&'static str>,
+    emit: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+}
+
+impl<'a> Piece<'a> {
+    /// Items at the top level of the file.
+    pub fn items(emit: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        Self { within_impl: None, emit: Box::new(emit) }
+    }
+
+    /// Associated items of `impl #self_type { .. }`.
+    pub fn methods_of(self_type: &'static str, emit: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        Self { within_impl: Some(self_type), emit: Box::new(emit) }
+    }
+
+    /// The piece's tokens: its items, or its methods inside their `impl` block.
+    pub fn tokens(&self) -> TokenStream {
+        let items = (self.emit)();
+        match self.within_impl {
+            None => items,
+            Some(self_type) => {
+                let self_type = ident(self_type);
+                quote! { impl #self_type { #items } }
+            }
+        }
+    }
+}
+
+impl RustFile<'_> {
+    /// The whole file's tokens at once (the methods of consecutive pieces in one `impl` block),
+    /// as it reads when formatted in one piece.
+    pub fn tokens(&self) -> TokenStream {
+        let mut file = TokenStream::new();
+        let mut index = 0;
+        while let Some(piece) = self.pieces.get(index) {
+            let Some(self_type) = piece.within_impl else {
+                file.extend((piece.emit)());
+                index += 1;
+                continue;
+            };
+            let mut methods = TokenStream::new();
+            while let Some(piece) = self.pieces.get(index).filter(|piece| piece.within_impl == Some(self_type)) {
+                methods.extend((piece.emit)());
+                index += 1;
+            }
+            let self_type = ident(self_type);
+            file.extend(quote! { impl #self_type { #methods } });
+        }
+        file
+    }
+}
+
 /// An identifier, written raw (`r#type`) where the name is a keyword.
 pub(crate) fn ident(name: &str) -> Ident {
     if naming::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
@@ -87,7 +153,11 @@ fn type_tokens_in(api: &Api, ty: &TypeRef, qualified: bool) -> TokenStream {
 }
 
 /// `src/lib.rs`: the crate root.
-pub fn lib_module(api: &Api, crate_name: &str) -> TokenStream {
+pub fn lib_module<'a>(api: &'a Api, crate_name: &'a str) -> RustFile<'a> {
+    RustFile { pieces: vec![Piece::items(move || crate_root(api, crate_name))] }
+}
+
+fn crate_root(api: &Api, crate_name: &str) -> TokenStream {
     let title = format!(" A typed client for the {} (version {}).", one_line(&api.title), one_line(&api.version));
     let example = doc_lines_raw(&crate_example(api, &crate_name.replace('-', "_")));
     let description = api.description.as_deref().map(|text| {

@@ -1,6 +1,6 @@
 //! `src/types.rs`: one Rust type per schema.
 
-use super::{client::output_type, doc_opt, ident, type_tokens};
+use super::{Piece, RustFile, client::output_type, doc_opt, ident, type_tokens};
 use crate::model::{
     ADDITIONAL_FIELD, Api, Directions, EnumVariant, Field, Output, Rule, Scalar, StatusVariant, TypeDef, TypeKind,
     TypeRef, UNKNOWN_VARIANT, Variant,
@@ -9,25 +9,30 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// `src/types.rs`: every type the operations use.
-pub fn types_module(api: &Api) -> TokenStream {
+pub fn types_module(api: &Api) -> RustFile<'_> {
     // A module name cannot clash with a type of the spec: those are all UpperCamelCase.
-    let validate_import = api.types.iter().any(|def| def.validated).then(|| {
-        quote!(
-            use rocketchat_runtime::validate;
-        )
+    let validated = api.types.iter().any(|def| def.validated);
+    let head = Piece::items(move || {
+        let validate_import = validated.then(|| {
+            quote!(
+                use rocketchat_runtime::validate;
+            )
+        });
+        quote! {
+            //! The request and response types of the API, one per schema of the spec.
+            #validate_import
+        }
     });
     let items = api.types.iter().enumerate().map(|(index, def)| {
-        let definition = type_def(api, def);
-        let definition = if index == api.error_type.index() { error_type_def(definition) } else { definition };
-        // An alias is checked by the impl of what it stands for (a second would conflict).
-        let validate = (def.validated && !matches!(def.kind, TypeKind::Alias(_))).then(|| validate_impl(api, def));
-        quote! { #definition #validate }
+        Piece::items(move || {
+            let definition = type_def(api, def);
+            let definition = if index == api.error_type.index() { error_type_def(definition) } else { definition };
+            // An alias is checked by the impl of what it stands for (a second would conflict).
+            let validate = (def.validated && !matches!(def.kind, TypeKind::Alias(_))).then(|| validate_impl(api, def));
+            quote! { #definition #validate }
+        })
     });
-    quote! {
-        //! The request and response types of the API, one per schema of the spec.
-        #validate_import
-        #( #items )*
-    }
+    RustFile { pieces: std::iter::once(head).chain(items).collect() }
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
