@@ -37,14 +37,33 @@ fn options() -> Options {
 /// relative ones (`javascript:`) keep their text only. Code spans are left as they are, and
 /// HTML becomes Markdown or escaped text (see the module's documentation).
 pub fn rustdoc_markdown(text: &str) -> String {
+    if is_plain(text) {
+        return text.to_owned();
+    }
     settle(&visible(text), rewrite, text_block)
 }
 
 /// Spec text for a place that takes one line, such as a summary after a list marker.
 pub(crate) fn one_line(text: &str) -> String {
+    if is_plain(text) {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     // A hard line break (`\` at the end of a line) is a space on one line.
     let step = |text: &str| rewrite(text).replace("\\\n", "\n").split_whitespace().collect::<Vec<_>>().join(" ");
     settle(&visible(text), step, code_span)
+}
+
+/// Whether the text is one line of words and punctuation that means nothing to CommonMark or
+/// rustdoc (most summaries), which every reading leaves as it is: such text is not parsed.
+/// It starts with a letter (no list marker, heading or indent), and has no line break, no
+/// character that could start markup, an entity, an escape or a URL.
+fn is_plain(text: &str) -> bool {
+    text.starts_with(char::is_alphabetic)
+        && !text.ends_with(char::is_whitespace)
+        && text.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | ';' | ':' | '\'' | '"' | '?' | '(' | ')' | '-' | '/')
+        })
+        && !text.contains("://")
 }
 
 /// Text with CR line ends made LF, and other control characters and the bidirectional
@@ -982,7 +1001,47 @@ fn decode_entities(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{one_line, rustdoc_markdown};
+    use super::{code_span, is_plain, one_line, rewrite, rustdoc_markdown, settle, text_block, visible};
+
+    /// Plain text skips the reading: every plain string of the workspace spec, and plain text
+    /// made to look like markup, reads the same as it would through the parser.
+    #[test]
+    fn plain_text_reads_as_the_parser_would_leave_it() {
+        fn strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
+            match value {
+                serde_yaml::Value::String(text) => out.push(text.clone()),
+                serde_yaml::Value::Sequence(items) => items.iter().for_each(|item| strings(item, out)),
+                serde_yaml::Value::Mapping(map) => map.values().for_each(|item| strings(item, out)),
+                _ => {}
+            }
+        }
+        let spec: serde_yaml::Value =
+            serde_yaml::from_str(include_str!("../../../../specs/rocketchat.yaml")).unwrap_or_else(|e| panic!("{e}"));
+        let mut texts = Vec::new();
+        strings(&spec, &mut texts);
+        texts.extend(
+            [
+                "Leaves the group: (only) if you are not its last owner.",
+                "Use it  twice; keep 1. Then: \"quoted\" and 'single' / slashed-words?",
+                "A ratio of 3:4 for Ünïcödé text, not http or https",
+                "Name",
+            ]
+            .map(String::from),
+        );
+        let plain: Vec<&String> = texts.iter().filter(|text| is_plain(text)).collect();
+        assert!(plain.len() > 100, "{} plain texts", plain.len());
+        for text in plain {
+            assert_eq!(rustdoc_markdown(text), settle(&visible(text), rewrite, text_block), "{text:?}");
+            let one_line_step =
+                |text: &str| rewrite(text).replace("\\\n", "\n").split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(one_line(text), settle(&visible(text), one_line_step, code_span), "{text:?}");
+        }
+        for markup in
+            ["1. First", "- item", "a [link]", "a_b_", "<b>", "x &amp; y", "see https://x.y", "a\nb", " indented"]
+        {
+            assert!(!is_plain(markup), "{markup:?}");
+        }
+    }
 
     /// Nothing from a spec may become a doctest: whatever the fence, label or indentation.
     #[test]
