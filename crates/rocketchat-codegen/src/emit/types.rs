@@ -402,7 +402,7 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
     let wires: Vec<&str> = variants.iter().map(|variant| variant.wire.as_str()).collect();
     let variant_docs = variants.iter().map(|variant| match &variant.doc {
         Some(doc) => super::doc_lines(&format!("`{}`: {}", variant.wire, doc.trim())),
-        None => vec![format!(" `{}`", variant.wire)],
+        None => vec![super::DocLine(format!(" `{}`", variant.wire))],
     });
     // With no known values (an `ErrorType` whose spec lists no codes), every value is
     // unknown: a `match` would have one arm, which clippy rightly calls a `let`.
