@@ -306,3 +306,22 @@ fn crate_example(api: &Api, crate_ident: &str) -> String {
         call.unwrap_or_else(|| "    let _ = client;\n".into())
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DocLine;
+    use quote::ToTokens;
+
+    /// Whatever quotes and `#` a line holds, its literal reads back as the line.
+    #[test]
+    fn a_doc_line_literal_reads_back_as_the_line() {
+        for line in
+            [" plain", "", " a \"quote\"", " \"# and \"## twice", " ends with \"#", " bare\rcr", " tab\tand \\ back"]
+        {
+            let tokens = DocLine(line.to_owned()).to_token_stream();
+            let literal: syn::LitStr = syn::parse2(tokens.clone()).unwrap_or_else(|error| panic!("{line:?}: {error}"));
+            assert_eq!(literal.value(), line, "{tokens}");
+        }
+        assert!(DocLine(" say \"#hi\"#".into()).to_token_stream().to_string().starts_with("r##\""));
+    }
+}
