@@ -632,7 +632,7 @@ struct Spec<'a> {
     file: &'a str,
 }
 
-impl Spec<'_> {
+impl<'a> Spec<'a> {
     fn location(&self, pointer: &Pointer) -> Location {
         Location { file: self.file.to_owned(), pointer: pointer.as_str().to_owned(), line: None, column: None }
     }
@@ -653,14 +653,17 @@ impl Spec<'_> {
     }
 
     /// Follows a `$ref` into `components.<section>`; an inline item is returned as it is.
-    fn resolve<T: Clone>(
+    fn resolve<'r, T: 'a>(
         &self,
-        item: &ReferenceOr<T>,
+        item: &'r ReferenceOr<T>,
         pointer: &Pointer,
         section: &str,
-        pick: impl Fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
-    ) -> Result<(T, Pointer), Error> {
-        let mut item = item.clone();
+        pick: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'r T, Pointer), Error>
+    where
+        'a: 'r,
+    {
+        let mut item = item;
         let mut pointer = pointer.clone();
         let mut seen = BTreeSet::new();
         loop {
@@ -682,7 +685,7 @@ impl Spec<'_> {
                 self.reference_error(&pointer, &reference, &missing)
             })?;
             pointer = Pointer::root().join("components").join(section).join(name);
-            item = target.clone();
+            item = target;
         }
     }
 

@@ -215,7 +215,7 @@ impl<'a> Lowering<'a> {
         path_key: &str,
         marker_name: &str,
     ) -> Result<(String, Vec<Param>, Vec<PathPiece>), Error> {
-        let mut declared: Vec<(Parameter, Pointer)> = Vec::new();
+        let mut declared: Vec<(&Parameter, Pointer)> = Vec::new();
         let shared_pointer = pointer.parent().join("parameters");
         let all = (shared.iter().enumerate().map(|(index, p)| (p, shared_pointer.join(index)))).chain(
             operation.parameters.iter().enumerate().map(|(index, p)| (p, pointer.join("parameters").join(index))),
@@ -228,7 +228,7 @@ impl<'a> Lowering<'a> {
             declared.retain(|(existing, _)| {
                 let existing_data = existing.parameter_data_ref();
                 !(existing_data.name == data.name
-                    && std::mem::discriminant(existing) == std::mem::discriminant(&parameter))
+                    && std::mem::discriminant(*existing) == std::mem::discriminant(parameter))
             });
             declared.push((parameter, parameter_pointer));
         }
@@ -310,7 +310,7 @@ impl<'a> Lowering<'a> {
     /// to declare it.
     fn path_param(
         &mut self,
-        declared: &mut Vec<(Parameter, Pointer)>,
+        declared: &mut Vec<(&Parameter, Pointer)>,
         parameter_name: &str,
         pointer: &Pointer,
         marker_name: &str,
@@ -321,7 +321,7 @@ impl<'a> Lowering<'a> {
             .position(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == parameter_name);
         if let Some(position) = found {
             let (parameter, parameter_pointer) = declared.remove(position);
-            return self.param(&parameter, ParamLocation::Path, &parameter_pointer, marker_name, names);
+            return self.param(parameter, ParamLocation::Path, &parameter_pointer, marker_name, names);
         }
         self.types.warn(
             pointer,

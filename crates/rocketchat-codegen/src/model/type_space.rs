@@ -477,7 +477,7 @@ impl<'a> TypeSpace<'a> {
                     ReferenceOr::Item(schema) => (**schema).clone(),
                     ReferenceOr::Reference { reference } => {
                         let reference = ReferenceOr::Reference { reference: reference.clone() };
-                        self.spec.resolve(&reference, &pointer, "schemas", |c| &c.schemas)?.0
+                        self.spec.resolve(&reference, &pointer, "schemas", |c| &c.schemas)?.0.clone()
                     }
                 };
                 if found.iter().all(|(_, known)| *known != pointer) {
