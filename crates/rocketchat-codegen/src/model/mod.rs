@@ -671,9 +671,9 @@ impl<'a> Spec<'a> {
                 ReferenceOr::Item(item) => return Ok((item, pointer)),
                 ReferenceOr::Reference { reference } => reference,
             };
-            let name = self.component_key(&reference, section, &pointer)?;
+            let name = self.component_key(reference, section, &pointer)?;
             if !seen.insert(name.to_owned()) {
-                return Err(self.reference_error(&pointer, &reference, "it refers back to itself"));
+                return Err(self.reference_error(&pointer, reference, "it refers back to itself"));
             }
             let target = self.openapi.components.as_ref().and_then(|components| pick(components).get(name));
             let target = target.ok_or_else(|| {
@@ -682,7 +682,7 @@ impl<'a> Spec<'a> {
                     "no such component; define `{name}` under `components.{section}` or fix the name{}",
                     did_you_mean(name, names)
                 );
-                self.reference_error(&pointer, &reference, &missing)
+                self.reference_error(&pointer, reference, &missing)
             })?;
             pointer = Pointer::root().join("components").join(section).join(name);
             item = target;

@@ -301,7 +301,7 @@ impl<'a> Lowering<'a> {
                     .spec
                     .invalid(&parameter_pointer.join("name"), &format!("`{wire}` is not a valid HTTP header name")));
             }
-            params.push(self.param(&parameter, location, &parameter_pointer, marker_name, &mut names)?);
+            params.push(self.param(parameter, location, &parameter_pointer, marker_name, &mut names)?);
         }
         Ok((path, params, pieces))
     }
@@ -457,7 +457,7 @@ impl<'a> Lowering<'a> {
             } else {
                 format!("{marker_name}Response")
             };
-            let output = self.success_output(&response, &response_pointer, &hint)?;
+            let output = self.success_output(response, &response_pointer, &hint)?;
             successes.push((key, output, response.description.clone()));
         }
         Ok((self.combine_outputs(successes, pointer, marker_name, method_name), docs))
