@@ -9,9 +9,16 @@
 //! takes a type named after another operation. Components stay as they are: the spec named
 //! them.
 
-use super::{Api, Input, Output, TypeId, TypeKind, TypeRef};
-use std::collections::hash_map::Entry;
+use super::{Api, Input, Output, TypeDef, TypeId, TypeKind, TypeRef};
 use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// A shape's hash, to find the types that may equal it; equality itself is checked in full.
+fn hash_of(shape: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    shape.hash(&mut hasher);
+    hasher.finish()
+}
 
 pub(super) fn merge_identical(api: &mut Api) {
     let mergeable = mergeable(api);
@@ -21,25 +28,25 @@ pub(super) fn merge_identical(api: &mut Api) {
     // Copies of one schema share the last word of their names (`…LastMessage`); two schemas
     // of one shape under other names (`…Unreads`, `…PrivateGroups`, both `true` or `false`)
     // are different things, and stay apart.
-    let shape_of = |def: &super::TypeDef| format!("{:?}", (&def.doc, &def.kind, concept(&def.name)));
-    let mut shapes: Vec<Option<String>> =
-        api.types.iter().enumerate().map(|(index, def)| mergeable[index].then(|| shape_of(def))).collect();
+    fn shape(def: &TypeDef) -> (&Option<String>, &TypeKind, &str) {
+        (&def.doc, &def.kind, concept(&def.name))
+    }
+    let mut hashes: Vec<Option<u64>> =
+        api.types.iter().enumerate().map(|(index, def)| mergeable[index].then(|| hash_of(shape(def)))).collect();
     // Each round merges types equal once their parts are merged, so nested copies merge from
     // the leaves up; it ends when a round finds nothing. Only the types that held a merged
     // type have a new shape to work out.
     loop {
-        let mut first_of_shape: HashMap<&str, TypeId> = HashMap::new();
+        let mut first_of_shape: HashMap<u64, Vec<TypeId>> = HashMap::new();
         let mut replacement: Vec<Option<TypeId>> = vec![None; api.types.len()];
-        for (index, shape) in shapes.iter().enumerate() {
-            let Some(shape) = shape.as_deref().filter(|_| !removed[index]) else { continue };
-            match first_of_shape.entry(shape) {
-                Entry::Occupied(first) => replacement[index] = Some(*first.get()),
-                Entry::Vacant(vacant) => {
-                    vacant.insert(TypeId(index));
-                }
+        for (index, hash) in hashes.iter().enumerate() {
+            let Some(hash) = hash.filter(|_| !removed[index]) else { continue };
+            let firsts = first_of_shape.entry(hash).or_default();
+            match firsts.iter().find(|first| shape(&api.types[first.0]) == shape(&api.types[index])) {
+                Some(first) => replacement[index] = Some(*first),
+                None => firsts.push(TypeId(index)),
             }
         }
-        drop(first_of_shape);
         if replacement.iter().all(Option::is_none) {
             break;
         }
@@ -59,8 +66,8 @@ pub(super) fn merge_identical(api: &mut Api) {
         for (index, def) in api.types.iter().enumerate() {
             let holds_kept =
                 def.kind.slots().iter().any(|slot| slot.ty.innermost().is_some_and(|id| kept.contains(&id)));
-            if holds_kept && shapes[index].is_some() {
-                shapes[index] = Some(shape_of(def));
+            if holds_kept && hashes[index].is_some() {
+                hashes[index] = Some(hash_of(shape(def)));
             }
         }
     }
@@ -77,17 +84,20 @@ pub(super) fn merge_identical(api: &mut Api) {
 /// values.
 fn alias_the_rest(api: &mut Api) {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of_shape: HashMap<String, usize> = HashMap::new();
+    let mut groups_of_shape: HashMap<u64, Vec<usize>> = HashMap::new();
+    fn shape(def: &TypeDef) -> (&Option<String>, &TypeKind) {
+        (&def.doc, &def.kind)
+    }
     for (index, def) in api.types.iter().enumerate() {
         let inline = def.origin.component.is_none() && index != api.error_type.0;
         if !inline || matches!(def.kind, TypeKind::Alias(_) | TypeKind::ByStatus { .. }) {
             continue;
         }
-        let shape = format!("{:?}", (&def.doc, &def.kind));
-        match group_of_shape.entry(shape) {
-            Entry::Occupied(group) => groups[*group.get()].push(index),
-            Entry::Vacant(vacant) => {
-                vacant.insert(groups.len());
+        let candidates = groups_of_shape.entry(hash_of(shape(def))).or_default();
+        match candidates.iter().find(|&&group| shape(&api.types[groups[group][0]]) == shape(def)) {
+            Some(&group) => groups[group].push(index),
+            None => {
+                candidates.push(groups.len());
                 groups.push(vec![index]);
             }
         }

@@ -267,7 +267,7 @@ pub enum PartKind {
 }
 
 /// What a successful call returns.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum Output {
     /// A JSON body decoded into this type.
     Json(TypeRef),
@@ -290,7 +290,7 @@ pub struct ResponseDoc {
 }
 
 /// A Rust type as a field, argument or return value uses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeRef {
     Bool,
     I32,
@@ -488,7 +488,7 @@ pub struct Directions {
     pub deserialize: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum TypeKind {
     /// An object with named fields. `additional` keeps the keys the spec does not name.
     Struct { fields: Vec<Field>, additional: Option<TypeRef> },
@@ -504,7 +504,7 @@ pub enum TypeKind {
     ByStatus { variants: Vec<StatusVariant> },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Field {
     pub name: String,
     /// The JSON key; `None` for a flattened field, whose own keys appear inline.
@@ -547,7 +547,42 @@ pub enum Scalar {
     Bool(bool),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A number as its bits, with the two zeros (which are equal) as one: values that are equal
+/// hash alike, as [`Hash`] requires.
+fn hash_number(number: f64, state: &mut impl std::hash::Hasher) {
+    state.write_u64(if number == 0.0 { 0 } else { number.to_bits() });
+}
+
+impl std::hash::Hash for Scalar {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Self::Integer(integer) => integer.hash(state),
+            Self::Number(number) => hash_number(*number, state),
+            Self::Bool(value) => value.hash(state),
+        }
+    }
+}
+
+impl std::hash::Hash for Rule {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Self::MinItems(count) | Self::MaxItems(count) | Self::MinLength(count) | Self::MaxLength(count) => {
+                count.hash(state)
+            }
+            Self::UniqueItems => {}
+            Self::Pattern(pattern) => pattern.hash(state),
+            Self::Minimum { bound, exclusive } | Self::Maximum { bound, exclusive } => {
+                hash_number(*bound, state);
+                exclusive.hash(state);
+            }
+            Self::OneOf(values) => values.hash(state),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Variant {
     pub name: String,
     /// The key of a [`TypeKind::OneKeyOf`] variant.
@@ -556,7 +591,7 @@ pub struct Variant {
     pub doc: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
@@ -564,7 +599,7 @@ pub struct EnumVariant {
     pub doc: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct StatusVariant {
     pub name: String,
     /// `None` for the `2XX` range: any success status no other variant names.
