@@ -68,6 +68,9 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
 
 /// How many YAML nodes a spec may expand to. The largest official file has 31,000; a spec of
 /// 5,000 operations about 300,000. YAML aliases can repeat one large node many times over.
+/// (serde_yaml's own limit counts alias uses, not what they repeat: 500 uses of a node of
+/// 2,400 pass it.) The direct reading counts as it reads and stops at the limit, so it never
+/// builds more; a spec past it is then refused by the checked reading, as before.
 pub const MAX_NODES: usize = 1_000_000;
 
 /// The nodes of the expanded document (keys, values, items), counted without recursion.
@@ -261,8 +264,9 @@ mod direct {
     #[derive(Default)]
     struct Context {
         /// Nodes read so far, counted as `node_count` counts the `Value`'s (aliases expanded):
-        /// the reading stops past [`MAX_NODES`], so it never builds more than the limit allows;
-        /// the checked reading then reports the limit exactly as before.
+        /// the reading stops past [`MAX_NODES`], so it never builds more than the limit allows,
+        /// and the checked reading decides, as before (a YAML error further on still comes
+        /// first there, so the limit cannot be reported from here).
         nodes: Cell<usize>,
         /// Inside a path item. openapiv3 buffers a path item (it is a `ReferenceOr`) and reads
         /// it from the buffer, where a null is not an empty map or list as it is in a `Value`.
