@@ -1196,6 +1196,49 @@ mod tests {
         }
     }
 
+    /// Small corruptions of the valid fixtures (lines doubled, which makes duplicate keys, cut
+    /// or dropped; values made null, numbers or flow maps): whatever the direct reading loads,
+    /// the checked reading loads the same. A fixed-seed generator keeps every run the same.
+    #[test]
+    fn the_direct_reading_never_loads_more_or_other_than_the_checked_reading() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/valid");
+        let specs: Vec<String> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |bound: usize| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % bound.max(1)
+        };
+        let mut loaded = 0;
+        for _ in 0..1500 {
+            let mut lines: Vec<String> = specs[next(specs.len())].lines().map(str::to_owned).collect();
+            let at = next(lines.len());
+            match next(4) {
+                0 => lines.insert(at, lines[at].clone()),
+                1 => {
+                    lines.remove(at);
+                }
+                2 => {
+                    let cut = next(lines[at].len() + 1);
+                    lines[at] = lines[at].chars().take(cut).collect();
+                }
+                _ => {
+                    if let Some(colon) = lines[at].find(": ") {
+                        const VALUES: [&str; 6] = ["null", "", "12", "true", "{}", "[]"];
+                        lines[at] = format!("{}: {}", &lines[at][..colon], VALUES[next(VALUES.len())]);
+                    }
+                }
+            }
+            loaded += usize::from(same_as_checked(&lines.join("\n")).is_some());
+        }
+        // Some corruptions still load directly, so the comparison is made.
+        assert!(loaded > 100, "{loaded}");
+    }
+
     #[test]
     fn statuses_as_numbers_ranges_and_default_load() {
         let text = spec(
