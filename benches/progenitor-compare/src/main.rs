@@ -269,9 +269,9 @@ fn print_table(rows: &[Row], runs: usize) {
          the spec's text already in memory, nothing written to disk."
     );
     println!(
-        "- ours: `rocketchat_codegen::generate` — YAML parse (serde_yaml to a Value, the loader's checks, then \
-         openapiv3), model, emit, and the 5 Rust files parsed by syn and formatted by prettyplease (one thread \
-         per core takes the next file), plus Cargo.toml."
+        "- ours: `rocketchat_codegen::generate` — YAML parse (serde_yaml straight to openapiv3 with the loader's \
+         checks), model, emit, and the 5 Rust files parsed by syn and formatted by prettyplease item by item (one \
+         thread per core takes the next item), plus Cargo.toml."
     );
     println!(
         "- progenitor {}: serde_yaml to openapiv3 (as its CLI's YAML path), `Generator::new(&GenerationSettings::default())\
