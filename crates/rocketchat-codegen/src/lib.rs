@@ -47,16 +47,22 @@ pub enum RuntimeDependency {
 }
 
 impl RuntimeDependency {
-    /// The dependency's value in `Cargo.toml`. Its default features are off: the generated
-    /// crate's own features choose the TLS backend.
-    fn to_toml(&self) -> String {
+    /// The dependency's value in `Cargo.toml`, with `features`. Its default features are off:
+    /// the generated crate's own features choose the TLS backend.
+    fn to_toml(&self, features: &[&str]) -> String {
         let source = match self {
             Self::Path(path) => format!("version = {}, path = {}", toml_string(RUNTIME_VERSION), toml_string(path)),
             Self::Git { url, rev: None } => format!("git = {}", toml_string(url)),
             Self::Git { url, rev: Some(rev) } => format!("git = {}, rev = {}", toml_string(url), toml_string(rev)),
             Self::Version(requirement) => format!("version = {}", toml_string(requirement)),
         };
-        format!("{{ {source}, default-features = false }}")
+        let features = if features.is_empty() {
+            String::new()
+        } else {
+            let quoted: Vec<String> = features.iter().map(|feature| toml_string(feature)).collect();
+            format!(", features = [{}]", quoted.join(", "))
+        };
+        format!("{{ {source}, default-features = false{features} }}")
     }
 }
 
@@ -229,7 +235,8 @@ features = ["blocking", "roundtrip"]
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),
-        runtime = options.runtime.to_toml(),
+        // The runtime compiles a regex engine only for a spec whose rules need one.
+        runtime = options.runtime.to_toml(if api.has_pattern_rules() { &["pattern"] } else { &[] }),
         publishing = publishing,
     )
 }

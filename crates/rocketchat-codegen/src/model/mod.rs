@@ -39,6 +39,17 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether a field has a `pattern` rule, which the runtime checks with its `pattern`
+    /// feature.
+    pub fn has_pattern_rules(&self) -> bool {
+        self.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().any(|field| field.rules.iter().any(|rule| matches!(rule, Rule::Pattern(_))))
+            }
+            _ => false,
+        })
+    }
+
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
