@@ -235,8 +235,7 @@ features = ["blocking", "roundtrip"]
 {workspace}"#,
         name = toml_string(&options.crate_name),
         description = toml_string(&description),
-        // The runtime compiles a regex engine only for a spec whose rules need one.
-        runtime = options.runtime.to_toml(if api.has_pattern_rules() { &["pattern"] } else { &[] }),
+        runtime = options.runtime.to_toml(&api.runtime_features()),
         publishing = publishing,
     )
 }

@@ -115,9 +115,9 @@ impl Config {
         url.push('/');
         url.push_str(path);
         if !request.query.is_empty() {
-            let query = serde_urlencoded::to_string(&request.query).map_err(|error| Error::Encode(Box::new(error)))?;
             url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str(&query);
+            let start = url.len();
+            form_urlencoded::Serializer::for_suffix(&mut url, start).extend_pairs(&request.query).finish();
         }
         let mut headers = self.fixed_headers.clone();
         if let Some((user_id, auth_token)) = self.session.auth_headers() {
@@ -262,6 +262,29 @@ mod tests {
         assert_eq!(headers["user-agent"], "agent/1");
         assert_eq!(request.body(), br#"{"roomId":"R"}"#);
         assert!(!headers.contains_key("x-2fa-code"));
+    }
+
+    #[test]
+    fn query_strings_are_form_encoded_in_order() {
+        let request = Request::new("x", Method::GET, "/api/v1/x").query("q", "a b&c=d/é").query("count", 50);
+        let request = config("http://example.com/chat").build_request(request).unwrap();
+        assert_eq!(request.uri(), "http://example.com/chat/api/v1/x?q=a+b%26c%3Dd%2F%C3%A9&count=50");
+    }
+
+    #[cfg(feature = "form")]
+    #[test]
+    fn form_bodies_are_form_encoded_in_field_order() {
+        #[derive(serde::Serialize)]
+        struct Body {
+            name: &'static str,
+            count: u32,
+            skipped: Option<bool>,
+        }
+        let body = Body { name: "a b&c", count: 2, skipped: None };
+        let request = Request::new("x", Method::POST, "/api/v1/x").form(&body).unwrap();
+        let request = config("http://example.com").build_request(request).unwrap();
+        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+        assert_eq!(request.body(), b"name=a+b%26c&count=2");
     }
 
     #[test]

@@ -235,7 +235,8 @@ impl Request {
         Ok(self)
     }
 
-    /// An `application/x-www-form-urlencoded` body.
+    /// An `application/x-www-form-urlencoded` body. With the `form` feature.
+    #[cfg(feature = "form")]
     pub fn form<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
         let text = serde_urlencoded::to_string(body).map_err(|error| Error::Encode(Box::new(error)))?;
         self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), text.into_bytes()));

@@ -39,15 +39,24 @@ pub struct Api {
 }
 
 impl Api {
-    /// Whether a field has a `pattern` rule, which the runtime checks with its `pattern`
-    /// feature.
-    pub fn has_pattern_rules(&self) -> bool {
-        self.types.iter().any(|def| match &def.kind {
+    /// The runtime's optional features the generated code uses: `pattern` for `pattern`
+    /// rules (a regex engine), `form` for form bodies. A client whose spec has neither
+    /// compiles neither.
+    pub fn runtime_features(&self) -> Vec<&'static str> {
+        let has_pattern = self.types.iter().any(|def| match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 fields.iter().any(|field| field.rules.iter().any(|rule| matches!(rule, Rule::Pattern(_))))
             }
             _ => false,
-        })
+        });
+        let has_form = self
+            .operations
+            .iter()
+            .any(|operation| operation.body.as_ref().is_some_and(|body| matches!(body.media, BodyMedia::Form)));
+        [(has_form, "form"), (has_pattern, "pattern")]
+            .into_iter()
+            .filter_map(|(used, name)| used.then_some(name))
+            .collect()
     }
 
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
