@@ -78,7 +78,7 @@ pub fn piece(piece: &Piece, path: &str) -> Result<FormattedPiece, Error> {
     let opening = impl_opening(self_type);
     let methods = match text.strip_prefix(&opening).and_then(|rest| rest.strip_suffix("}\n")) {
         Some(methods) => methods.to_owned(),
-        None if text == format!("impl {self_type} {{}}\n") => String::new(),
+        None if text == empty_impl(self_type) => String::new(),
         None => return Err(error(format!("the methods of `{self_type}` were not laid out as a block: {text}"))),
     };
     Ok(FormattedPiece { within_impl: Some(self_type), text: methods })
@@ -89,6 +89,11 @@ fn impl_opening(self_type: &str) -> String {
     format!("impl {self_type} {{\n")
 }
 
+/// An `impl` block without items, on one line as prettyplease writes it.
+fn empty_impl(self_type: &str) -> String {
+    format!("impl {self_type} {{}}\n")
+}
+
 /// The file from its formatted pieces, in order, under its header: consecutive methods of one
 /// type in one `impl` block.
 pub fn assemble(pieces: impl IntoIterator<Item = FormattedPiece>, header: &str) -> String {
@@ -97,9 +102,8 @@ pub fn assemble(pieces: impl IntoIterator<Item = FormattedPiece>, header: &str) 
     let close = |source: &mut String, block: Option<(&str, usize)>| {
         if let Some((self_type, start)) = block {
             if source.len() == start {
-                // An empty block, on one line as prettyplease writes it.
                 source.truncate(start - impl_opening(self_type).len());
-                source.push_str(&format!("impl {self_type} {{}}\n"));
+                source.push_str(&empty_impl(self_type));
             } else {
                 source.push_str("}\n");
             }

@@ -171,6 +171,7 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
             formatted[index] = Some(piece);
         }
     });
+    // Every piece was taken by exactly one thread, so every slot is filled, in file order.
     let mut formatted = formatted.into_iter().flatten();
     let mut generated = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
     for (path, file) in &files {
