@@ -48,10 +48,7 @@ impl<'a> Piece<'a> {
         let items = (self.emit)();
         match self.within_impl {
             None => items,
-            Some(self_type) => {
-                let self_type = ident(self_type);
-                quote! { impl #self_type { #items } }
-            }
+            Some(self_type) => impl_block(self_type, items),
         }
     }
 }
@@ -73,11 +70,16 @@ impl RustFile<'_> {
                 methods.extend((piece.emit)());
                 index += 1;
             }
-            let self_type = ident(self_type);
-            file.extend(quote! { impl #self_type { #methods } });
+            file.extend(impl_block(self_type, methods));
         }
         file
     }
+}
+
+/// `impl #self_type { #items }`.
+fn impl_block(self_type: &str, items: TokenStream) -> TokenStream {
+    let self_type = ident(self_type);
+    quote! { impl #self_type { #items } }
 }
 
 /// An identifier, written raw (`r#type`) where the name is a keyword.
