@@ -327,26 +327,26 @@ impl<'a> LineIndex<'a> {
                     break;
                 }
             }
-            if hit.is_none() {
-                if let Ok(wanted) = segment.parse::<usize>() {
-                    let mut seen = 0;
-                    let mut level = None;
-                    for (number, line) in lines.iter().enumerate().skip(start) {
-                        let Some(line) = line else { continue };
-                        if !inside(line.item_indent.unwrap_or(line.indent)) && number > start {
-                            break;
-                        }
-                        let Some(item) = line.item_indent else { continue };
-                        if *level.get_or_insert(item) != item {
-                            continue;
-                        }
-                        if seen == wanted {
-                            // The item's first key shares its line: search from that line.
-                            hit = Some((number, item, number));
-                            break;
-                        }
-                        seen += 1;
+            if hit.is_none()
+                && let Ok(wanted) = segment.parse::<usize>()
+            {
+                let mut seen = 0;
+                let mut level = None;
+                for (number, line) in lines.iter().enumerate().skip(start) {
+                    let Some(line) = line else { continue };
+                    if !inside(line.item_indent.unwrap_or(line.indent)) && number > start {
+                        break;
                     }
+                    let Some(item) = line.item_indent else { continue };
+                    if *level.get_or_insert(item) != item {
+                        continue;
+                    }
+                    if seen == wanted {
+                        // The item's first key shares its line: search from that line.
+                        hit = Some((number, item, number));
+                        break;
+                    }
+                    seen += 1;
                 }
             }
             let Some((number, indent, next_start)) = hit else { return found };

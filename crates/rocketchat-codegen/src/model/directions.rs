@@ -12,10 +12,10 @@ pub(super) fn mark(api: &mut Api) {
             serialize.push(id);
         }
         serialize.extend(operation.params.iter().filter_map(|param| param.ty.innermost()));
-        if let Some(body) = &operation.body {
-            if !matches!(body.media, BodyMedia::Bytes(_)) {
-                serialize.extend(body.ty.innermost());
-            }
+        if let Some(body) = &operation.body
+            && !matches!(body.media, BodyMedia::Bytes(_))
+        {
+            serialize.extend(body.ty.innermost());
         }
         match &operation.output {
             Output::Json(ty) => deserialize.extend(ty.innermost()),

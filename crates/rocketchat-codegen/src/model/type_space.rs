@@ -331,13 +331,13 @@ impl<'a> TypeSpace<'a> {
             return Ok(TypeRef::Vec(Box::new(item)));
         }
         // A `type` that reaches here did not parse as that type: say what contradicts it.
-        if let Some(typ) = any.typ.as_deref() {
-            if let Some((index, value)) = any.enumeration.iter().enumerate().find(|(_, value)| !fits(typ, value)) {
-                return Err(self.spec.invalid(
+        if let Some(typ) = any.typ.as_deref()
+            && let Some((index, value)) = any.enumeration.iter().enumerate().find(|(_, value)| !fits(typ, value))
+        {
+            return Err(self.spec.invalid(
                     &pointer.join("enum").join(index),
                     &format!("`type: {typ}` but `enum` holds `{value}`, which is not of that type; make every value a {typ}, or change the type"),
                 ));
-            }
         }
         Ok(match any.typ.as_deref() {
             Some("string") => TypeRef::String,
@@ -837,10 +837,10 @@ fn error_response_components(spec: &Spec<'_>) -> BTreeSet<String> {
     for (pointer, response) in failures.filter(|(pointer, _)| !pointer.as_str().ends_with("/default")) {
         let Ok((response, _)) = spec.resolve(response, &pointer, "responses", |c| &c.responses) else { continue };
         for media in response.content.values() {
-            if let Some(ReferenceOr::Reference { reference }) = &media.schema {
-                if let Some(key) = reference.strip_prefix("#/components/schemas/") {
-                    keys.insert(key.to_owned());
-                }
+            if let Some(ReferenceOr::Reference { reference }) = &media.schema
+                && let Some(key) = reference.strip_prefix("#/components/schemas/")
+            {
+                keys.insert(key.to_owned());
             }
         }
     }
