@@ -2,8 +2,8 @@
 //! decoding of each documented response, and each error status mapped to its variant.
 
 use rocketchat::types::{
-    GroupChanged, GroupsKickRequest, GroupsLeaveRequest, GroupsRemoveLeaderRequest, Room, RoomType, Success,
-    SystemMessages, Team, TeamsLeaveRequest, User,
+    GroupChanged, GroupsGetIntegrationsParams, GroupsKickRequest, GroupsLeaveRequest, GroupsRemoveLeaderRequest, Room,
+    RoomType, Success, SystemMessages, Team, TeamsLeaveRequest, User,
 };
 use rocketchat::{Client, Credentials, Error, ErrorType, Transport};
 use serde_json::json;
@@ -360,4 +360,29 @@ fn a_transport_for_an_https_server_builds_without_a_provider_installed_by_the_pr
     assert!(https.is_ok(), "{https:?}");
     let blocking = Transport::builder("https://chat.example.com", Credentials::new(USER_ID, TOKEN)).build_blocking();
     assert!(blocking.is_ok(), "{blocking:?}");
+}
+
+/// An incoming webhook's token is the secret part of its URL: it stays out of the decoded
+/// value's `Debug` output, and out of the error when the body does not decode.
+#[tokio::test]
+async fn a_webhook_token_stays_out_of_debug_output_and_errors() {
+    const WEBHOOK_TOKEN: &str = "xb8Kdi3MDNqwFsE5jQgP7R6Ld9ZHbXuNv2yTt4Ac";
+    let integration = json!({"_id": "WMQDChpnYTRmFre9h", "type": "webhook-incoming", "token": WEBHOOK_TOKEN});
+    let listed = json!({"integrations": [integration], "offset": 0, "count": 1, "total": 1, "success": true});
+    // `integrations` must be a list: this body is refused with the token in it.
+    let undecodable = json!({"integrations": integration, "offset": 0, "count": 1, "total": 1, "success": true});
+    let server = Server::start(vec![Reply::json(200, &listed), Reply::json(200, &undecodable)]).await;
+    let client = client(&server.url());
+    let params = GroupsGetIntegrationsParams::new(Room::Name("project-x".into()));
+
+    let response = client.groups_get_integrations(&params).await.unwrap();
+    let token = response.integrations[0].token.as_ref().expect("the token is decoded");
+    assert_eq!(token.expose(), WEBHOOK_TOKEN);
+    assert!(!format!("{response:?}").contains(WEBHOOK_TOKEN), "{response:?}");
+
+    let error = client.groups_get_integrations(&params).await.expect_err("the body does not decode");
+    assert!(matches!(&error, Error::Decode { status, .. } if status.as_u16() == 200), "{error:?}");
+    for output in [format!("{error:?}"), error.to_string()] {
+        assert!(!output.contains(WEBHOOK_TOKEN), "{output}");
+    }
 }

@@ -346,9 +346,10 @@ fn succeeded(config: &Config, request: &Request, mut response: RawResponse) -> R
             deprecation.message
         );
     }
+    response.holds_secrets = request.secret_output;
     match request.session {
         SessionEffect::LogIn => {
-            response.holds_credentials = true;
+            response.holds_secrets = true;
             config.session.set(credentials_from(&response)?)?;
             config.session.remember_login(request);
         }

@@ -15,6 +15,10 @@ pub trait Operation {
     /// What a successful call does to the client's session (the spec's `x-session`): a login
     /// gives it credentials, a logout takes them away.
     const SESSION: crate::SessionEffect = crate::SessionEffect::None;
+    /// Whether a success body holds a secret (a `format: password` field, such as an
+    /// integration's webhook token): its text is then kept out of errors and `Debug` output,
+    /// as a login's is.
+    const SECRET_OUTPUT: bool = false;
     /// The first server version with the operation (`x-added-in`), if the spec says.
     const ADDED_IN: Option<&'static str> = None;
     /// The first server version without it (`x-removed-in`), if the spec says.
@@ -40,6 +44,7 @@ impl Request {
     pub fn of<O: Operation + ?Sized>(path: impl Into<String>) -> Self {
         Self {
             session: O::SESSION,
+            secret_output: O::SECRET_OUTPUT,
             added_in: O::ADDED_IN,
             removed_in: O::REMOVED_IN,
             ..Self::new(O::ID, O::METHOD, path)

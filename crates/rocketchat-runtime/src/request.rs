@@ -65,6 +65,8 @@ pub struct Request {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<(HeaderValue, Vec<u8>)>,
     pub(crate) session: SessionEffect,
+    /// The success body holds a secret ([`crate::Operation::SECRET_OUTPUT`]).
+    pub(crate) secret_output: bool,
     /// The server versions the spec says the operation exists in (`x-added-in`, `x-removed-in`).
     pub(crate) added_in: Option<&'static str>,
     pub(crate) removed_in: Option<&'static str>,
@@ -96,6 +98,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             session: SessionEffect::None,
+            secret_output: false,
             added_in: None,
             removed_in: None,
         }

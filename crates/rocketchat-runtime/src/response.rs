@@ -21,14 +21,15 @@ pub struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    /// A login response: its body holds a token, so neither errors nor `Debug` quote it.
-    pub(crate) holds_credentials: bool,
+    /// A login response (its body holds a token), or one whose operation says its body holds
+    /// a secret: neither errors nor `Debug` quote it.
+    pub(crate) holds_secrets: bool,
 }
 
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let body =
-            if self.holds_credentials { WITHHELD.to_owned() } else { String::from_utf8_lossy(&self.body).into_owned() };
+            if self.holds_secrets { WITHHELD.to_owned() } else { String::from_utf8_lossy(&self.body).into_owned() };
         f.debug_struct("RawResponse")
             .field("status", &self.status)
             .field("headers", &self.headers)
@@ -45,7 +46,7 @@ impl RawResponse {
 
     /// The body as JSON of type `T` (an empty body as `null`).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        decode_json(self.status, &self.body, self.holds_credentials)
+        decode_json(self.status, &self.body, self.holds_secrets)
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -156,7 +157,7 @@ pub fn decode_response<T: DeserializeOwned>(
 /// [`Error`] variant for its class, with the server's message and code. Touches no network.
 pub fn classify_response(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Result<RawResponse, Error> {
     if status.is_success() {
-        return Ok(RawResponse { status, headers, body, holds_credentials: false });
+        return Ok(RawResponse { status, headers, body, holds_secrets: false });
     }
     let mut error = ApiError::new(status, String::from_utf8_lossy(&body).into_owned());
     error.rate_limit = RateLimit::from_headers(&headers);

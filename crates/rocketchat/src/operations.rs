@@ -1042,6 +1042,7 @@ impl rocketchat_runtime::Operation for GroupsGetIntegrations {
     const ID: &'static str = "groups.getIntegrations";
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::GET;
     const PATH: &'static str = "/api/v1/groups.getIntegrations";
+    const SECRET_OUTPUT: bool = true;
     const ADDED_IN: Option<&'static str> = Some("0.49.0");
     type Input = crate::types::GroupsGetIntegrationsParams;
     type Output = crate::types::GroupsGetIntegrationsResponse;
@@ -1681,6 +1682,7 @@ impl rocketchat_runtime::Operation for Login {
     const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::POST;
     const PATH: &'static str = "/api/v1/login";
     const SESSION: rocketchat_runtime::SessionEffect = rocketchat_runtime::SessionEffect::LogIn;
+    const SECRET_OUTPUT: bool = true;
     const ADDED_IN: Option<&'static str> = Some("0.48.0");
     type Input = crate::types::LoginRequest;
     type Output = crate::types::LoginResponse;

@@ -476,8 +476,13 @@ pub struct GroupIntegration {
     pub avatar: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
+    /// Incoming only: the secret part of the webhook's URL (`/hooks/{_id}/{token}`);
+    /// whoever holds it can post as the integration, so the client keeps it out of `Debug`
+    /// output and errors.
+    ///
+    /// Format: `password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<rocketchat_runtime::Secret>,
     /// Outgoing only; the trigger event (e.g. `sendMessage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,

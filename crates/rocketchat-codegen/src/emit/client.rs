@@ -141,6 +141,11 @@ fn marker(api: &Api, operation: &Operation) -> TokenStream {
             const SESSION: rocketchat_runtime::SessionEffect = rocketchat_runtime::SessionEffect::LogOut;
         )),
     };
+    let secret_output = operation.secret_output.then(|| {
+        quote!(
+            const SECRET_OUTPUT: bool = true;
+        )
+    });
     let added_in =
         operation.added_in.as_ref().map(|version| quote!(const ADDED_IN: Option<&'static str> = Some(#version);));
     let removed_in =
@@ -157,6 +162,7 @@ fn marker(api: &Api, operation: &Operation) -> TokenStream {
             const METHOD: rocketchat_runtime::http::Method = rocketchat_runtime::http::Method::#method;
             const PATH: &'static str = #path;
             #session
+            #secret_output
             #added_in
             #removed_in
             type Input = #input;

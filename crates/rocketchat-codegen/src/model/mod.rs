@@ -147,6 +147,9 @@ pub struct Operation {
     /// What a call takes as its one argument.
     pub input: Input,
     pub output: Output,
+    /// The success body holds a `format: password` value somewhere: the runtime keeps its text
+    /// out of errors and `Debug` output.
+    pub secret_output: bool,
     /// From the `x-pagination` extension: a list paged by `offset` and `count`.
     pub pagination: Option<Pagination>,
     /// Every documented response, success and failure, for the method's docs.
@@ -665,7 +668,39 @@ pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     sort_by_name(&mut api);
     pagination::resolve(&mut api, paged, file)?;
     operations::decide_parts(&mut api);
+    mark_secret_outputs(&mut api);
     Ok(api)
+}
+
+/// Marks each operation whose success body can hold a secret, through any types.
+fn mark_secret_outputs(api: &mut Api) {
+    fn holds_secret(ty: &TypeRef, types_holding: &[bool]) -> bool {
+        match ty {
+            TypeRef::Secret => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => holds_secret(inner, types_holding),
+            TypeRef::Named(id) => types_holding[id.0],
+            _ => false,
+        }
+    }
+    // Types hold each other, recursively too: repeat until no type is found to hold one.
+    let mut types_holding = vec![false; api.types.len()];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (index, def) in api.types.iter().enumerate() {
+            if !types_holding[index] && def.kind.slots().iter().any(|slot| holds_secret(slot.ty, &types_holding)) {
+                types_holding[index] = true;
+                changed = true;
+            }
+        }
+    }
+    for operation in &mut api.operations {
+        operation.secret_output = match &operation.output {
+            Output::Json(ty) => holds_secret(ty, &types_holding),
+            Output::ByStatus(id) => types_holding[id.0],
+            Output::Text | Output::Bytes | Output::Empty => false,
+        };
+    }
 }
 
 /// Orders the types by name, so the output does not depend on the order they were reached

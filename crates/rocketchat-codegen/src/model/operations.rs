@@ -130,6 +130,8 @@ impl<'a> Lowering<'a> {
             body,
             input,
             output,
+            // Known once every type is: `mark_secret_outputs`.
+            secret_output: false,
             pagination: None,
             responses,
         })

@@ -137,3 +137,25 @@ fn a_schema_that_contradicts_itself_is_a_located_error() {
     assert!(message.contains("#/paths/~1x/post/requestBody/content/application~1json/schema/enum/1"), "{message}");
     assert!(message.contains("`type: string` but `enum` holds `1`"), "{message}");
 }
+
+#[test]
+fn an_output_holding_a_secret_anywhere_is_marked_secret() {
+    // Responses of three operations: a secret two types deep, under a recursive type (found
+    // after the recursion is first met), and no secret.
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  \
+         /deep: {get: {operationId: deep, responses: {'200': {description: ok, content: {application/json: {schema: \
+         {$ref: '#/components/schemas/Outer'}}}}}}}\n  \
+         /tree: {get: {operationId: tree, responses: {'200': {description: ok, content: {application/json: {schema: \
+         {$ref: '#/components/schemas/Node'}}}}}}}\n  \
+         /plain: {get: {operationId: plain, responses: {'200': {description: ok, content: {application/json: {schema: \
+         {type: object, properties: {name: {type: string}}}}}}}}}\n\
+         components:\n  schemas:\n    \
+         Outer: {type: object, properties: {hooks: {type: array, items: {$ref: '#/components/schemas/Hook'}}}}\n    \
+         Hook: {type: object, properties: {token: {type: string, format: password}}}\n    \
+         Node: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/Node'}}, \
+         hook: {$ref: '#/components/schemas/Hook'}}}\n";
+    let api = api(yaml);
+    let secret: Vec<(&str, bool)> =
+        api.operations.iter().map(|operation| (operation.id.as_str(), operation.secret_output)).collect();
+    assert_eq!(secret, [("deep", true), ("tree", true), ("plain", false)]);
+}
