@@ -2,7 +2,7 @@
 //! how the stream and the iterator react to a server that clamps the page size, reports a
 //! changing total, sends an empty page or answers 429 in the middle.
 
-use rocketchat::types::{GroupsMembersParams, Member, Room, TeamsMembersParams};
+use rocketchat::types::{GroupsMembersParams, Member, Room, Team, TeamsListRoomsOfUserParams, TeamsMembersParams};
 use rocketchat::{Client, Credentials, Error, RetryPolicy, Transport};
 use serde_json::{Value, json};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -172,4 +172,50 @@ async fn team_members_page_by_the_team_chosen_by_name() {
             "/api/v1/teams.members?teamName=team1&offset=2&count=2"
         ]
     );
+}
+
+/// A `teams.listRoomsOfUser` page: rooms by number from `first` (the server pages, then drops
+/// the rooms it cannot describe, so fewer may come than were asked), with the unfiltered total.
+fn rooms_page(rooms: &[usize], total: usize) -> Reply {
+    let rooms: Vec<Value> =
+        rooms.iter().map(|n| json!({"_id": format!("r{n}"), "t": "p", "isLastOwner": false})).collect();
+    Reply::json(200, &json!({"rooms": rooms, "count": rooms.len(), "offset": 0, "total": total, "success": true}))
+}
+
+#[tokio::test]
+async fn a_list_the_server_filters_after_paging_steps_by_the_count_asked() {
+    // Rooms 0 to 6; the server drops r1 from the first page, all of the second (r2, r3) and r5.
+    let pages = vec![rooms_page(&[0], 7), rooms_page(&[], 7), rooms_page(&[4, 6], 7)];
+    let server = Server::start(pages).await;
+    let params = TeamsListRoomsOfUserParams {
+        count: Some(3),
+        ..TeamsListRoomsOfUserParams::new(Team::Name("core".into()), "U2".into())
+    };
+    let rooms = client(&server).teams_list_rooms_of_user_stream(&params).try_collect().await.unwrap();
+    let ids: Vec<&str> = rooms.iter().map(|room| room.group.id.as_str()).collect();
+    assert_eq!(ids, ["r0", "r4", "r6"], "no room twice, and on past the empty page");
+    let asked: Vec<(String, String)> = server
+        .requests()
+        .iter()
+        .map(|request| {
+            let url = reqwest::Url::parse(&format!("http://host{}", request.target)).unwrap();
+            assert_eq!(url.path(), "/api/v1/teams.listRoomsOfUser");
+            let get = |key: &str| url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned()).unwrap();
+            (get("offset"), get("count"))
+        })
+        .collect();
+    assert_eq!(asked, self::asked(&[(0, 3), (3, 3), (6, 3)]));
+}
+
+#[tokio::test]
+async fn such_a_list_asks_for_no_more_than_the_servers_default_limit_at_a_time() {
+    let server = Server::start(vec![rooms_page(&[0, 1], 2)]).await;
+    let params = TeamsListRoomsOfUserParams {
+        count: Some(500),
+        ..TeamsListRoomsOfUserParams::new(Team::Id("T1".into()), "U2".into())
+    };
+    let rooms = client(&server).teams_list_rooms_of_user_stream(&params).try_collect().await.unwrap();
+    assert_eq!(rooms.len(), 2);
+    let request = server.only_request();
+    assert!(request.target.contains("count=100"), "{}", request.target);
 }

@@ -36,7 +36,7 @@ pub use error::{ApiError, Endpoint, Error};
 pub use operation::{Operation, OperationVisitor, RoundTripVisitor};
 #[cfg(feature = "blocking")]
 pub use pages::Items;
-pub use pages::{DEFAULT_PAGE_SIZE, ItemStream, Page, Pager, Paginated};
+pub use pages::{DEFAULT_PAGE_SIZE, ItemStream, MAX_REQUESTED_STEP, Page, PageStep, Pager, Paginated};
 pub use rate_limit::RateLimit;
 pub use request::{File, Multipart, QueryStyle, Request, SessionEffect, json_text, path_segment};
 pub use response::{Deprecation, NoContent, RawResponse, Response, classify_response, decode_response};

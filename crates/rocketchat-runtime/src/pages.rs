@@ -14,10 +14,30 @@ use std::task::{Context, Poll};
 /// The page size asked for when the input sets none: the server's default `count`.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
+/// The largest page size asked for by a list that steps by [`PageStep::CountRequested`]: the
+/// server's default "Max Record Amount" (`API_Upper_Count_Limit`), which it clamps `count` to
+/// without saying so.
+pub const MAX_REQUESTED_STEP: u64 = 100;
+
+/// How far `offset` moves after a page (the spec's `x-pagination: {step: ...}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageStep {
+    /// By the items received: the server may clamp `count` without saying so, and an empty
+    /// page ends the list.
+    ItemsReceived,
+    /// By the `count` asked for: the server pages first and then drops items it cannot
+    /// describe (`teams.listRoomsOfUser`), so a short or empty page is not the end; `total`
+    /// is. The page size is at most [`MAX_REQUESTED_STEP`], so the server's clamp cannot
+    /// make the list skip items (unless an administrator set the limit lower).
+    CountRequested,
+}
+
 /// A list operation (`x-pagination` in the spec): how to ask for a page and where its items
 /// are. The generated crate implements it on the operation's marker type.
 pub trait Paginated: Operation<Input: Clone + Sized> {
     type Item;
+    /// How far `offset` moves after a page.
+    const STEP: PageStep = PageStep::ItemsReceived;
     /// The `offset` and `count` the caller set, if any.
     fn requested(input: &Self::Input) -> (Option<i64>, Option<i64>);
     /// `input` asking for `count` items from `offset`.
@@ -35,8 +55,9 @@ pub struct Page<T> {
 
 /// Which page comes next. It never asks for `count=0` (which the server reads as "all"),
 /// moves `offset` by the items actually received (the server clamps `count` to its "Max
-/// Record Amount" without saying so), stops at an empty page, at the latest `total`, or at
-/// the caller's limit, and stops for good after an error.
+/// Record Amount" without saying so) or, for a list the server filters after paging, by the
+/// count asked ([`PageStep`]), stops at an empty page (of the first kind), at the latest
+/// `total`, or at the caller's limit, and stops for good after an error.
 #[derive(Debug, Clone)]
 pub struct Pager<O: Paginated> {
     input: O::Input,
@@ -45,6 +66,8 @@ pub struct Pager<O: Paginated> {
     total: Option<u64>,
     /// Items still to yield before the caller's limit; `None` for no limit.
     remaining: Option<u64>,
+    /// The `count` of the request in flight.
+    asked: u64,
     buffered: VecDeque<O::Item>,
     done: bool,
 }
@@ -55,7 +78,20 @@ impl<O: Paginated> Pager<O> {
         let offset = offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0);
         let page_size = count.and_then(|count| u64::try_from(count).ok()).filter(|&count| count > 0);
         let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        Self { input, offset, page_size, total: None, remaining: None, buffered: VecDeque::new(), done: false }
+        let page_size = match O::STEP {
+            PageStep::ItemsReceived => page_size,
+            PageStep::CountRequested => page_size.min(MAX_REQUESTED_STEP),
+        };
+        Self {
+            input,
+            offset,
+            page_size,
+            total: None,
+            remaining: None,
+            asked: 0,
+            buffered: VecDeque::new(),
+            done: false,
+        }
     }
 
     /// Yields at most `limit` items in all.
@@ -84,16 +120,23 @@ impl<O: Paginated> Pager<O> {
             return None;
         }
         let count = self.remaining.map_or(self.page_size, |remaining| remaining.min(self.page_size));
+        self.asked = count;
         Some(O::request(&O::page(&self.input, self.offset, count)))
     }
 
     /// Takes in the page the last request returned.
     pub fn accept(&mut self, output: O::Output) {
         let page = O::into_page(output);
-        if page.items.is_empty() {
+        let step = match O::STEP {
+            PageStep::ItemsReceived => page.items.len() as u64,
+            PageStep::CountRequested => self.asked,
+        };
+        // Without a total, an empty page is the only end there is.
+        let ends = page.items.is_empty() && (O::STEP == PageStep::ItemsReceived || page.total.is_none());
+        if ends {
             self.done = true;
         }
-        self.offset += page.items.len() as u64;
+        self.offset += step;
         self.total = page.total;
         self.buffered.extend(page.items);
     }

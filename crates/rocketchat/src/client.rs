@@ -2053,7 +2053,8 @@ impl Client {
     /// `error-invalid-params`. `sort` is accepted but ignored. Envelope quirks: `offset` in
     /// the answer is always 0 whatever was asked, and `count` is the number of rooms sent,
     /// which can be smaller than the page because rooms the user's subscription details do
-    /// not cover are dropped after paging; page by `total` and your own offset.
+    /// not cover are dropped after paging; page by `total` and your own offset (the stream and
+    /// iterator do: `x-pagination` `step: requested`).
     ///
     /// The published spec says the route needs `view-all-teams` and `view-all-team-channels`;
     /// neither is required when the caller asks about themselves. It lists only

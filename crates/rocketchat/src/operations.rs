@@ -1352,6 +1352,7 @@ impl rocketchat_runtime::Operation for TeamsListRoomsOfUser {
 
 impl rocketchat_runtime::Paginated for TeamsListRoomsOfUser {
     type Item = crate::types::TeamRoomOfUser;
+    const STEP: rocketchat_runtime::PageStep = rocketchat_runtime::PageStep::CountRequested;
     fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
         (params.offset, params.count)
     }

@@ -3,7 +3,7 @@
 
 use super::{Piece, RustFile, doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
 use crate::model::{
-    Api, BodyMedia, Input, Operation, Output, Param, ParamEncoding, ParamLocation, Part, PartKind, PathPiece,
+    Api, BodyMedia, Input, Operation, Output, PageStep, Param, ParamEncoding, ParamLocation, Part, PartKind, PathPiece,
     QueryStyle, Session, TypeRef,
 };
 use proc_macro2::{Ident, TokenStream};
@@ -328,9 +328,16 @@ fn paginated_impl(api: &Api, operation: &Operation) -> TokenStream {
         }
         None => quote!(None),
     };
+    let step = match pagination.step {
+        PageStep::ItemsReceived => None,
+        PageStep::CountRequested => Some(quote!(
+            const STEP: rocketchat_runtime::PageStep = rocketchat_runtime::PageStep::CountRequested;
+        )),
+    };
     quote! {
         impl rocketchat_runtime::Paginated for #marker {
             type Item = #item;
+            #step
 
             fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
                 (#requested_offset, #requested_count)

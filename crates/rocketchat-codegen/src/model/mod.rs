@@ -187,10 +187,21 @@ pub struct Pagination {
     /// Indexes into [`Operation::params`].
     pub offset_param: usize,
     pub count_param: usize,
+    /// How far `offset` moves after a page.
+    pub step: PageStep,
     /// The async client's method returning a stream of items.
     pub stream_method: String,
     /// The blocking client's method returning an iterator of items.
     pub iter_method: String,
+}
+
+/// `x-pagination`'s `step`. The runtime has the same enum, which the emitted code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStep {
+    /// `received` (the default): by the items a page brought.
+    ItemsReceived,
+    /// `requested`: by the `count` asked, for a list the server filters after paging.
+    CountRequested,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

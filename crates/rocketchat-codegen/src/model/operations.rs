@@ -3,8 +3,9 @@
 use super::pagination::Pending;
 use super::type_space::TypeSpace;
 use super::{
-    BodyMedia, CLIENT_METHODS, Field, Input, Operation, Output, Param, ParamEncoding, ParamLocation, PathPiece,
-    QueryStyle, RequestBody, ResponseDoc, Session, Spec, StatusVariant, TypeDef, TypeKind, TypeRef, Warning, rules,
+    BodyMedia, CLIENT_METHODS, Field, Input, Operation, Output, PageStep, Param, ParamEncoding, ParamLocation,
+    PathPiece, QueryStyle, RequestBody, ResponseDoc, Session, Spec, StatusVariant, TypeDef, TypeKind, TypeRef, Warning,
+    rules,
 };
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
@@ -54,10 +55,11 @@ impl<'a> Lowering<'a> {
                 let pointer = pointer.join(method);
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
                 let method_name = method_names.unique(naming::snake(&id));
-                if let Some(items) = self.pagination_extension(operation, &pointer)? {
+                if let Some((items, step)) = self.pagination_extension(operation, &pointer)? {
                     paged.push(Pending {
                         operation: operations.len(),
                         items,
+                        step,
                         pointer: pointer.join("x-pagination"),
                         stream_method: method_names.unique(format!("{method_name}_stream")),
                         iter_method: method_names.unique(format!("{method_name}_iter")),
@@ -73,14 +75,32 @@ impl<'a> Lowering<'a> {
         Ok((operations, paged))
     }
 
-    /// `x-pagination: {items: members}`: the name of the output's field holding the items.
-    fn pagination_extension(&self, operation: &SpecOperation, pointer: &Pointer) -> Result<Option<String>, Error> {
+    /// `x-pagination: {items: members}`: the name of the output's field holding the items, and
+    /// how far a page moves the offset (`step: received`, the default, or `requested`).
+    fn pagination_extension(
+        &self,
+        operation: &SpecOperation,
+        pointer: &Pointer,
+    ) -> Result<Option<(String, PageStep)>, Error> {
         let Some(value) = operation.extensions.get("x-pagination") else { return Ok(None) };
+        let pointer = pointer.join("x-pagination");
         let items = value.get("items").and_then(serde_json::Value::as_str);
         let message = "`x-pagination` must be an object naming the output's items field, such as `{items: members}`";
-        items
-            .map(|items| Some(items.to_owned()))
-            .ok_or_else(|| self.spec.invalid(&pointer.join("x-pagination"), message))
+        let items = items.ok_or_else(|| self.spec.invalid(&pointer, message))?;
+        let step = match value.get("step") {
+            None => PageStep::ItemsReceived,
+            Some(step) if step == "received" => PageStep::ItemsReceived,
+            Some(step) if step == "requested" => PageStep::CountRequested,
+            Some(step) => {
+                let step = step.as_str().map_or_else(|| step.to_string(), str::to_owned);
+                let message = format!(
+                    "`step: {step}` is not one of `received` (move the offset by the items a page brought) or \
+                     `requested` (by the count asked, for a list the server filters after paging)"
+                );
+                return Err(self.spec.invalid(&pointer.join("step"), &message));
+            }
+        };
+        Ok(Some((items.to_owned(), step)))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -2,7 +2,7 @@
 //! and (usually) the `total`. Resolved once every type is known, since the output may be a
 //! component generated after its operation.
 
-use super::{Api, Operation, Pagination, ParamLocation, TypeId, TypeKind, TypeRef};
+use super::{Api, Operation, PageStep, Pagination, ParamLocation, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, Location, Pointer};
 
 /// An operation's `x-pagination`, read with the operation, resolved later.
@@ -10,6 +10,7 @@ use crate::error::{Error, Location, Pointer};
 pub(super) struct Pending {
     pub operation: usize,
     pub items: String,
+    pub step: PageStep,
     pub pointer: Pointer,
     pub stream_method: String,
     pub iter_method: String,
@@ -56,6 +57,13 @@ fn paginate(operation: &Operation, api: &Api, pending: &Pending) -> Result<Pagin
     let total_path = find_field(api, output, "total")
         .filter(|(_, ty, _)| matches!(ty, TypeRef::I64 | TypeRef::I32))
         .map(|(path, _, optional)| (path, optional));
+    if pending.step == PageStep::CountRequested && total_path.is_none() {
+        let output = api.name(output);
+        return Err(format!(
+            "`step: requested` needs an integer `total` in the output `{output}`: without it, a page the server \
+             emptied would end the list"
+        ));
+    }
     Ok(Pagination {
         item: (*item).clone(),
         items_path,
@@ -63,6 +71,7 @@ fn paginate(operation: &Operation, api: &Api, pending: &Pending) -> Result<Pagin
         total_path,
         offset_param,
         count_param,
+        step: pending.step,
         stream_method: pending.stream_method.clone(),
         iter_method: pending.iter_method.clone(),
     })

@@ -159,3 +159,27 @@ fn an_output_holding_a_secret_anywhere_is_marked_secret() {
         api.operations.iter().map(|operation| (operation.id.as_str(), operation.secret_output)).collect();
     assert_eq!(secret, [("deep", true), ("tree", true), ("plain", false)]);
 }
+
+#[test]
+fn a_page_step_is_received_or_requested_and_requested_needs_a_total() {
+    let list = |pagination: &str, total: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /l:\n    get:\n      operationId: l\n      \
+             x-pagination: {pagination}\n      parameters:\n        \
+             - {{name: offset, in: query, schema: {{type: integer}}}}\n        \
+             - {{name: count, in: query, schema: {{type: integer}}}}\n      responses:\n        '200':\n          \
+             description: ok\n          content:\n            application/json:\n              schema:\n                \
+             type: object\n                properties:\n                  items: {{type: array, items: {{type: string}}}}\n{total}"
+        )
+    };
+    let total = "                  total: {type: integer}\n";
+    let step = |yaml: &str| api(yaml).operations[0].pagination.as_ref().map(|pagination| pagination.step);
+    assert_eq!(step(&list("{items: items}", total)), Some(PageStep::ItemsReceived));
+    assert_eq!(step(&list("{items: items, step: received}", total)), Some(PageStep::ItemsReceived));
+    assert_eq!(step(&list("{items: items, step: requested}", total)), Some(PageStep::CountRequested));
+
+    let error = build_from(&list("{items: items, step: sideways}", total)).unwrap_err().to_string();
+    assert!(error.contains("#/paths/~1l/get/x-pagination/step: `step: sideways` is not one of"), "{error}");
+    let error = build_from(&list("{items: items, step: requested}", "")).unwrap_err().to_string();
+    assert!(error.contains("#/paths/~1l/get/x-pagination: `step: requested` needs an integer `total`"), "{error}");
+}
