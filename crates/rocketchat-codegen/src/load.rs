@@ -510,6 +510,141 @@ mod tests {
         }
     }
 
+    /// A schema (in flow style) where schemas are read: in `components`, in a response, in
+    /// a request body, and nested in an object's property and an array's items.
+    fn schema_in_every_place(schema: &str) -> Vec<String> {
+        let operation = format!(
+            "paths:\n  /a:\n    post:\n      requestBody: {{content: {{application/json: {{schema: {schema}}}}}}}\n      responses:\n        '200': {{description: a, content: {{application/json: {{schema: {schema}}}}}}}\n"
+        );
+        vec![
+            spec(&format!("paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n")),
+            spec(&operation),
+            spec(&format!(
+                "paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{a: {schema}}}}}\n"
+            )),
+            spec(&format!("paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: array, items: {schema}}}\n")),
+        ]
+    }
+
+    /// openapiv3 sorts a schema's keywords into a kind (a typed kind only when `type` names it
+    /// and no other kind's keywords are there, else any); the direct reading sorts them alike.
+    #[test]
+    fn schemas_load_directly_as_the_checked_reading_loads_them() {
+        let cases = [
+            "{type: string, format: date-time, pattern: '^a', minLength: 1, maxLength: 9, enum: [a, null]}",
+            "{type: string, format: uuid}",
+            "{type: string, minimum: 1}",
+            "{type: string, enum: [a, 1]}",
+            "{type: integer, format: int64, minimum: 0, maximum: 10, multipleOf: 2, exclusiveMinimum: true, enum: [1, 2]}",
+            "{type: integer, minimum: 1.5}",
+            "{type: integer, enum: [1, 2.5]}",
+            "{type: integer, maximum: 18446744073709551615}",
+            "{type: number, format: float, minimum: -1, maximum: 2.5, multipleOf: 0.5, enum: [1, 2.5, null]}",
+            "{type: boolean, enum: [true, null], default: false}",
+            "{type: boolean, format: x}",
+            "{type: object, properties: {a: {type: string}, b: {$ref: '#/components/schemas/B'}}, required: [a], additionalProperties: false, minProperties: 1, maxProperties: 3}",
+            "{type: object, additionalProperties: true}",
+            "{type: object, additionalProperties: {type: integer}}",
+            "{type: object, additionalProperties: {$ref: '#/components/schemas/B'}}",
+            "{type: object, additionalProperties: null, properties: null, required: null}",
+            "{type: object, properties: {}, items: {type: string}}",
+            "{type: array, items: {type: array, items: {type: string}}, minItems: 1, maxItems: 2, uniqueItems: true}",
+            "{type: array, items: null}",
+            "{type: array}",
+            "{oneOf: [{type: string}, {$ref: '#/components/schemas/B'}], discriminator: {propertyName: kind, mapping: {a: '#/b'}}}",
+            "{allOf: [{type: object}, {properties: {a: {}}}]}",
+            "{anyOf: [{type: string}, {type: integer}], nullable: true}",
+            "{not: {type: string}}",
+            "{type: object, oneOf: [{required: [a]}], properties: {a: {}}}",
+            "{type: string, oneOf: [{enum: [a]}]}",
+            "{allOf: [], oneOf: []}",
+            "{type: thing, minimum: 1, maxLength: 2}",
+            "{type: null, oneOf: [{}]}",
+            "{enum: [null, 1, a, {b: c}]}",
+            "{}",
+            "{nullable: true, readOnly: true, writeOnly: false, deprecated: true, title: t, description: d, example: {a: [1, null]}, default: [1], externalDocs: {url: 'https://x', x-e: 1}, x-s: {a: b}, unknown: 1}",
+            // A reference: a string `$ref` wins over any other key, before or after it.
+            "{$ref: '#/components/schemas/B'}",
+            "{description: d, $ref: '#/components/schemas/B', type: object}",
+            "{type: object, properties: {a: {}}, $ref: '#/components/schemas/B'}",
+        ];
+        for schema in cases {
+            for text in schema_in_every_place(schema) {
+                assert!(same_as_checked(&text).is_some(), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn schemas_the_direct_reading_is_unsure_of_are_left_to_the_checked_reading() {
+        let cases = [
+            // The derive reads the item when `$ref` is not a string.
+            "{$ref: 12, type: string}",
+            // Nulls and wrong scalars where openapiv3 wants a value of a kind.
+            "{type: object, nullable: null}",
+            "{type: string, title: 12}",
+            "{type: string, minLength: -1}",
+            "{type: string, minLength: 1.5}",
+            "{type: 12}",
+            "{type: object, properties: {a: null}}",
+            "{type: object, properties: [a]}",
+            "{type: array, items: [{type: string}]}",
+            "{type: object, additionalProperties: 1}",
+            "{oneOf: {type: string}}",
+            "{oneOf: [null]}",
+            "{enum: a}",
+            "{required: [a, 1]}",
+            "[{type: string}]",
+            "12",
+            "{$ref: '#/components/schemas/B', type: 12}",
+            "{1: a}",
+        ];
+        for schema in cases {
+            for text in schema_in_every_place(schema) {
+                assert!(same_as_checked(&text).is_none(), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn responses_media_types_request_bodies_and_examples_load_directly() {
+        let cases = [
+            "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: a\n          headers: {X-A: {schema: {type: string}}}\n          links: {l: {operationId: x}}\n          x-r: 1\n          other: 2\n          content:\n            application/json:\n              schema: null\n              example: {a: 1}\n              examples: {e: {summary: s, description: d, value: [1, {a: null}], x-e: 1}, f: {$ref: '#/components/examples/E'}, g: {externalValue: 'https://x'}}\n              encoding: {a: {contentType: text/plain}}\n              x-m: 2\n            text/plain: {}\n        default: {$ref: '#/components/responses/R'}\n        '404': {$ref: '#/components/responses/R', description: ignored}\n",
+            "paths:\n  /a:\n    post:\n      requestBody: {required: true, description: d, x-b: 1, content: {text/plain: {schema: {type: string}}}}\n      responses: {default: null}\n    put:\n      requestBody: {$ref: '#/components/requestBodies/B'}\n      responses: {}\n    patch:\n      requestBody: null\n      responses: {}\n",
+            "paths: {}\ncomponents:\n  responses:\n    R: {description: r, content: {application/json: {schema: {type: object}}}}\n    S: {$ref: '#/components/responses/R'}\n  requestBodies:\n    B: {content: {}}\n  examples:\n    E: {value: 1}\n    F: {$ref: '#/components/examples/E'}\n  schemas:\n",
+        ];
+        for rest in cases {
+            assert!(same_as_checked(&spec(rest)).is_some(), "{rest}");
+        }
+        let left = [
+            // A response with no description (and no `$ref`) is none.
+            "paths:\n  /a:\n    get:\n      responses: {'200': {content: {}}}\n",
+            "paths:\n  /a:\n    get:\n      responses: {'200': null}\n",
+            "paths:\n  /a:\n    get:\n      responses: {'200': {description: a, content: null}}\n",
+            "paths:\n  /a:\n    get:\n      responses: {'200': {description: a, content: {a/b: null}}}\n",
+            "paths:\n  /a:\n    get:\n      responses: {'200': {description: a, headers: null}}\n",
+            "paths:\n  /a:\n    get:\n      responses: {'200': {description: a, content: {a/b: {examples: {e: null}}}}}\n",
+            "paths:\n  /a:\n    post:\n      requestBody: {required: null}\n      responses: {}\n",
+            "paths: {}\ncomponents:\n  responses:\n    R: {$ref: 1, description: r}\n",
+        ];
+        for rest in left {
+            assert!(same_as_checked(&spec(rest)).is_none(), "{rest}");
+        }
+    }
+
+    /// Each level of objects costs the direct reading stack: deep nesting is left to the
+    /// checked reading (which refuses more than serde_yaml's 128 levels anyway).
+    #[test]
+    fn deeply_nested_schemas_are_left_to_the_checked_reading() {
+        let nested = |depth: usize| {
+            let schema = "{type: array, items: ".repeat(depth) + "{type: string}" + &"}".repeat(depth);
+            spec(&format!("paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"))
+        };
+        assert!(same_as_checked(&nested(super::direct::MAX_DEPTH - 2)).is_some());
+        let deep = nested(super::direct::MAX_DEPTH + 1);
+        assert!(load_checked(&deep, "t.yaml").is_ok() && direct::load(&deep).is_none());
+    }
+
     const SPEC: &str = "openapi: 3.0.3\npaths:\n  /a:\n    post:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          schema:\n            $ref: '#/nope'\n  '/b/{id}':\n    get: {}\n";
 
     #[test]

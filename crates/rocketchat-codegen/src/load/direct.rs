@@ -1,4 +1,5 @@
 use super::{MAX_NODES, is_openapi_30, is_response_key};
+use objects::{ExampleSeed, MapOf, Nullable, RequestBodySeed, ResponseSeed, SchemaSeed};
 use openapiv3::{Components, OpenAPI, Operation, PathItem, Paths, ReferenceOr, Responses, StatusCode};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -7,6 +8,8 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
+
+mod objects;
 
 pub(super) fn load(text: &str) -> Option<OpenAPI> {
     let context = Context::default();
@@ -22,12 +25,21 @@ struct Context {
     /// and the checked reading decides, as before (a YAML error further on still comes
     /// first there, so the limit cannot be reported from here).
     nodes: Cell<usize>,
-    /// Inside a path item. openapiv3 buffers a path item (it is a `ReferenceOr`) and reads
-    /// it from the buffer, where a null is not an empty map or list as it is in a `Value`.
+    /// Inside a path item, response, request body, example or schema. openapiv3 buffers
+    /// each (it is a `ReferenceOr`) and reads it from the buffer, where a null is not an
+    /// empty map or list as it is in a `Value`.
     buffered: Cell<bool>,
     /// The key just read, for the duplicate check of the mapping that holds it.
     key: Cell<Option<u64>>,
+    /// How many objects (responses, schemas, ...) deep the reading is; see [`MAX_DEPTH`].
+    depth: Cell<usize>,
 }
+
+/// How deep objects may nest (a schema's `items` in a schema's `items`...) to be read here.
+/// Each level costs the object readers kilobytes of stack (tens in a debug build), where
+/// serde_yaml allows 128 levels of nesting: deeper specs go to the checked reading, whose
+/// buffering costs less stack per level. Real schemas nest less than ten deep.
+pub(super) const MAX_DEPTH: usize = 32;
 
 impl Context {
     fn count<E: de::Error>(&self) -> Result<(), E> {
@@ -461,7 +473,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                 "info" => info = Some(map.next_value()?),
                 "servers" => spec.servers = map.next_value()?,
                 "paths" => paths = Some(map.next_value_seed(PathsSeed(self.0))?),
-                "components" => spec.components = map.next_value_seed(ComponentsSeed)?,
+                "components" => spec.components = map.next_value_seed(ComponentsSeed(self.0))?,
                 "security" => spec.security = map.next_value()?,
                 "tags" => spec.tags = map.next_value()?,
                 "externalDocs" => spec.external_docs = map.next_value()?,
@@ -482,9 +494,9 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
 }
 
 /// `components`, whose null entries mean "none" (`drop_null_components`).
-struct ComponentsSeed;
+struct ComponentsSeed<'c>(&'c Context);
 
-impl<'de> DeserializeSeed<'de> for ComponentsSeed {
+impl<'de> DeserializeSeed<'de> for ComponentsSeed<'_> {
     type Value = Option<Components>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Option<Components>, D::Error> {
@@ -492,7 +504,7 @@ impl<'de> DeserializeSeed<'de> for ComponentsSeed {
     }
 }
 
-impl<'de> Visitor<'de> for ComponentsSeed {
+impl<'de> Visitor<'de> for ComponentsSeed<'_> {
     type Value = Option<Components>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -504,11 +516,11 @@ impl<'de> Visitor<'de> for ComponentsSeed {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<Components>, D::Error> {
-        de.deserialize_map(ComponentsVisitor).map(Some)
+        de.deserialize_map(ComponentsVisitor(self.0)).map(Some)
     }
 }
 
-struct ComponentsVisitor;
+struct ComponentsVisitor<'c>(&'c Context);
 
 /// One entry of `components`, left at its default when null.
 fn unless_null<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
@@ -518,7 +530,19 @@ fn unless_null<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &
     Ok(())
 }
 
-impl<'de> Visitor<'de> for ComponentsVisitor {
+/// The same, for an entry read by `seed`.
+fn unless_null_seed<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: &mut A,
+    seed: S,
+    slot: &mut S::Value,
+) -> Result<(), A::Error> {
+    if let Some(value) = map.next_value_seed(Nullable(seed))? {
+        *slot = value;
+    }
+    Ok(())
+}
+
+impl<'de> Visitor<'de> for ComponentsVisitor<'_> {
     type Value = Components;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -529,11 +553,13 @@ impl<'de> Visitor<'de> for ComponentsVisitor {
         let mut components = Components::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "schemas" => unless_null(&mut map, &mut components.schemas)?,
-                "responses" => unless_null(&mut map, &mut components.responses)?,
+                "schemas" => unless_null_seed(&mut map, MapOf(SchemaSeed::new(self.0)), &mut components.schemas)?,
+                "responses" => unless_null_seed(&mut map, MapOf(ResponseSeed::new(self.0)), &mut components.responses)?,
                 "parameters" => unless_null(&mut map, &mut components.parameters)?,
-                "examples" => unless_null(&mut map, &mut components.examples)?,
-                "requestBodies" => unless_null(&mut map, &mut components.request_bodies)?,
+                "examples" => unless_null_seed(&mut map, MapOf(ExampleSeed::new(self.0)), &mut components.examples)?,
+                "requestBodies" => {
+                    unless_null_seed(&mut map, MapOf(RequestBodySeed::new(self.0)), &mut components.request_bodies)?;
+                }
                 "headers" => unless_null(&mut map, &mut components.headers)?,
                 "securitySchemes" => unless_null(&mut map, &mut components.security_schemes)?,
                 "links" => unless_null(&mut map, &mut components.links)?,
@@ -575,7 +601,7 @@ impl<'de> Visitor<'de> for PathsSeed<'_> {
         let mut paths = Paths::default();
         while let Some(key) = map.next_key::<String>()? {
             if key.starts_with('/') {
-                let item = map.next_value_seed(PathItemSeed)?;
+                let item = map.next_value_seed(PathItemSeed(self.0))?;
                 paths.paths.insert(key, item);
             } else if key.starts_with("x-") {
                 let value: serde_json::Value = map.next_value()?;
@@ -603,9 +629,9 @@ fn responses_are_statuses(operation: &serde_json::Value) -> bool {
 
 /// A path item, read as `ReferenceOr<PathItem>` reads it: a string `$ref` makes it a
 /// reference, whatever else it holds; only the keys `check_path_keys` allows.
-struct PathItemSeed;
+struct PathItemSeed<'c>(&'c Context);
 
-impl<'de> DeserializeSeed<'de> for PathItemSeed {
+impl<'de> DeserializeSeed<'de> for PathItemSeed<'_> {
     type Value = ReferenceOr<PathItem>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
@@ -613,7 +639,7 @@ impl<'de> DeserializeSeed<'de> for PathItemSeed {
     }
 }
 
-impl<'de> Visitor<'de> for PathItemSeed {
+impl<'de> Visitor<'de> for PathItemSeed<'_> {
     type Value = ReferenceOr<PathItem>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -665,7 +691,7 @@ impl<'de> Visitor<'de> for PathItemSeed {
                 }
                 _ => return Err(refuse("a key that is not a method or a path item field")),
             };
-            *operation = map.next_value_seed(OperationSeed)?;
+            *operation = map.next_value_seed(OperationSeed(self.0))?;
         }
         Ok(match reference {
             Some(reference) => ReferenceOr::Reference { reference },
@@ -676,9 +702,9 @@ impl<'de> Visitor<'de> for PathItemSeed {
 
 /// An operation (or null: none), read as `Operation`'s derived deserializer reads it, with
 /// its `responses` read by [`ResponsesSeed`].
-struct OperationSeed;
+struct OperationSeed<'c>(&'c Context);
 
-impl<'de> DeserializeSeed<'de> for OperationSeed {
+impl<'de> DeserializeSeed<'de> for OperationSeed<'_> {
     type Value = Option<Operation>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
@@ -686,7 +712,7 @@ impl<'de> DeserializeSeed<'de> for OperationSeed {
     }
 }
 
-impl<'de> Visitor<'de> for OperationSeed {
+impl<'de> Visitor<'de> for OperationSeed<'_> {
     type Value = Option<Operation>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -698,13 +724,13 @@ impl<'de> Visitor<'de> for OperationSeed {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        de.deserialize_map(OperationVisitor).map(Some)
+        de.deserialize_map(OperationVisitor(self.0)).map(Some)
     }
 }
 
-struct OperationVisitor;
+struct OperationVisitor<'c>(&'c Context);
 
-impl<'de> Visitor<'de> for OperationVisitor {
+impl<'de> Visitor<'de> for OperationVisitor<'_> {
     type Value = Operation;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -722,8 +748,10 @@ impl<'de> Visitor<'de> for OperationVisitor {
                 "externalDocs" => operation.external_docs = map.next_value()?,
                 "operationId" => operation.operation_id = map.next_value()?,
                 "parameters" => operation.parameters = map.next_value()?,
-                "requestBody" => operation.request_body = map.next_value()?,
-                "responses" => responses = Some(map.next_value_seed(ResponsesSeed)?),
+                "requestBody" => {
+                    operation.request_body = map.next_value_seed(Nullable(RequestBodySeed::new(self.0)))?
+                }
+                "responses" => responses = Some(map.next_value_seed(ResponsesSeed(self.0))?),
                 "callbacks" => operation.callbacks = map.next_value()?,
                 "deprecated" => operation.deprecated = map.next_value()?,
                 "security" => operation.security = map.next_value()?,
@@ -744,9 +772,9 @@ impl<'de> Visitor<'de> for OperationVisitor {
 
 /// `responses`: each key a status, a range, `default` or an extension
 /// (`check_response_keys`); a status written as a number (`200:`) is one too.
-struct ResponsesSeed;
+struct ResponsesSeed<'c>(&'c Context);
 
-impl<'de> DeserializeSeed<'de> for ResponsesSeed {
+impl<'de> DeserializeSeed<'de> for ResponsesSeed<'_> {
     type Value = Responses;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Responses, D::Error> {
@@ -754,7 +782,7 @@ impl<'de> DeserializeSeed<'de> for ResponsesSeed {
     }
 }
 
-impl<'de> Visitor<'de> for ResponsesSeed {
+impl<'de> Visitor<'de> for ResponsesSeed<'_> {
     type Value = Responses;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -773,13 +801,13 @@ impl<'de> Visitor<'de> for ResponsesSeed {
                 return Err(refuse("a response key"));
             }
             if key.is_string() && text == "default" {
-                responses.default = map.next_value()?;
+                responses.default = map.next_value_seed(Nullable(ResponseSeed::new(self.0)))?;
             } else if key.is_string() && text.starts_with("x-") {
                 let value = map.next_value()?;
                 responses.extensions.insert(text, value);
             } else {
                 let status = StatusCode::deserialize(key).map_err(de::Error::custom)?;
-                let response = map.next_value()?;
+                let response = map.next_value_seed(ResponseSeed::new(self.0))?;
                 responses.responses.insert(status, response);
             }
         }
