@@ -211,6 +211,9 @@ impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for MapOf<S> {
             let value = map.next_value_seed(self.0)?;
             entries.insert(key, value);
         }
+        // Grown by doubling, a map of one media type or property would hold room for four
+        // (openapiv3's buffer knows the length, so its maps are made to measure).
+        entries.shrink_to_fit();
         Ok(entries)
     }
 }
@@ -239,6 +242,7 @@ impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for ListOf<S> {
         while let Some(item) = seq.next_element_seed(self.0)? {
             items.push(item);
         }
+        items.shrink_to_fit();
         Ok(items)
     }
 }
