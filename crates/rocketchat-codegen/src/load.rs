@@ -240,9 +240,11 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 ///   refused (the `Value` refuses it); and the nodes are counted against [`MAX_NODES`].
 /// - Its mirrors (document, components, paths, path item, operation, responses) read the
 ///   objects whose checks `load_checked` makes, and build the `openapiv3` values as its derived
-///   deserializers do (same fields, defaults, `x-` filtering), reading everything else through
-///   `openapiv3`'s own types. They use no `#[serde(flatten)]`, which buffers every entry it may
-///   take: the buffering was much of the old cost.
+///   deserializers do (same fields, defaults, `x-` filtering). Responses, request bodies, media
+///   types, examples and schemas are mirrored too (`direct/objects.rs`): openapiv3 reads each
+///   through an untagged `ReferenceOr` and flattened fields, which buffer every entry, at every
+///   level of nesting; the buffering was most of the old cost. The rest (parameters, headers,
+///   links, security, ...) is read through `openapiv3`'s own types.
 mod direct;
 
 /// The 1-based line of the node at `pointer` in block-style YAML, or of the deepest enclosing
