@@ -51,6 +51,13 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
     if !is_openapi_30(&version) {
         return Err(Error::Version { location: location("/openapi"), found: version });
     }
+    if let Some((path, number)) = non_finite_number(&document) {
+        let pointer = path.iter().rev().fold(crate::error::Pointer::root(), |pointer, key| pointer.join(key));
+        let pointer = pointer.as_str();
+        let message =
+            format!("`{number}` is not a finite number, and JSON (so a schema) has no such value; write a number");
+        return Err(Error::Schema { location: location(pointer), message });
+    }
     drop_null_components(&mut document);
     check_path_keys(&document).map_err(|(pointer, message)| Error::Schema { location: location(&pointer), message })?;
     check_response_keys(&document).map_err(|(pointer, key)| Error::Schema {
@@ -99,6 +106,30 @@ fn node_count(document: &serde_yaml::Value) -> usize {
 
 /// `components: {schemas: null}` (or an empty `schemas:`) is common in real specs and means
 /// "none"; the OpenAPI model wants a map, so such entries are dropped.
+/// The first `.nan` or `.inf` in the document, with the path to it (innermost key first).
+/// openapiv3 reads a number through a JSON value, where such a number becomes null, and then
+/// panics (it finds the value readable the second time after failing the first).
+fn non_finite_number(node: &serde_yaml::Value) -> Option<(Vec<String>, String)> {
+    let found_in = |key: String, (mut path, number): (Vec<String>, String)| {
+        path.push(key);
+        (path, number)
+    };
+    match node {
+        serde_yaml::Value::Number(number) if number.as_f64().is_some_and(|number| !number.is_finite()) => {
+            Some((Vec::new(), yaml_scalar(node)))
+        }
+        serde_yaml::Value::Mapping(mapping) => mapping
+            .iter()
+            .find_map(|(key, value)| non_finite_number(value).map(|found| found_in(yaml_scalar(key), found))),
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| non_finite_number(item).map(|found| found_in(index.to_string(), found))),
+        serde_yaml::Value::Tagged(tagged) => non_finite_number(&tagged.value),
+        _ => None,
+    }
+}
+
 fn drop_null_components(document: &mut serde_yaml::Value) {
     if let Some(serde_yaml::Value::Mapping(components)) = document.get_mut("components") {
         components.retain(|_, value| !value.is_null());
