@@ -66,6 +66,15 @@ pub enum Error {
 // is two more crates to compile for ten lines of messages.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Self::Api(error) | Self::Unauthorized(error) = self
+            && let Some(asked) = second_factor_asked(error)
+        {
+            return write!(
+                f,
+                "{asked} (give the transport a `two_factor_handler`, or the client one code with `with_two_factor`): \
+                 {error}"
+            );
+        }
         match self {
             Self::Api(error) => write!(f, "the server refused the call: {error}"),
             Self::Unauthorized(error) => write!(
@@ -92,6 +101,16 @@ impl fmt::Display for Error {
             ),
             Self::Config(message) => write!(f, "invalid configuration: {message}"),
         }
+    }
+}
+
+/// What the server asks when a failure is a two-factor challenge that nothing answered (a
+/// right password gets one too, so "check the credentials" would mislead).
+fn second_factor_asked(error: &ApiError) -> Option<&'static str> {
+    match error.error_type.as_deref()? {
+        "totp-required" => Some("the server asks for a two-factor code"),
+        "totp-invalid" => Some("the server refused the two-factor code"),
+        _ => None,
     }
 }
 
@@ -282,6 +301,21 @@ mod tests {
         assert_eq!(code_in_message("team-does-not-exist"), Some("team-does-not-exist"));
         assert_eq!(code_in_message("Invalid user"), None);
         assert_eq!(code_in_message("see [the docs]"), None);
+    }
+
+    #[test]
+    fn a_challenge_nothing_answered_says_so_instead_of_blaming_the_credentials() {
+        let challenge = |status: u16, code: &str| ApiError {
+            error_type: Some(code.into()),
+            ..ApiError::new(StatusCode::from_u16(status).unwrap(), String::new())
+        };
+        let login = Error::Unauthorized(Box::new(challenge(401, "totp-required"))).to_string();
+        assert!(login.starts_with("the server asks for a two-factor code (give the transport a"), "{login}");
+        assert!(!login.contains("check the credentials"), "{login}");
+        let call = Error::Api(Box::new(challenge(400, "totp-invalid"))).to_string();
+        assert!(call.starts_with("the server refused the two-factor code (give the transport a"), "{call}");
+        let wrong_password = Error::Unauthorized(Box::new(challenge(401, "error-login-failed"))).to_string();
+        assert!(wrong_password.contains("check the credentials"), "{wrong_password}");
     }
 
     #[test]
