@@ -82,6 +82,8 @@ async fn logging_in_by_user_name_gives_the_client_its_credentials() {
     let transport = anonymous(&server).build().unwrap();
     let credentials = transport.log_in(&Password::new("alice", PASSWORD)).await.unwrap();
     assert_eq!(credentials.user_id(), "aobEdbYhXfu5hkeqG");
+    // Kept, the token resumes the session later (`log_in_with_token`).
+    assert_eq!(credentials.expose_auth_token(), TOKEN);
     Client::from_transport(transport).groups_leave(&leave()).await.unwrap();
 
     let requests = server.requests();

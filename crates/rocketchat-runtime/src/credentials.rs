@@ -20,7 +20,10 @@ impl Credentials {
         &self.user_id
     }
 
-    pub(crate) fn auth_token(&self) -> &str {
+    /// The auth token itself, for the rare code that must keep it: a program that logs in once
+    /// and resumes the session later ([`Transport::log_in_with_token`](crate::Transport::log_in_with_token))
+    /// stores it. Whoever holds it acts as the user.
+    pub fn expose_auth_token(&self) -> &str {
         &self.auth_token
     }
 }

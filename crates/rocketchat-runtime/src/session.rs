@@ -116,7 +116,7 @@ impl Session {
     /// Uses `credentials` from now on, for every clone of the transport.
     pub fn set(&self, credentials: Credentials) -> Result<(), Error> {
         let user_id = header_value(credentials.user_id(), "user id")?;
-        let mut auth_token = header_value(credentials.auth_token(), "auth token")?;
+        let mut auth_token = header_value(credentials.expose_auth_token(), "auth token")?;
         auth_token.set_sensitive(true);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) =
             Some(Current { credentials, user_id, auth_token });
