@@ -1,6 +1,6 @@
 //! Stage 1: YAML text to `openapiv3::OpenAPI`, with located errors.
 
-use crate::error::{Error, Location};
+use crate::error::{Error, Location, Pointer};
 use openapiv3::OpenAPI;
 
 pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
@@ -67,10 +67,79 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
         ),
     })?;
 
-    serde_path_to_error::deserialize(document).map_err(|error| {
+    serde_path_to_error::deserialize(&document).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        Error::Schema { location: location(&pointer), message: error.into_inner().to_string() }
+        let message = error.into_inner().to_string();
+        // The path stops where openapiv3 flattens or buffers (paths, responses, `$ref`s): the
+        // value the message quotes, if it is the only one of its kind below, is the place.
+        let pointer =
+            quoted_value(&message).and_then(|quoted| the_only(&document, &pointer, &quoted)).unwrap_or(pointer);
+        Error::Schema { location: location(&pointer), message: reworded(message) }
     })
+}
+
+/// The scalar a serde message quotes: `invalid type: string "maybe", expected a boolean`,
+/// ``invalid value: integer `-1`, expected usize``, ``unknown variant `x`, expected ...``.
+fn quoted_value(message: &str) -> Option<serde_yaml::Value> {
+    let between = |text: &str, quote: char| Some(text.strip_prefix(quote)?.split_once(quote)?.0.to_owned());
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return between(rest, '`').map(serde_yaml::Value::String);
+    }
+    let (_, rest) = message.split_once(": ").filter(|(kind, _)| kind.starts_with("invalid"))?;
+    if let Some(rest) = rest.strip_prefix("string ") {
+        return between(rest, '"').map(serde_yaml::Value::String);
+    }
+    let rest = ["integer ", "floating point ", "boolean "].iter().find_map(|kind| rest.strip_prefix(kind))?;
+    serde_yaml::from_str(&between(rest, '`')?).ok()
+}
+
+/// The pointer of the one node below `pointer` (itself included) that equals `value`, if
+/// there is exactly one.
+fn the_only(document: &serde_yaml::Value, pointer: &str, value: &serde_yaml::Value) -> Option<String> {
+    fn find(node: &serde_yaml::Value, value: &serde_yaml::Value, at: &Pointer, found: &mut Vec<String>) {
+        match node {
+            serde_yaml::Value::Mapping(mapping) => {
+                for (key, child) in mapping {
+                    find(child, value, &at.join(yaml_scalar(key)), found);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    find(child, value, &at.join(index), found);
+                }
+            }
+            serde_yaml::Value::Tagged(tagged) => find(&tagged.value, value, at, found),
+            scalar if scalar == value => found.push(at.as_str().to_owned()),
+            _ => {}
+        }
+    }
+    let mut node = document;
+    let mut at = Pointer::root();
+    for token in pointer.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        node = match node {
+            serde_yaml::Value::Sequence(items) => items.get(key.parse::<usize>().ok()?)?,
+            _ => node.get(key.as_str())?,
+        };
+        at = at.join(key);
+    }
+    let mut found = Vec::new();
+    find(node, value, &at, &mut found);
+    match found.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    }
+}
+
+/// serde's words for openapiv3's types, in the spec's terms, with what to do where it is clear.
+fn reworded(message: String) -> String {
+    if let Some((before, object)) = message.split_once("expected struct ") {
+        return format!("{before}expected a mapping (an OpenAPI {object} object)");
+    }
+    if message.starts_with("missing field ") {
+        return format!("{message}; add it");
+    }
+    message
 }
 
 /// How many YAML nodes a spec may expand to. The largest official file has 31,000; a spec of
@@ -218,15 +287,57 @@ fn yaml_error(error: &serde_yaml::Error, text: &str, file: &str) -> Error {
     if at == Some('\t') && !message.contains("tab") {
         message.push_str(" (a tab: YAML indents with spaces only)");
     }
+    let mut place = error.location().map(|at| (at.line(), at.column()));
+    // serde_yaml places a duplicate key at the start of its mapping; the duplicate is the place.
+    if let Some((line, column)) = place
+        && let Some((_, key)) = message.split_once("duplicate entry with key \"")
+        && let Some(key) = key.strip_suffix('"')
+    {
+        place = Some(second_key_line(text, key, line, column).map_or((line, column), |line| (line, column)));
+    }
     Error::Yaml {
         location: Location {
             file: file.to_owned(),
             pointer: String::new(),
-            line: error.location().and_then(|at| u32::try_from(at.line()).ok()),
-            column: error.location().and_then(|at| u32::try_from(at.column()).ok()),
+            line: place.and_then(|(line, _)| u32::try_from(line).ok()),
+            column: place.and_then(|(_, column)| u32::try_from(column).ok()),
         },
         message,
     }
+}
+
+/// The 1-based line of the second `key:` of the block mapping whose first key is at `line`,
+/// `column`: the keys of that mapping start at that column, and it ends at a line indented
+/// less. `None` for a flow mapping (`{a: 1, a: 2}`), left at the mapping's start.
+fn second_key_line(text: &str, key: &str, line: usize, column: usize) -> Option<usize> {
+    let indent = column.checked_sub(1)?;
+    let is_key = |content: &str| {
+        let quoted = |quote: char| content.strip_prefix(quote)?.strip_prefix(key)?.strip_prefix(quote);
+        let rest = content.strip_prefix(key).or_else(|| quoted('\'')).or_else(|| quoted('"'));
+        rest.and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|value| value.chars().next().is_none_or(char::is_whitespace))
+    };
+    let mut seen = 0;
+    for (index, raw) in text.lines().enumerate().skip(line.checked_sub(1)?) {
+        let first = index + 1 == line;
+        // The first line may open with `- ` before the mapping's first key.
+        let content = if first { raw.get(indent..)? } else { raw };
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let own_indent = if first { indent } else { raw.len() - trimmed.len() };
+        if own_indent < indent {
+            return None;
+        }
+        if own_indent == indent && is_key(trimmed) {
+            seen += 1;
+            if seen == 2 {
+                return Some(index + 1);
+            }
+        }
+    }
+    None
 }
 
 fn yaml_scalar(value: &serde_yaml::Value) -> String {
@@ -393,7 +504,7 @@ impl<'a> LineIndex<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{direct, line_of, load_checked};
+    use super::{Error, direct, line_of, load, load_checked, quoted_value, reworded};
     use openapiv3::OpenAPI;
 
     /// The direct reading loads what the checked reading loads, the same value, or leaves the
@@ -676,6 +787,65 @@ mod tests {
         assert!(same_as_checked(&nested(super::direct::MAX_DEPTH - 2)).is_some());
         let deep = nested(super::direct::MAX_DEPTH + 1);
         assert!(load_checked(&deep, "t.yaml").is_ok() && direct::load(&deep).is_none());
+    }
+
+    /// A value of the wrong type is located at the value, even where openapiv3's flattened and
+    /// buffered parts hide the path from serde (in `paths`, under a `$ref`able response).
+    #[test]
+    fn a_value_of_the_wrong_type_is_located_at_the_value() {
+        let pointer_of = |rest: &str| match load(&spec(rest), "t.yaml") {
+            Err(Error::Schema { location, message }) => (location.pointer, location.line, message),
+            other => panic!("{other:?}"),
+        };
+        let (pointer, line, message) =
+            pointer_of("paths:\n  /a:\n    get:\n      deprecated: maybe\n      responses: {}\n");
+        assert_eq!((pointer.as_str(), line), ("/paths/~1a/get/deprecated", Some(6)), "{message}");
+        let (pointer, _, _) =
+            pointer_of("paths:\n  /a:\n    get:\n      responses:\n        '200': {description: 7}\n");
+        assert_eq!(pointer, "/paths/~1a/get/responses/200/description");
+        let (pointer, _, message) =
+            pointer_of("paths:\n  /a:\n    get:\n      parameters: [{name: a, in: nowhere}]\n      responses: {}\n");
+        assert_eq!(pointer, "/paths/~1a/get/parameters/0/in", "{message}");
+        // Two values alike below the path: the path is all that is certain.
+        let (pointer, _, _) = pointer_of(
+            "paths:\n  /a:\n    get:\n      deprecated: maybe\n      responses: {}\n    put:\n      deprecated: maybe\n      responses: {}\n",
+        );
+        assert_eq!(pointer, "/paths");
+    }
+
+    #[test]
+    fn serde_words_for_openapiv3_types_are_the_specs() {
+        assert_eq!(
+            reworded("invalid type: sequence, expected struct Paths".into()),
+            "invalid type: sequence, expected a mapping (an OpenAPI Paths object)"
+        );
+        assert_eq!(reworded("missing field `info`".into()), "missing field `info`; add it");
+        assert_eq!(quoted_value("invalid value: integer `-1`, expected usize"), Some(serde_yaml::Value::from(-1)));
+        assert_eq!(
+            quoted_value("invalid type: boolean `true`, expected a string"),
+            Some(serde_yaml::Value::Bool(true))
+        );
+        assert_eq!(quoted_value("unknown variant `nowhere`, expected one of `query`"), Some("nowhere".into()));
+        assert_eq!(quoted_value("invalid type: sequence, expected a map"), None);
+    }
+
+    /// serde_yaml places a duplicate key at the start of its mapping; the error names the line
+    /// of the duplicate, in block mappings at any depth and in a list's items.
+    #[test]
+    fn a_duplicate_key_is_located_at_the_duplicate() {
+        let place = |text: &str| match load(text, "t.yaml") {
+            Err(Error::Yaml { location, .. }) => (location.line, location.column),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(place("openapi: 3.0.3\npaths: {}\n# a comment\n\npaths: {}\n"), (Some(5), Some(1)));
+        assert_eq!(
+            place("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  title: u\npaths: {}\n"),
+            (Some(5), Some(3))
+        );
+        let item = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      parameters:\n        - name: a\n          in: query\n          name: b\n";
+        assert_eq!(place(item), (Some(8), Some(11)));
+        // A flow mapping keeps the place serde_yaml gives.
+        assert_eq!(place("openapi: 3.0.3\ninfo: {title: t, title: u}\n"), (Some(2), Some(7)));
     }
 
     const SPEC: &str = "openapi: 3.0.3\npaths:\n  /a:\n    post:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          schema:\n            $ref: '#/nope'\n  '/b/{id}':\n    get: {}\n";
