@@ -7,7 +7,8 @@ use rocketchat_runtime::validate;
 /// A Rocket.Chat error code (`errorType`): the codes the spec lists.
 ///
 /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
+/// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+/// version of the client may know it as a variant of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ErrorType {
     /// `error-room-param-not-provided`: Neither `roomId` nor `roomName` was sent.
@@ -100,6 +101,58 @@ pub enum ErrorType {
     MemberDoesNotExist,
     /// `invalid-user`: Sent by `teams.leave`, in the message only.
     InvalidUserShort,
+    /// `error-invalid-team-not-a-member`: The caller is not a member of the team (admins included).
+    InvalidTeamNotAMember,
+    /// `error-invalid-team-no-main-room`: The team's main room is gone.
+    InvalidTeamNoMainRoom,
+    /// `invalid-room`: Not a room (the plain error of the team endpoints).
+    InvalidRoomShort,
+    /// `invalid-team`: The team does not exist (a plain error).
+    InvalidTeam,
+    /// `room-not-on-team`: The room is not in a team (a plain error).
+    RoomNotOnTeam,
+    /// `room-not-on-that-team`: The room is in another team (a plain error).
+    RoomNotOnThatTeam,
+    /// `room-already-on-team`: The room is in a team already (a plain error).
+    RoomAlreadyOnTeam,
+    /// `error-no-owner-channel`: The caller does not own the room to move into the team.
+    NoOwnerChannel,
+    /// `error-no-permission-team-channel`: The caller may not manage this team room.
+    NoPermissionTeamChannel,
+    /// `user-not-on-private-team`: The private team is hidden from the caller (a plain error).
+    UserNotOnPrivateTeam,
+    /// `team-name-already-exists`: A team of that name exists (a plain error).
+    TeamNameAlreadyExists,
+    /// `room-name-already-exists`: A room of the new team's name exists (a plain error).
+    RoomNameAlreadyExists,
+    /// `error-team-creation`: The team's main room could not be created, e.g. the name breaks the channel-name rule.
+    TeamCreation,
+    /// `error-abac-not-enabled`: ABAC attributes were sent, but ABAC is off.
+    AbacNotEnabled,
+    /// `error-abac-attributes-room-conversion`: ABAC attributes may not be set when an existing room becomes the team.
+    AbacAttributesRoomConversion,
+    /// `error-abac-attributes-owner-must-be-caller`: With ABAC attributes, the owner must be the caller.
+    AbacAttributesOwnerMustBeCaller,
+    /// `error-abac-attributes-required`: An ABAC rule needs attributes that were not sent.
+    AbacAttributesRequired,
+    /// `error-abac-attribute-not-assignable`: An ABAC attribute may not be given to the room.
+    AbacAttributeNotAssignable,
+    /// `error-abac-invalid-attributes`: The ABAC attributes are not valid.
+    AbacInvalidAttributes,
+    /// `error-parameter-required`: A required parameter is missing (older servers, before body schemas).
+    ParameterRequired,
+    /// `error-login-blocked-for-user`: Too many failed logins for the user: logins are blocked for a while.
+    LoginBlockedForUser,
+    /// `error-login-blocked-for-ip`: Too many failed logins from the address: logins are blocked for a while.
+    LoginBlockedForIp,
+    /// `error-user-is-not-activated`: The user is not activated yet.
+    UserIsNotActivated,
+    /// `error-app-user-is-not-allowed-to-login`: An app's user cannot log in.
+    AppUserIsNotAllowedToLogin,
+    /// `error-user-has-no-roles`: The user has no roles, so may not log in.
+    UserHasNoRoles,
+    /// `error-invalid-email`: The email address must be verified before logging in.
+    InvalidEmail,
     /// A value this version of the client does not know, kept as the server sent it.
     Unknown(String),
 }
@@ -153,6 +206,34 @@ impl ErrorType {
             Self::LastOwnerCanNotBeRemoved => "last-owner-can-not-be-removed",
             Self::MemberDoesNotExist => "member-does-not-exist",
             Self::InvalidUserShort => "invalid-user",
+            Self::InvalidTeamNotAMember => "error-invalid-team-not-a-member",
+            Self::InvalidTeamNoMainRoom => "error-invalid-team-no-main-room",
+            Self::InvalidRoomShort => "invalid-room",
+            Self::InvalidTeam => "invalid-team",
+            Self::RoomNotOnTeam => "room-not-on-team",
+            Self::RoomNotOnThatTeam => "room-not-on-that-team",
+            Self::RoomAlreadyOnTeam => "room-already-on-team",
+            Self::NoOwnerChannel => "error-no-owner-channel",
+            Self::NoPermissionTeamChannel => "error-no-permission-team-channel",
+            Self::UserNotOnPrivateTeam => "user-not-on-private-team",
+            Self::TeamNameAlreadyExists => "team-name-already-exists",
+            Self::RoomNameAlreadyExists => "room-name-already-exists",
+            Self::TeamCreation => "error-team-creation",
+            Self::AbacNotEnabled => "error-abac-not-enabled",
+            Self::AbacAttributesRoomConversion => "error-abac-attributes-room-conversion",
+            Self::AbacAttributesOwnerMustBeCaller => {
+                "error-abac-attributes-owner-must-be-caller"
+            }
+            Self::AbacAttributesRequired => "error-abac-attributes-required",
+            Self::AbacAttributeNotAssignable => "error-abac-attribute-not-assignable",
+            Self::AbacInvalidAttributes => "error-abac-invalid-attributes",
+            Self::ParameterRequired => "error-parameter-required",
+            Self::LoginBlockedForUser => "error-login-blocked-for-user",
+            Self::LoginBlockedForIp => "error-login-blocked-for-ip",
+            Self::UserIsNotActivated => "error-user-is-not-activated",
+            Self::AppUserIsNotAllowedToLogin => "error-app-user-is-not-allowed-to-login",
+            Self::UserHasNoRoles => "error-user-has-no-roles",
+            Self::InvalidEmail => "error-invalid-email",
             Self::Unknown(value) => value,
         }
     }
@@ -206,6 +287,34 @@ impl ::core::convert::From<&str> for ErrorType {
             "last-owner-can-not-be-removed" => Self::LastOwnerCanNotBeRemoved,
             "member-does-not-exist" => Self::MemberDoesNotExist,
             "invalid-user" => Self::InvalidUserShort,
+            "error-invalid-team-not-a-member" => Self::InvalidTeamNotAMember,
+            "error-invalid-team-no-main-room" => Self::InvalidTeamNoMainRoom,
+            "invalid-room" => Self::InvalidRoomShort,
+            "invalid-team" => Self::InvalidTeam,
+            "room-not-on-team" => Self::RoomNotOnTeam,
+            "room-not-on-that-team" => Self::RoomNotOnThatTeam,
+            "room-already-on-team" => Self::RoomAlreadyOnTeam,
+            "error-no-owner-channel" => Self::NoOwnerChannel,
+            "error-no-permission-team-channel" => Self::NoPermissionTeamChannel,
+            "user-not-on-private-team" => Self::UserNotOnPrivateTeam,
+            "team-name-already-exists" => Self::TeamNameAlreadyExists,
+            "room-name-already-exists" => Self::RoomNameAlreadyExists,
+            "error-team-creation" => Self::TeamCreation,
+            "error-abac-not-enabled" => Self::AbacNotEnabled,
+            "error-abac-attributes-room-conversion" => Self::AbacAttributesRoomConversion,
+            "error-abac-attributes-owner-must-be-caller" => {
+                Self::AbacAttributesOwnerMustBeCaller
+            }
+            "error-abac-attributes-required" => Self::AbacAttributesRequired,
+            "error-abac-attribute-not-assignable" => Self::AbacAttributeNotAssignable,
+            "error-abac-invalid-attributes" => Self::AbacInvalidAttributes,
+            "error-parameter-required" => Self::ParameterRequired,
+            "error-login-blocked-for-user" => Self::LoginBlockedForUser,
+            "error-login-blocked-for-ip" => Self::LoginBlockedForIp,
+            "error-user-is-not-activated" => Self::UserIsNotActivated,
+            "error-app-user-is-not-allowed-to-login" => Self::AppUserIsNotAllowedToLogin,
+            "error-user-has-no-roles" => Self::UserHasNoRoles,
+            "error-invalid-email" => Self::InvalidEmail,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -558,7 +667,8 @@ impl GroupsAddAllRequest {
 /// (or the number 1); a JSON boolean is ignored.
 ///
 /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
+/// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+/// version of the client may know it as a variant of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GroupsAddAllRequestActiveUsersOnly {
     /// `true`
@@ -1786,7 +1896,8 @@ impl GroupsSetTypeRequest {
 /// already private; other values give `error-invalid-room-type`.
 ///
 /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
+/// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+/// version of the client may know it as a variant of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GroupsSetTypeRequestType {
     /// `c`
@@ -2114,7 +2225,8 @@ pub struct RoomRoleHolder {
 /// The kind of room: `c` public channel, `p` private group, `d` direct message, `l` livechat.
 ///
 /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
+/// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+/// version of the client may know it as a variant of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoomType {
     /// `c`
@@ -2918,7 +3030,8 @@ pub enum TeamsListChildrenSelector {
 /// One of `channels`, `discussions`.
 ///
 /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
+/// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+/// version of the client may know it as a variant of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TeamsListChildrenType {
     /// `channels`
@@ -3385,7 +3498,8 @@ impl TeamsUpdateRoomRequest {
 /// One of `true`, `false`.
 ///
 /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-/// never breaks decoding.
+/// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+/// version of the client may know it as a variant of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrueOrFalse {
     /// `true`

@@ -432,7 +432,8 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
         #doc
         ///
         /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
-        /// never breaks decoding.
+        /// never breaks decoding. To match such a value, compare [`Self::as_str`]: a later
+        /// version of the client may know it as a variant of its own.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #( #[doc = #variant_docs] )* #names, )*
