@@ -84,6 +84,11 @@ fn public_api(api: &model::Api) -> String {
                 let values: Vec<&str> = variants.iter().map(|variant| variant.wire.as_str()).collect();
                 out.push_str(&format!("enum {}: {} | Unknown(String)\n", def.name, values.join(" | ")));
             }
+            model::TypeKind::IntegerEnum { variants } => {
+                let values: Vec<String> =
+                    variants.iter().map(|variant| format!("{} = {}", variant.name, variant.value)).collect();
+                out.push_str(&format!("enum {}: {} | Unknown(i64)\n", def.name, values.join(" | ")));
+            }
             model::TypeKind::Alias(target) => out.push_str(&format!("type {} = {}\n", def.name, rust(api, target))),
             model::TypeKind::ByStatus { variants } => {
                 let statuses: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();

@@ -330,3 +330,16 @@ fn error_type_knows_every_code_the_spec_lists() {
         assert_eq!(known.as_str(), code);
     }
 }
+
+/// A named integer enum goes on the wire as its number, and keeps a number it does not know.
+#[test]
+fn a_team_type_is_its_number_on_the_wire() {
+    use rocketchat::types::{TeamInfo, TeamType, TeamsCreateRequest};
+    let request = TeamsCreateRequest::new("platform".into(), TeamType::Private);
+    assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"name":"platform","type":1}"#);
+    let team = |json: &str| serde_json::from_str::<TeamInfo>(json).unwrap().r#type;
+    assert_eq!(team(r#"{"_id": "T1", "type": 0}"#), Some(TeamType::Public));
+    assert_eq!(team(r#"{"_id": "T1", "type": 7}"#), Some(TeamType::Unknown(7)));
+    assert_eq!(TeamType::Unknown(7).value(), 7);
+    assert_eq!(TeamType::Private.to_string(), "1");
+}

@@ -5,7 +5,7 @@
 use rocketchat::two_factor::{Answer, Challenge};
 use rocketchat::types::{
     GroupsAddLeaderRequest, GroupsCreateRequest, GroupsInviteRequest, GroupsKickRequest, GroupsLeaveRequest,
-    GroupsMembersParams, GroupsRemoveLeaderRequest, Room, Team, TeamMemberParams, TeamsAddMembersRequest,
+    GroupsMembersParams, GroupsRemoveLeaderRequest, Room, Team, TeamMemberParams, TeamType, TeamsAddMembersRequest,
     TeamsAddRoomsRequest, TeamsCreateRequest, TeamsLeaveRequest, TeamsListRoomsParams, TeamsMembersParams,
     TeamsRemoveMemberRequest, User,
 };
@@ -82,7 +82,7 @@ async fn a_teams_members_and_rooms_follow_the_team_service() {
     let admin = client(&fake, fake.admin());
     let carol = fake.add_user("carol", &["user"]);
 
-    let team = admin.teams_create(&TeamsCreateRequest::new("platform".into(), 1)).await.unwrap();
+    let team = admin.teams_create(&TeamsCreateRequest::new("platform".into(), TeamType::Private)).await.unwrap();
     let by_name = Team::Name("platform".into());
     let add = TeamsAddMembersRequest::new(by_name.clone(), vec![TeamMemberParams::new(carol.id.clone())]);
     admin.teams_add_members(&add).await.unwrap();
@@ -255,7 +255,7 @@ async fn a_teams_roles_and_its_main_rooms_roles_stay_in_step() {
     let fake = FakeRocketChat::start().await.unwrap();
     let admin = client(&fake, fake.admin());
     let frank = fake.add_user("frank", &["user"]);
-    admin.teams_create(&TeamsCreateRequest::new("ops".into(), 1)).await.unwrap();
+    admin.teams_create(&TeamsCreateRequest::new("ops".into(), TeamType::Private)).await.unwrap();
     let team = Team::Name("ops".into());
     admin
         .teams_add_members(&TeamsAddMembersRequest::new(team.clone(), vec![TeamMemberParams::new(frank.id.clone())]))

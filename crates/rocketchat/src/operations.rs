@@ -1195,7 +1195,6 @@ impl rocketchat_runtime::Operation for TeamsCreate {
     type Output = crate::types::TeamsCreateResponse;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        rocketchat_runtime::validate::check(Self::ID, body)?;
         let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)
@@ -1245,7 +1244,6 @@ impl rocketchat_runtime::Operation for TeamsUpdate {
     type Output = crate::types::Success;
     type Decoder = rocketchat_runtime::Json;
     fn request(body: &Self::Input) -> Result<Request, Error> {
-        rocketchat_runtime::validate::check(Self::ID, body)?;
         let request = Request::of::<Self>(Self::PATH);
         let request = request.json(body)?;
         Ok(request)

@@ -2487,9 +2487,10 @@ pub struct TeamInfo {
     /// The team name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `0` a public team, `1` a private team.
+    /// Whether a team is public or private, sent as `0` or `1`; changing it (`teams.update`)
+    /// turns the main room into a channel or a private group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
+    pub r#type: Option<TeamType>,
     /// The id of the team's main room.
     #[serde(rename = "roomId", default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
@@ -2585,6 +2586,63 @@ pub struct TeamRoomOfUser {
     /// Whether the listed user is the room's only owner.
     #[serde(rename = "isLastOwner")]
     pub is_last_owner: bool,
+}
+
+/// Whether a team is public or private, sent as `0` or `1`; changing it (`teams.update`)
+/// turns the main room into a channel or a private group.
+///
+/// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+/// never breaks decoding. To match such a value, compare [`Self::value`]: a later
+/// version of the client may know it as a variant of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TeamType {
+    /// `0`: A public team: its main room is a channel.
+    Public,
+    /// `1`: A private team: its main room is a private group.
+    Private,
+    /// A value this version of the client does not know, kept as the server sent it.
+    Unknown(i64),
+}
+
+impl TeamType {
+    /// The value as the server writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Public => 0,
+            Self::Private => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::core::convert::From<i64> for TeamType {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::Public,
+            1 => Self::Private,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl std::fmt::Display for TeamType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+
+impl serde::Serialize for TeamType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
+    }
 }
 
 /// A team as `teams.list` and `teams.listAll` send it: the team object (see `TeamInfo`) plus
@@ -2729,10 +2787,9 @@ impl TeamsConvertToChannelRequest {
 pub struct TeamsCreateRequest {
     /// The team name; also the main room's name, so it must follow the channel-name rule.
     pub name: String,
-    /// 0 for a public team (main room is a channel), 1 for a private team (main room is a private group).
-    ///
-    /// One of `0`, `1`.
-    pub r#type: i64,
+    /// Whether a team is public or private, sent as `0` or `1`; changing it (`teams.update`)
+    /// turns the main room into a channel or a private group.
+    pub r#type: TeamType,
     /// Users to add, by id or username; unknown or inactive users are skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
@@ -2753,7 +2810,7 @@ pub struct TeamsCreateRequest {
 
 impl TeamsCreateRequest {
     /// A `TeamsCreateRequest` with the required fields; the optional ones are `None`.
-    pub fn new(name: String, r#type: i64) -> Self {
+    pub fn new(name: String, r#type: TeamType) -> Self {
         Self {
             name,
             r#type,
@@ -2762,17 +2819,6 @@ impl TeamsCreateRequest {
             room: None,
             abac_attributes: None,
         }
-    }
-}
-
-impl validate::Validate for TeamsCreateRequest {
-    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
-        if let Some(value) = Some(&self.r#type) {
-            let at = at.field("type");
-            validate::rule(&at, validate::one_of(value, &[0, 1]))?;
-        }
-
-        Ok(())
     }
 }
 
@@ -3406,22 +3452,10 @@ pub struct TeamsUpdateData {
     /// The new team name (the main room is renamed too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 0 public, 1 private (the main room becomes a channel or a private group).
-    ///
-    /// One of `0`, `1`.
+    /// Whether a team is public or private, sent as `0` or `1`; changing it (`teams.update`)
+    /// turns the main room into a channel or a private group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
-}
-
-impl validate::Validate for TeamsUpdateData {
-    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
-        if let Some(value) = self.r#type.as_ref() {
-            let at = at.field("type");
-            validate::rule(&at, validate::one_of(value, &[0, 1]))?;
-        }
-
-        Ok(())
-    }
+    pub r#type: Option<TeamType>,
 }
 
 /// The body of `teams.updateMember`: the team (exactly one of `teamId` or `teamName`) and
@@ -3461,17 +3495,6 @@ impl TeamsUpdateRequest {
     /// A `TeamsUpdateRequest` with the required fields; the optional ones are `None`.
     pub fn new(team: Team, data: TeamsUpdateData) -> Self {
         Self { team, data }
-    }
-}
-
-impl validate::Validate for TeamsUpdateRequest {
-    fn validate(&self, at: &validate::Path<'_>) -> Result<(), validate::Violation> {
-        if let Some(value) = Some(&self.data) {
-            let at = at.field("data");
-            validate::Validate::validate(value, &at)?;
-        }
-
-        Ok(())
     }
 }
 

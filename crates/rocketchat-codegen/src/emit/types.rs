@@ -2,10 +2,10 @@
 
 use super::{Piece, RustFile, client::output_type, doc_opt, ident, type_tokens};
 use crate::model::{
-    ADDITIONAL_FIELD, Api, Directions, EnumVariant, Field, Output, Rule, Scalar, StatusVariant, TypeDef, TypeKind,
-    TypeRef, UNKNOWN_VARIANT, Variant,
+    ADDITIONAL_FIELD, Api, Directions, EnumVariant, Field, IntegerVariant, Output, Rule, Scalar, StatusVariant,
+    TypeDef, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant,
 };
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 /// `src/types.rs`: every type the operations use.
@@ -53,6 +53,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Untagged { variants } => untagged_def(api, doc, &name, variants, serde_derives(def.directions)),
         TypeKind::ByStatus { variants } => by_status_def(api, doc, &name, variants),
         TypeKind::StringEnum { variants } => string_enum_def(doc, &name, variants),
+        TypeKind::IntegerEnum { variants } => integer_enum_def(doc, &name, variants),
         TypeKind::Alias(target) => {
             let target = type_tokens(api, target);
             quote! { #doc pub type #name = #target; }
@@ -391,6 +392,68 @@ fn error_type_def(definition: TokenStream) -> TokenStream {
             /// at the end of its message).
             pub fn of(error: &rocketchat_runtime::Error) -> Option<Self> {
                 error.error_type().map(Self::from)
+            }
+        }
+    }
+}
+
+/// An integer `enum` with named values: on the wire, the number.
+fn integer_enum_def(doc: TokenStream, name: &Ident, variants: &[IntegerVariant]) -> TokenStream {
+    let unknown = ident(UNKNOWN_VARIANT);
+    let names: Vec<Ident> = variants.iter().map(|variant| ident(&variant.name)).collect();
+    let values: Vec<Literal> = variants.iter().map(|variant| Literal::i64_unsuffixed(variant.value)).collect();
+    let variant_docs = variants.iter().map(|variant| match &variant.doc {
+        Some(doc) => super::doc_lines(&format!("`{}`: {}", variant.value, doc.trim())),
+        None => vec![super::DocLine(format!(" `{}`", variant.value))],
+    });
+    quote! {
+        #doc
+        ///
+        /// Values this version does not know are kept in [`Self::Unknown`], so a newer server
+        /// never breaks decoding. To match such a value, compare [`Self::value`]: a later
+        /// version of the client may know it as a variant of its own.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #( #[doc = #variant_docs] )* #names, )*
+            /// A value this version of the client does not know, kept as the server sent it.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as the server writes it.
+            pub fn value(self) -> i64 {
+                match self {
+                    #( Self::#names => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        // `From` in full: a spec may name a type `From`.
+        impl ::core::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#names, )*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
             }
         }
     }

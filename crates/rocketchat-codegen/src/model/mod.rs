@@ -406,7 +406,7 @@ impl TypeKind {
                 variants.iter().map(|variant| sometimes(&variant.ty)).collect()
             }
             Self::Alias(target) => vec![Slot { ty: target, always: true }],
-            Self::StringEnum { .. } => Vec::new(),
+            Self::StringEnum { .. } | Self::IntegerEnum { .. } => Vec::new(),
             Self::ByStatus { variants } => variants
                 .iter()
                 .filter_map(|variant| match &variant.output {
@@ -427,7 +427,7 @@ impl TypeKind {
                 variants.iter_mut().map(|variant| &mut variant.ty).collect()
             }
             Self::Alias(target) => vec![target],
-            Self::StringEnum { .. } => Vec::new(),
+            Self::StringEnum { .. } | Self::IntegerEnum { .. } => Vec::new(),
             Self::ByStatus { variants } => variants
                 .iter_mut()
                 .filter_map(|variant| match &mut variant.output {
@@ -532,6 +532,9 @@ pub enum TypeKind {
     Untagged { variants: Vec<Variant> },
     /// A string `enum`; the emitted enum keeps unknown values.
     StringEnum { variants: Vec<EnumVariant> },
+    /// An integer `enum` whose values the spec names (`x-enum-varnames`); the emitted enum
+    /// keeps unknown values. Without names, an integer `enum` is an `i64` with a rule.
+    IntegerEnum { variants: Vec<IntegerVariant> },
     /// A named schema that is not an object, such as an array: a type alias.
     Alias(TypeRef),
     /// The success bodies of an operation with several, by status.
@@ -629,6 +632,14 @@ pub struct Variant {
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
+    /// From `x-enum-descriptions`.
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IntegerVariant {
+    pub name: String,
+    pub value: i64,
     /// From `x-enum-descriptions`.
     pub doc: Option<String>,
 }

@@ -603,7 +603,9 @@ pub(super) fn decide_parts(api: &mut super::Api) {
         let Some(TypeKind::Struct { fields, additional }) = kind else { continue };
         // Through aliases: a field's enum may be an alias of one defined once (`TrueOrFalse`).
         let is_text = |ty: &TypeRef| match ty {
-            TypeRef::Named(id) => matches!(api.definition(*id).kind, TypeKind::StringEnum { .. }),
+            TypeRef::Named(id) => {
+                matches!(api.definition(*id).kind, TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. })
+            }
             ty => ty.is_scalar(),
         };
         let mut parts: Vec<super::Part> = fields

@@ -3,8 +3,18 @@
 use super::{Rule, Scalar, TypeDef, TypeKind};
 use openapiv3::{Schema, SchemaKind, Type};
 
+/// An integer `enum` whose values the spec names (`x-enum-varnames`): a type of its own
+/// ([`TypeKind::IntegerEnum`]), whose values need no rule.
+pub(super) fn is_named_integer_enum(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::Integer(integer)) if integer.enumeration.iter().any(Option::is_some))
+        && schema.schema_data.extensions.contains_key("x-enum-varnames")
+}
+
 /// The rules a schema states for its own value (not those of the types it refers to).
 pub(super) fn of_schema(schema: &Schema) -> Vec<Rule> {
+    if is_named_integer_enum(schema) {
+        return Vec::new();
+    }
     let mut rules = Vec::new();
     let mut bound = |rule: fn(f64, bool) -> Rule, value: Option<f64>, exclusive: bool| {
         if let Some(value) = value {

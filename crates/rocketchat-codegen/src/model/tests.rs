@@ -183,3 +183,28 @@ fn a_page_step_is_received_or_requested_and_requested_needs_a_total() {
     let error = build_from(&list("{items: items, step: requested}", "")).unwrap_err().to_string();
     assert!(error.contains("#/paths/~1l/get/x-pagination: `step: requested` needs an integer `total`"), "{error}");
 }
+
+#[test]
+fn an_integer_enum_with_named_values_is_a_type_and_its_names_must_fit() {
+    let named = api(&with_body(
+        "              type: object\n              properties:\n                level: {type: integer, enum: [0, 1], \
+         x-enum-varnames: [Low, High]}\n                plain: {type: integer, enum: [0, 1]}",
+    ));
+    let level = named.types.iter().find(|def| def.name == "XDoRequestLevel").expect("a type of its own");
+    let TypeKind::IntegerEnum { variants } = &level.kind else { panic!("{:?}", level.kind) };
+    let variants: Vec<(&str, i64)> = variants.iter().map(|variant| (variant.name.as_str(), variant.value)).collect();
+    assert_eq!(variants, [("Low", 0), ("High", 1)]);
+    // Without names, an `i64` with a rule.
+    assert_eq!(names(&named), ["XDoRequest", "XDoRequestLevel"]);
+
+    let error = build_from(&with_body(
+        "              type: object\n              properties:\n                level: {type: integer, enum: [0, 1], \
+         x-enum-varnames: [Low]}",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("/level/x-enum-varnames: `x-enum-varnames` must be a list of strings, one for each of the 2"),
+        "{error}"
+    );
+}

@@ -1,12 +1,15 @@
 //! The type space: schemas to types. Operations ask it for the type of each schema they
 //! meet; it names, defines and numbers the types, and generates the components they refer to.
 
-use super::{EnumVariant, Field, Origin, Spec, TypeDef, TypeId, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant, Warnings};
+use super::{
+    EnumVariant, Field, IntegerVariant, Origin, Spec, TypeDef, TypeId, TypeKind, TypeRef, UNKNOWN_VARIANT, Variant,
+    Warnings, rules,
+};
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
-    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Response, Schema, SchemaData,
-    SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, IntegerType, ObjectType, ReferenceOr, Response, Schema,
+    SchemaData, SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -204,13 +207,13 @@ impl<'a> TypeSpace<'a> {
         self.component(key, pointer)
     }
 
-    /// Whether values of this type go on the wire as text: scalars and string enums (also
-    /// those of components not generated yet).
+    /// Whether values of this type go on the wire as text: scalars and enums (also those of
+    /// components not generated yet; an integer one's text is its JSON too).
     pub(super) fn is_text(&self, ty: &TypeRef) -> bool {
         match ty {
             _ if ty.is_scalar() => true,
             TypeRef::Named(id) => match self.kind(*id) {
-                Some(kind) => matches!(kind, TypeKind::StringEnum { .. }),
+                Some(kind) => matches!(kind, TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. }),
                 None => matches!(self.queued_schema_kind(*id),
                     Some(SchemaKind::Type(Type::String(string))) if !string.enumeration.is_empty()),
             },
@@ -277,6 +280,9 @@ impl<'a> TypeSpace<'a> {
         let doc = schema_doc(schema);
         match &schema.schema_kind {
             SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Bool),
+            SchemaKind::Type(Type::Integer(integer)) if rules::is_named_integer_enum(schema) => {
+                self.integer_enum(integer, &schema.schema_data, target, doc, pointer)
+            }
             SchemaKind::Type(Type::Integer(integer)) => Ok(match integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -377,6 +383,35 @@ impl<'a> TypeSpace<'a> {
             Some(format!("One of {}.", values.join(", ")))
         });
         Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::StringEnum { variants })))
+    }
+
+    /// An integer `enum` whose values `x-enum-varnames` names (and `x-enum-descriptions`
+    /// documents): an enum of its own, as a string `enum` is.
+    fn integer_enum(
+        &mut self,
+        integer: &IntegerType,
+        data: &SchemaData,
+        target: &Target,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+        let names = self.enum_extension(data, "x-enum-varnames", values.len(), pointer)?.unwrap_or_default();
+        let descriptions = self.enum_extension(data, "x-enum-descriptions", values.len(), pointer)?;
+        let mut scope = Scope::default();
+        scope.reserve(UNKNOWN_VARIANT);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for (index, (value, name)) in values.into_iter().zip(names).enumerate() {
+            if seen.insert(value) {
+                variants.push(IntegerVariant {
+                    name: scope.unique(naming::camel(name)),
+                    value,
+                    doc: descriptions.as_ref().map(|docs| docs[index].to_owned()).filter(|doc| !doc.is_empty()),
+                });
+            }
+        }
+        Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::IntegerEnum { variants })))
     }
 
     /// The values of a string `enum`, named after themselves or, where the spec names them,
@@ -775,6 +810,8 @@ fn schema_doc(schema: &Schema) -> Option<String> {
             notes.push(format!("Format: `{format}`."));
         }
         let values: Vec<String> = match kind {
+            // A named integer enum lists its values on its variants.
+            Type::Integer(_) if rules::is_named_integer_enum(schema) => Vec::new(),
             Type::Integer(integer) => integer.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect(),
             Type::Number(number) => number.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect(),
             Type::Boolean(boolean) => boolean.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect(),
@@ -814,6 +851,9 @@ fn is_nullable(schema: &Schema) -> bool {
     schema.schema_data.nullable
         || match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(integer)) => integer.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Number(number)) => number.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Boolean(boolean)) => boolean.enumeration.iter().any(Option::is_none),
             _ => false,
         }
 }
