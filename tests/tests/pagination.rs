@@ -208,6 +208,19 @@ async fn a_list_the_server_filters_after_paging_steps_by_the_count_asked() {
 }
 
 #[tokio::test]
+async fn such_a_list_moves_past_everything_a_server_sent_beyond_the_count() {
+    // Asked for 2, the server sends 3: the next page starts after the third.
+    let server = Server::start(vec![rooms_page(&[0, 1, 2], 4), rooms_page(&[3], 4)]).await;
+    let params = TeamsListRoomsOfUserParams {
+        count: Some(2),
+        ..TeamsListRoomsOfUserParams::new(Team::Id("T1".into()), "U2".into())
+    };
+    let rooms = client(&server).teams_list_rooms_of_user_stream(&params).try_collect().await.unwrap();
+    assert_eq!(rooms.len(), 4, "no room twice");
+    assert!(server.requests()[1].target.contains("offset=3"), "{}", server.requests()[1].target);
+}
+
+#[tokio::test]
 async fn such_a_list_asks_for_no_more_than_the_servers_default_limit_at_a_time() {
     let server = Server::start(vec![rooms_page(&[0, 1], 2)]).await;
     let params = TeamsListRoomsOfUserParams {

@@ -105,6 +105,11 @@ impl Pointer {
         &self.0
     }
 
+    /// The segments of a pointer's text, unescaped (`/paths/~1a` is `paths`, `/a`).
+    pub fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+        pointer.split('/').skip(1).map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+    }
+
     /// The pointer without its last segment (the root stays the root).
     pub fn parent(&self) -> Self {
         Self(self.0.rfind('/').map(|end| self.0[..end].to_owned()).unwrap_or_default())

@@ -51,9 +51,11 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
     if !is_openapi_30(&version) {
         return Err(Error::Version { location: location("/openapi"), found: version });
     }
-    if let Some((path, number)) = non_finite_number(&document) {
-        let pointer = path.iter().rev().fold(crate::error::Pointer::root(), |pointer, key| pointer.join(key));
-        let pointer = pointer.as_str();
+    // openapiv3 reads a number through a JSON value, where `.nan` and `.inf` become null, and
+    // then panics (it finds the value readable the second time after failing the first).
+    let is_non_finite = |node: &serde_yaml::Value| node.as_f64().is_some_and(|number| !number.is_finite());
+    if let [(pointer, number)] = nodes_where(&document, &[], is_non_finite, 1).as_slice() {
+        let number = yaml_scalar(number);
         let message =
             format!("`{number}` is not a finite number, and JSON (so a schema) has no such value; write a number");
         return Err(Error::Schema { location: location(pointer), message });
@@ -93,42 +95,74 @@ fn quoted_value(message: &str) -> Option<serde_yaml::Value> {
     serde_yaml::from_str(&between(rest, '`')?).ok()
 }
 
-/// The pointer of the one node below `pointer` (itself included) that equals `value`, if
-/// there is exactly one.
+/// The pointer of the one node at or below `pointer` that equals `value` (a key counts as
+/// its entry), if there is exactly one.
 fn the_only(document: &serde_yaml::Value, pointer: &str, value: &serde_yaml::Value) -> Option<String> {
-    fn find(node: &serde_yaml::Value, value: &serde_yaml::Value, at: &Pointer, found: &mut Vec<String>) {
+    let segments: Vec<String> = Pointer::segments(pointer).collect();
+    let mut node = document;
+    for segment in &segments {
+        node = match node {
+            serde_yaml::Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => node.get(segment.as_str())?,
+        };
+    }
+    match nodes_where(node, &segments, |node| node == value, 2).as_slice() {
+        [(only, _)] => Some(only.clone()),
+        _ => None,
+    }
+}
+
+/// The first `limit` nodes at or below `node` (found at the path `segments`) that `wanted`
+/// picks, in document order, each with its pointer; a key is found at its entry's pointer.
+fn nodes_where<'v>(
+    node: &'v serde_yaml::Value,
+    segments: &[String],
+    wanted: impl Fn(&serde_yaml::Value) -> bool,
+    limit: usize,
+) -> Vec<(String, &'v serde_yaml::Value)> {
+    use std::borrow::Cow;
+    use std::ops::ControlFlow;
+    type Path<'v> = Vec<Cow<'v, str>>;
+    fn walk<'v>(
+        node: &'v serde_yaml::Value,
+        path: &mut Path<'v>,
+        wanted: &dyn Fn(&serde_yaml::Value) -> bool,
+        found: &mut dyn FnMut(&Path<'v>, &'v serde_yaml::Value) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        if wanted(node) {
+            found(path, node)?;
+        }
         match node {
             serde_yaml::Value::Mapping(mapping) => {
-                for (key, child) in mapping {
-                    find(child, value, &at.join(yaml_scalar(key)), found);
+                for (key, value) in mapping {
+                    path.push(key.as_str().map_or_else(|| Cow::Owned(yaml_scalar(key)), Cow::Borrowed));
+                    if wanted(key) {
+                        found(path, key)?;
+                    }
+                    walk(value, path, wanted, found)?;
+                    path.pop();
                 }
             }
             serde_yaml::Value::Sequence(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    find(child, value, &at.join(index), found);
+                for (index, item) in items.iter().enumerate() {
+                    path.push(Cow::Owned(index.to_string()));
+                    walk(item, path, wanted, found)?;
+                    path.pop();
                 }
             }
-            serde_yaml::Value::Tagged(tagged) => find(&tagged.value, value, at, found),
-            scalar if scalar == value => found.push(at.as_str().to_owned()),
+            serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, path, wanted, found)?,
             _ => {}
         }
+        ControlFlow::Continue(())
     }
-    let mut node = document;
-    let mut at = Pointer::root();
-    for token in pointer.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
-        node = match node {
-            serde_yaml::Value::Sequence(items) => items.get(key.parse::<usize>().ok()?)?,
-            _ => node.get(key.as_str())?,
-        };
-        at = at.join(key);
-    }
-    let mut found = Vec::new();
-    find(node, value, &at, &mut found);
-    match found.as_slice() {
-        [only] => Some(only.clone()),
-        _ => None,
-    }
+    let mut nodes = Vec::new();
+    let mut path: Path<'v> = segments.iter().map(|segment| Cow::Owned(segment.clone())).collect();
+    let _ = walk(node, &mut path, &wanted, &mut |path, node| {
+        let pointer = path.iter().fold(Pointer::root(), |pointer, segment| pointer.join(segment));
+        nodes.push((pointer.as_str().to_owned(), node));
+        if nodes.len() < limit { ControlFlow::Continue(()) } else { ControlFlow::Break(()) }
+    });
+    nodes
 }
 
 /// serde's words for openapiv3's types, in the spec's terms, with what to do where it is clear.
@@ -175,30 +209,6 @@ fn node_count(document: &serde_yaml::Value) -> usize {
 
 /// `components: {schemas: null}` (or an empty `schemas:`) is common in real specs and means
 /// "none"; the OpenAPI model wants a map, so such entries are dropped.
-/// The first `.nan` or `.inf` in the document, with the path to it (innermost key first).
-/// openapiv3 reads a number through a JSON value, where such a number becomes null, and then
-/// panics (it finds the value readable the second time after failing the first).
-fn non_finite_number(node: &serde_yaml::Value) -> Option<(Vec<String>, String)> {
-    let found_in = |key: String, (mut path, number): (Vec<String>, String)| {
-        path.push(key);
-        (path, number)
-    };
-    match node {
-        serde_yaml::Value::Number(number) if number.as_f64().is_some_and(|number| !number.is_finite()) => {
-            Some((Vec::new(), yaml_scalar(node)))
-        }
-        serde_yaml::Value::Mapping(mapping) => mapping
-            .iter()
-            .find_map(|(key, value)| non_finite_number(value).map(|found| found_in(yaml_scalar(key), found))),
-        serde_yaml::Value::Sequence(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(index, item)| non_finite_number(item).map(|found| found_in(index.to_string(), found))),
-        serde_yaml::Value::Tagged(tagged) => non_finite_number(&tagged.value),
-        _ => None,
-    }
-}
-
 fn drop_null_components(document: &mut serde_yaml::Value) {
     if let Some(serde_yaml::Value::Mapping(components)) = document.get_mut("components") {
         components.retain(|_, value| !value.is_null());
@@ -306,17 +316,20 @@ fn yaml_error(error: &serde_yaml::Error, text: &str, file: &str) -> Error {
     }
 }
 
+/// Whether a line's content starts the entry `key`: `key:`, `'key':` or `"key":`, followed
+/// by a space or the end of the line.
+fn is_key_of(content: &str, key: &str) -> bool {
+    let quoted = |quote: char| content.strip_prefix(quote)?.strip_prefix(key)?.strip_prefix(quote);
+    let rest = content.strip_prefix(key).or_else(|| quoted('\'')).or_else(|| quoted('"'));
+    let value = rest.and_then(|rest| rest.strip_prefix(':'));
+    value.is_some_and(|value| value.chars().next().is_none_or(char::is_whitespace))
+}
+
 /// The 1-based line of the second `key:` of the block mapping whose first key is at `line`,
 /// `column`: the keys of that mapping start at that column, and it ends at a line indented
 /// less. `None` for a flow mapping (`{a: 1, a: 2}`), left at the mapping's start.
 fn second_key_line(text: &str, key: &str, line: usize, column: usize) -> Option<usize> {
     let indent = column.checked_sub(1)?;
-    let is_key = |content: &str| {
-        let quoted = |quote: char| content.strip_prefix(quote)?.strip_prefix(key)?.strip_prefix(quote);
-        let rest = content.strip_prefix(key).or_else(|| quoted('\'')).or_else(|| quoted('"'));
-        rest.and_then(|rest| rest.strip_prefix(':'))
-            .is_some_and(|value| value.chars().next().is_none_or(char::is_whitespace))
-    };
     let mut seen = 0;
     for (index, raw) in text.lines().enumerate().skip(line.checked_sub(1)?) {
         let first = index + 1 == line;
@@ -330,7 +343,7 @@ fn second_key_line(text: &str, key: &str, line: usize, column: usize) -> Option<
         if own_indent < indent {
             return None;
         }
-        if own_indent == indent && is_key(trimmed) {
+        if own_indent == indent && is_key_of(trimmed, key) {
             seen += 1;
             if seen == 2 {
                 return Some(index + 1);
@@ -439,18 +452,10 @@ impl<'a> LineIndex<'a> {
     /// See [`line_of`].
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
         let lines = &self.lines;
-        // `key:`, `'key':` or `"key":`, followed by a space or the end of the line.
-        let key_matches = |content: &str, key: &str| {
-            let quoted = |quote: char| content.strip_prefix(quote)?.strip_prefix(key)?.strip_prefix(quote);
-            let rest = content.strip_prefix(key).or_else(|| quoted('\'')).or_else(|| quoted('"'));
-            let value = rest.and_then(|rest| rest.strip_prefix(':'));
-            value.is_some_and(|value| value.chars().next().is_none_or(char::is_whitespace))
-        };
         let mut found = None;
         let mut start = 0;
         let mut parent_indent: Option<usize> = None;
-        for segment in pointer.split('/').skip(1) {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
+        for segment in Pointer::segments(pointer) {
             let inside = |indent: usize| parent_indent.is_none_or(|parent| indent > parent);
             // A mapping key (`'200':` is a key too), else the n-th item of a sequence.
             let mut hit = None;
@@ -466,7 +471,7 @@ impl<'a> LineIndex<'a> {
                 if *level.get_or_insert(line.indent) != line.indent {
                     continue;
                 }
-                if key_matches(line.content, &segment) {
+                if is_key_of(line.content, &segment) {
                     hit = Some((number, line.indent, number + 1));
                     break;
                 }
@@ -827,6 +832,31 @@ mod tests {
         );
         assert_eq!(quoted_value("unknown variant `nowhere`, expected one of `query`"), Some("nowhere".into()));
         assert_eq!(quoted_value("invalid type: sequence, expected a map"), None);
+    }
+
+    /// `.nan` and `.inf` are refused by both readings (openapiv3 would panic on them), at the
+    /// number.
+    #[test]
+    fn a_number_that_is_not_finite_is_a_located_error() {
+        for rest in [
+            "paths: {}\nx-n: .inf\n",
+            "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: a\n          content: {a/b: {example: [1, -.inf]}}\n",
+        ] {
+            let text = spec(rest);
+            assert!(direct::load(&text).is_none(), "{text}");
+            let Err(Error::Schema { location, message }) = load(&text, "t.yaml") else { panic!("{text}") };
+            assert!(message.starts_with("`") && message.contains("is not a finite number"), "{message}");
+            assert!(location.pointer == "/x-n" || location.pointer.ends_with("/example/1"), "{}", location.pointer);
+        }
+    }
+
+    /// A key the message quotes is found too: the one node alike may be a key.
+    #[test]
+    fn the_node_a_message_quotes_may_be_a_key() {
+        let document: serde_yaml::Value = serde_yaml::from_str("a: {b: 404, '404': c}\nd: 404\n").unwrap();
+        assert_eq!(super::the_only(&document, "/a", &"404".into()).as_deref(), Some("/a/404"));
+        assert_eq!(super::the_only(&document, "", &404.into()), None, "two nodes alike: no place");
+        assert_eq!(super::the_only(&document, "/d", &404.into()).as_deref(), Some("/d"));
     }
 
     /// serde_yaml places a duplicate key at the start of its mapping; the error names the line

@@ -66,14 +66,23 @@ pub enum Error {
 // is two more crates to compile for ten lines of messages.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A challenge nothing answered: a right password gets one too, so "check the
+        // credentials" would mislead.
         if let Self::Api(error) | Self::Unauthorized(error) = self
-            && let Some(asked) = second_factor_asked(error)
+            && let Some(refused) = error.two_factor_code_refused()
         {
-            return write!(
-                f,
-                "{asked} (give the transport a `two_factor_handler`, or the client one code with `with_two_factor`): \
-                 {error}"
-            );
+            return match refused {
+                false => write!(
+                    f,
+                    "the server asks for a two-factor code (give the transport a `two_factor_handler`, or the \
+                     client one code with `with_two_factor`): {error}"
+                ),
+                true => write!(
+                    f,
+                    "the server refused the two-factor code (wrong or expired; a `two_factor_handler` is asked \
+                     again): {error}"
+                ),
+            };
         }
         match self {
             Self::Api(error) => write!(f, "the server refused the call: {error}"),
@@ -101,16 +110,6 @@ impl fmt::Display for Error {
             ),
             Self::Config(message) => write!(f, "invalid configuration: {message}"),
         }
-    }
-}
-
-/// What the server asks when a failure is a two-factor challenge that nothing answered (a
-/// right password gets one too, so "check the credentials" would mislead).
-fn second_factor_asked(error: &ApiError) -> Option<&'static str> {
-    match error.error_type.as_deref()? {
-        "totp-required" => Some("the server asks for a two-factor code"),
-        "totp-invalid" => Some("the server refused the two-factor code"),
-        _ => None,
     }
 }
 
@@ -230,6 +229,16 @@ impl ApiError {
     pub fn new(status: StatusCode, body: String) -> Self {
         Self { status, message: None, error_type: None, details: None, rate_limit: None, body }
     }
+
+    /// For a two-factor challenge, whether it follows a refused code: `totp-required` is
+    /// `Some(false)`, `totp-invalid` `Some(true)`; any other failure `None`.
+    pub(crate) fn two_factor_code_refused(&self) -> Option<bool> {
+        match self.error_type.as_deref()? {
+            "totp-required" => Some(false),
+            "totp-invalid" => Some(true),
+            _ => None,
+        }
+    }
 }
 
 /// Longest stretch of a body that `Display` shows; the whole (capped) body stays in `body`.
@@ -313,7 +322,7 @@ mod tests {
         assert!(login.starts_with("the server asks for a two-factor code (give the transport a"), "{login}");
         assert!(!login.contains("check the credentials"), "{login}");
         let call = Error::Api(Box::new(challenge(400, "totp-invalid"))).to_string();
-        assert!(call.starts_with("the server refused the two-factor code (give the transport a"), "{call}");
+        assert!(call.starts_with("the server refused the two-factor code (wrong or expired"), "{call}");
         let wrong_password = Error::Unauthorized(Box::new(challenge(401, "error-login-failed"))).to_string();
         assert!(wrong_password.contains("check the credentials"), "{wrong_password}");
     }

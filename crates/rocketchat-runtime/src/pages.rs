@@ -129,7 +129,8 @@ impl<O: Paginated> Pager<O> {
         let page = O::into_page(output);
         let step = match O::STEP {
             PageStep::ItemsReceived => page.items.len() as u64,
-            PageStep::CountRequested => self.asked,
+            // A server that sent more than asked paged by more.
+            PageStep::CountRequested => self.asked.max(page.items.len() as u64),
         };
         // Without a total, an empty page is the only end there is.
         let ends = page.items.is_empty() && (O::STEP == PageStep::ItemsReceived || page.total.is_none());

@@ -68,7 +68,8 @@ impl RawResponse {
 
     /// The error for a success status the spec does not describe.
     pub fn undocumented(self) -> Error {
-        let mut error = ApiError::new(self.status, self.text());
+        let body = if self.holds_secrets { WITHHELD.to_owned() } else { self.text() };
+        let mut error = ApiError::new(self.status, body);
         error.rate_limit = self.rate_limit();
         Error::Status(Box::new(error))
     }
@@ -227,6 +228,23 @@ pub(crate) fn cap_body(body: &mut Vec<u8>, chunk: &[u8], status: StatusCode, lim
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A body that holds a secret stays out of every error made of it: one that does not
+    /// decode, and one whose status the spec does not describe.
+    #[test]
+    fn a_secret_body_is_withheld_from_errors() {
+        let secret = || RawResponse {
+            status: StatusCode::ACCEPTED,
+            headers: HeaderMap::new(),
+            body: br#"{"token": "s3cr3t"}"#.to_vec(),
+            holds_secrets: true,
+        };
+        let Error::Status(error) = secret().undocumented() else { panic!("a status error") };
+        assert_eq!(error.body, WITHHELD);
+        let error = secret().json::<Vec<String>>().unwrap_err();
+        assert!(!format!("{error:?} {error}").contains("s3cr3t"), "{error:?}");
+        assert!(!format!("{:?}", secret()).contains("s3cr3t"));
+    }
 
     #[test]
     fn responses_decode_without_a_network() {

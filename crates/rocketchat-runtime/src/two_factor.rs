@@ -82,11 +82,7 @@ impl Challenge {
             Error::Api(api) | Error::Unauthorized(api) => api,
             _ => return None,
         };
-        let code_refused = match api.error_type.as_deref()? {
-            "totp-required" => false,
-            "totp-invalid" => true,
-            _ => return None,
-        };
+        let code_refused = api.two_factor_code_refused()?;
         let details = api.details.as_ref().and_then(serde_json::Value::as_object);
         let text = |key: &str| details?.get(key)?.as_str().map(str::to_owned);
         let method = text("method").map_or(Method::Totp, |method| Method::from_wire(&method));

@@ -294,6 +294,10 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Node<'_, V> {
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<V::Value, E> {
+        // The checked reading refuses `.nan` and `.inf`, which would be null here.
+        if !value.is_finite() {
+            return Err(refuse("a number that is not finite"));
+        }
         self.scalar(Value::Number(value.into()))
     }
 

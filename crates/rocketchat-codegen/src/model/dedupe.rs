@@ -125,9 +125,13 @@ fn alias_the_rest(api: &mut Api) {
 /// when that word is one the generator adds and says nothing else; `TrueOrFalse`: the values
 /// of a small string enum.
 fn neutral_name(names: &[String], kind: &TypeKind) -> Option<String> {
-    if let TypeKind::StringEnum { variants } = kind {
-        // A few values say what the type is: `TrueOrFalse`.
-        let values: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();
+    // A few values say what an enum is: `TrueOrFalse`.
+    let values: Option<Vec<&str>> = match kind {
+        TypeKind::StringEnum { variants } => Some(variants.iter().map(|variant| variant.name.as_str()).collect()),
+        TypeKind::IntegerEnum { variants } => Some(variants.iter().map(|variant| variant.name.as_str()).collect()),
+        _ => None,
+    };
+    if let Some(values) = values {
         return (1..=3).contains(&values.len()).then(|| values.join("Or"));
     }
     let TypeKind::Struct { fields, .. } = kind else { return None };

@@ -696,30 +696,42 @@ pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
 
 /// Marks each operation whose success body can hold a secret, through any types.
 fn mark_secret_outputs(api: &mut Api) {
-    fn holds_secret(ty: &TypeRef, types_holding: &[bool]) -> bool {
+    fn is_secret(ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Secret => true,
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => holds_secret(inner, types_holding),
-            TypeRef::Named(id) => types_holding[id.0],
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => is_secret(inner),
             _ => false,
         }
     }
-    // Types hold each other, recursively too: repeat until no type is found to hold one.
-    let mut types_holding = vec![false; api.types.len()];
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for (index, def) in api.types.iter().enumerate() {
-            if !types_holding[index] && def.kind.slots().iter().any(|slot| holds_secret(slot.ty, &types_holding)) {
-                types_holding[index] = true;
-                changed = true;
+    // From the types holding a secret themselves, out to every type that holds one of them,
+    // each type once (types hold each other, recursively too).
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
+    let mut holding = vec![false; api.types.len()];
+    let mut reached = Vec::new();
+    for (index, def) in api.types.iter().enumerate() {
+        for slot in def.kind.slots() {
+            if is_secret(slot.ty) && !holding[index] {
+                holding[index] = true;
+                reached.push(index);
+            }
+            if let Some(held) = slot.ty.innermost() {
+                holders[held.0].push(index);
             }
         }
     }
+    while let Some(index) = reached.pop() {
+        for &holder in &holders[index] {
+            if !holding[holder] {
+                holding[holder] = true;
+                reached.push(holder);
+            }
+        }
+    }
+    let holds = |ty: &TypeRef| is_secret(ty) || ty.innermost().is_some_and(|id| holding[id.0]);
     for operation in &mut api.operations {
         operation.secret_output = match &operation.output {
-            Output::Json(ty) => holds_secret(ty, &types_holding),
-            Output::ByStatus(id) => types_holding[id.0],
+            Output::Json(ty) => holds(ty),
+            Output::ByStatus(id) => holding[id.0],
             Output::Text | Output::Bytes | Output::Empty => false,
         };
     }

@@ -208,14 +208,16 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Whether values of this type go on the wire as text: scalars and enums (also those of
-    /// components not generated yet; an integer one's text is its JSON too).
+    /// components not generated yet).
     pub(super) fn is_text(&self, ty: &TypeRef) -> bool {
         match ty {
             _ if ty.is_scalar() => true,
             TypeRef::Named(id) => match self.kind(*id) {
                 Some(kind) => matches!(kind, TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. }),
-                None => matches!(self.queued_schema_kind(*id),
-                    Some(SchemaKind::Type(Type::String(string))) if !string.enumeration.is_empty()),
+                None => self.queued_schema(*id).is_some_and(|schema| {
+                    matches!(&schema.schema_kind, SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty())
+                        || rules::is_named_integer_enum(schema)
+                }),
             },
             _ => false,
         }
@@ -226,15 +228,15 @@ impl<'a> TypeSpace<'a> {
         let TypeRef::Named(id) = ty else { return false };
         match self.kind(*id) {
             Some(kind) => matches!(kind, TypeKind::Struct { .. }),
-            None => matches!(self.queued_schema_kind(*id),
+            None => matches!(self.queued_schema(*id).map(|schema| &schema.schema_kind),
                 Some(SchemaKind::Type(Type::Object(object))) if !object.properties.is_empty()),
         }
     }
 
-    /// The schema kind of a component still queued, when an operation needs its shape first.
-    fn queued_schema_kind(&self, id: TypeId) -> Option<&SchemaKind> {
+    /// The schema of a component still queued, when an operation needs its shape first.
+    fn queued_schema(&self, id: TypeId) -> Option<&Schema> {
         match self.spec.schema(self.entries[id.0].origin.component.as_deref()?)? {
-            ReferenceOr::Item(schema) => Some(&schema.schema_kind),
+            ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { .. } => None,
         }
     }
@@ -396,7 +398,7 @@ impl<'a> TypeSpace<'a> {
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
-        let names = self.enum_extension(data, "x-enum-varnames", values.len(), pointer)?.unwrap_or_default();
+        let names = self.enum_extension(data, "x-enum-varnames", values.len(), pointer)?.into_iter().flatten();
         let descriptions = self.enum_extension(data, "x-enum-descriptions", values.len(), pointer)?;
         let mut scope = Scope::default();
         scope.reserve(UNKNOWN_VARIANT);
@@ -411,6 +413,10 @@ impl<'a> TypeSpace<'a> {
                 });
             }
         }
+        let doc = doc.or_else(|| {
+            let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.value)).collect();
+            Some(format!("One of {}.", values.join(", ")))
+        });
         Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::IntegerEnum { variants })))
     }
 
