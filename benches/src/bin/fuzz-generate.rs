@@ -57,6 +57,14 @@ const TOKENS: &[&str] = &[
     "!!binary",
     "<<: *a",
     "9999999999999999999999",
+    ".nan",
+    "-.inf",
+    "minimum: .inf",
+    "enum: [0, 1]",
+    "x-enum-varnames: [A, B]",
+    "type: integer",
+    "x-pagination: {items: x, step: requested}",
+    "x-session: login",
 ];
 
 struct Rng(u64);
