@@ -402,10 +402,13 @@ fn integer_enum_def(doc: TokenStream, name: &Ident, variants: &[IntegerVariant])
     let unknown = ident(UNKNOWN_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|variant| ident(&variant.name)).collect();
     let values: Vec<Literal> = variants.iter().map(|variant| Literal::i64_unsuffixed(variant.value)).collect();
-    let variant_docs = variants.iter().map(|variant| match &variant.doc {
-        Some(doc) => super::doc_lines(&format!("`{}`: {}", variant.value, doc.trim())),
-        None => vec![super::DocLine(format!(" `{}`", variant.value))],
-    });
+    let variant_docs = variants.iter().map(|variant| variant_doc(&variant.value, variant.doc.as_deref()));
+    let wire_impls = wire_impls(
+        name,
+        quote!(std::fmt::Display::fmt(&self.value(), f)),
+        quote!(serialize_i64(self.value())),
+        quote!(i64),
+    );
     quote! {
         #doc
         ///
@@ -439,21 +442,37 @@ fn integer_enum_def(doc: TokenStream, name: &Ident, variants: &[IntegerVariant])
             }
         }
 
+        #wire_impls
+    }
+}
+
+/// A variant's doc: its value on the wire, and what `x-enum-descriptions` says of it.
+fn variant_doc(wire: &dyn std::fmt::Display, doc: Option<&str>) -> Vec<super::DocLine> {
+    match doc {
+        Some(doc) => super::doc_lines(&format!("`{wire}`: {}", doc.trim())),
+        None => vec![super::DocLine(format!(" `{wire}`"))],
+    }
+}
+
+/// An open enum's text and serde forms, all of its wire value: how `Display` writes it, the
+/// serializer call that writes it, and the type it is read as (then `From` it).
+fn wire_impls(name: &Ident, display: TokenStream, serialize: TokenStream, wire_type: TokenStream) -> TokenStream {
+    quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.value(), f)
+                #display
             }
         }
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
+                serializer.#serialize
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(Self::from)
+                #wire_type::deserialize(deserializer).map(Self::from)
             }
         }
     }
@@ -463,10 +482,9 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
     let unknown = ident(UNKNOWN_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|variant| ident(&variant.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|variant| variant.wire.as_str()).collect();
-    let variant_docs = variants.iter().map(|variant| match &variant.doc {
-        Some(doc) => super::doc_lines(&format!("`{}`: {}", variant.wire, doc.trim())),
-        None => vec![super::DocLine(format!(" `{}`", variant.wire))],
-    });
+    let variant_docs = variants.iter().map(|variant| variant_doc(&variant.wire, variant.doc.as_deref()));
+    let wire_impls =
+        wire_impls(name, quote!(f.write_str(self.as_str())), quote!(serialize_str(self.as_str())), quote!(String));
     // With no known values (an `ErrorType` whose spec lists no codes), every value is
     // unknown: a `match` would have one arm, which clippy rightly calls a `let`.
     let (as_str, from_str, from_string) = if variants.is_empty() {
@@ -524,22 +542,6 @@ fn string_enum_def(doc: TokenStream, name: &Ident, variants: &[EnumVariant]) -> 
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
-            }
-        }
+        #wire_impls
     }
 }
