@@ -28,8 +28,7 @@ pub struct RawResponse {
 
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body =
-            if self.holds_secrets { WITHHELD.to_owned() } else { String::from_utf8_lossy(&self.body).into_owned() };
+        let body = self.shown_text();
         f.debug_struct("RawResponse")
             .field("status", &self.status)
             .field("headers", &self.headers)
@@ -66,10 +65,14 @@ impl RawResponse {
         Ok(Response { value: decode(self)?, status, rate_limit, deprecation })
     }
 
+    /// The body as text where it may be shown: withheld when it holds a secret.
+    fn shown_text(&self) -> String {
+        if self.holds_secrets { WITHHELD.to_owned() } else { self.text() }
+    }
+
     /// The error for a success status the spec does not describe.
     pub fn undocumented(self) -> Error {
-        let body = if self.holds_secrets { WITHHELD.to_owned() } else { self.text() };
-        let mut error = ApiError::new(self.status, body);
+        let mut error = ApiError::new(self.status, self.shown_text());
         error.rate_limit = self.rate_limit();
         Error::Status(Box::new(error))
     }

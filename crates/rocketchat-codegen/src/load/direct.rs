@@ -54,6 +54,21 @@ impl Context {
     }
 }
 
+/// A key no field takes: an extension is kept, anything else skipped.
+pub(super) fn extension_or_skip<'de, A: MapAccess<'de>>(
+    key: String,
+    map: &mut A,
+    extensions: &mut indexmap::IndexMap<String, serde_json::Value>,
+) -> Result<(), A::Error> {
+    if key.starts_with("x-") {
+        let value = map.next_value()?;
+        extensions.insert(key, value);
+    } else {
+        map.next_value::<IgnoredAny>()?;
+    }
+    Ok(())
+}
+
 fn refuse<E: de::Error>(what: &str) -> E {
     E::custom(format_args!("not read directly: {what}"))
 }
@@ -483,13 +498,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                 "security" => spec.security = map.next_value()?,
                 "tags" => spec.tags = map.next_value()?,
                 "externalDocs" => spec.external_docs = map.next_value()?,
-                _ if key.starts_with("x-") => {
-                    let value = map.next_value()?;
-                    spec.extensions.insert(key, value);
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                _ => extension_or_skip(key, &mut map, &mut spec.extensions)?,
             }
         }
         spec.openapi = version.filter(|version| is_openapi_30(version)).ok_or_else(|| refuse("the version"))?;
@@ -762,13 +771,7 @@ impl<'de> Visitor<'de> for OperationVisitor<'_> {
                 "deprecated" => operation.deprecated = map.next_value()?,
                 "security" => operation.security = map.next_value()?,
                 "servers" => operation.servers = map.next_value()?,
-                _ if key.starts_with("x-") => {
-                    let value = map.next_value()?;
-                    operation.extensions.insert(key, value);
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                _ => extension_or_skip(key, &mut map, &mut operation.extensions)?,
             }
         }
         operation.responses = responses.ok_or_else(|| refuse("no `responses`"))?;

@@ -380,10 +380,7 @@ impl<'a> TypeSpace<'a> {
             });
         }
         let variants = self.enum_variants(string, data, pointer)?;
-        let doc = doc.or_else(|| {
-            let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.wire)).collect();
-            Some(format!("One of {}.", values.join(", ")))
-        });
+        let doc = doc.or_else(|| Some(one_of(variants.iter().map(|variant| &variant.wire))));
         Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::StringEnum { variants })))
     }
 
@@ -398,25 +395,12 @@ impl<'a> TypeSpace<'a> {
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
-        let names = self.enum_extension(data, "x-enum-varnames", values.len(), pointer)?.into_iter().flatten();
-        let descriptions = self.enum_extension(data, "x-enum-descriptions", values.len(), pointer)?;
-        let mut scope = Scope::default();
-        scope.reserve(UNKNOWN_VARIANT);
-        let mut seen = BTreeSet::new();
-        let mut variants = Vec::new();
-        for (index, (value, name)) in values.into_iter().zip(names).enumerate() {
-            if seen.insert(value) {
-                variants.push(IntegerVariant {
-                    name: scope.unique(naming::camel(name)),
-                    value,
-                    doc: descriptions.as_ref().map(|docs| docs[index].to_owned()).filter(|doc| !doc.is_empty()),
-                });
-            }
-        }
-        let doc = doc.or_else(|| {
-            let values: Vec<String> = variants.iter().map(|variant| format!("`{}`", variant.value)).collect();
-            Some(format!("One of {}.", values.join(", ")))
-        });
+        let variants: Vec<IntegerVariant> = self
+            .named_values(values, data, pointer)?
+            .into_iter()
+            .map(|(name, value, doc)| IntegerVariant { name, value, doc })
+            .collect();
+        let doc = doc.or_else(|| Some(one_of(variants.iter().map(|variant| variant.value))));
         Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::IntegerEnum { variants })))
     }
 
@@ -430,28 +414,35 @@ impl<'a> TypeSpace<'a> {
         data: &SchemaData,
         pointer: &Pointer,
     ) -> Result<Vec<EnumVariant>, Error> {
-        let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+        let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+        let named = self.named_values(values, data, pointer)?;
+        Ok(named.into_iter().map(|(name, wire, doc)| EnumVariant { name, wire, doc }).collect())
+    }
+
+    /// The values of an `enum`, each once, with its variant's name (from `x-enum-varnames`,
+    /// else the value itself) and doc (from `x-enum-descriptions`).
+    fn named_values<W: Ord + Clone + std::fmt::Display>(
+        &self,
+        values: Vec<W>,
+        data: &SchemaData,
+        pointer: &Pointer,
+    ) -> Result<Vec<(String, W, Option<String>)>, Error> {
         let names = self.enum_extension(data, "x-enum-varnames", values.len(), pointer)?;
         let descriptions = self.enum_extension(data, "x-enum-descriptions", values.len(), pointer)?;
         let mut scope = Scope::default();
         scope.reserve(UNKNOWN_VARIANT);
-        let mut wires = BTreeSet::new();
-        let mut variants = Vec::new();
-        for (index, wire) in values.into_iter().enumerate() {
-            if !wires.insert(wire.as_str()) {
+        let mut seen = BTreeSet::new();
+        let mut named = Vec::new();
+        for (index, value) in values.into_iter().enumerate() {
+            if !seen.insert(value.clone()) {
                 continue;
             }
-            let name = names.as_ref().map_or(wire.as_str(), |names| names[index]);
-            variants.push(EnumVariant {
-                name: scope.unique(naming::camel(name)),
-                wire: wire.clone(),
-                doc: descriptions
-                    .as_ref()
-                    .map(|descriptions| descriptions[index].to_owned())
-                    .filter(|doc| !doc.is_empty()),
-            });
+            let name = names.as_ref().map_or_else(|| value.to_string(), |names| names[index].to_owned());
+            let doc =
+                descriptions.as_ref().map(|descriptions| descriptions[index].to_owned()).filter(|doc| !doc.is_empty());
+            named.push((scope.unique(naming::camel(&name)), value, doc));
         }
-        Ok(variants)
+        Ok(named)
     }
 
     /// An extension that holds a string per `enum` value, if the schema has it.
@@ -803,6 +794,12 @@ fn single_key(alternative: &ReferenceOr<Schema>) -> Option<(&String, &ReferenceO
     }
 }
 
+/// "One of `a`, `b`.": the values a type allows, for its doc.
+fn one_of<V: std::fmt::Display>(values: impl IntoIterator<Item = V>) -> String {
+    let values: Vec<String> = values.into_iter().map(|value| format!("`{value}`")).collect();
+    format!("One of {}.", values.join(", "))
+}
+
 /// A schema's description, with what else the spec says about its values.
 fn schema_doc(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
@@ -818,13 +815,13 @@ fn schema_doc(schema: &Schema) -> Option<String> {
         let values: Vec<String> = match kind {
             // A named integer enum lists its values on its variants.
             Type::Integer(_) if rules::is_named_integer_enum(schema) => Vec::new(),
-            Type::Integer(integer) => integer.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect(),
-            Type::Number(number) => number.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect(),
-            Type::Boolean(boolean) => boolean.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect(),
+            Type::Integer(integer) => integer.enumeration.iter().flatten().map(i64::to_string).collect(),
+            Type::Number(number) => number.enumeration.iter().flatten().map(f64::to_string).collect(),
+            Type::Boolean(boolean) => boolean.enumeration.iter().flatten().map(bool::to_string).collect(),
             _ => Vec::new(),
         };
         if !values.is_empty() {
-            notes.push(format!("One of {}.", values.join(", ")));
+            notes.push(one_of(values));
         }
     }
     if let Some(default) = &data.default {

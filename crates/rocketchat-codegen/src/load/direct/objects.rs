@@ -13,12 +13,12 @@
 //! would fail or where mirroring it is not worth the code (a `$ref` that is not a string:
 //! the derive then reads the item instead; an object where a boolean or list is read).
 
-use super::{Context, MAX_DEPTH, refuse};
+use super::{Context, MAX_DEPTH, extension_or_skip, refuse};
 use openapiv3::{
     AdditionalProperties, AnySchema, ArrayType, BooleanType, Example, IntegerType, MediaType, NumberType, ObjectType,
     ReferenceOr, RequestBody, Response, Schema, SchemaData, SchemaKind, StringType, Type,
 };
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 use serde_yaml::Value;
 use std::fmt;
@@ -35,21 +35,6 @@ pub(super) trait Fields<'de>: Default {
 
     /// The object, once its map has ended.
     fn finish<E: de::Error>(self) -> Result<Self::Item, E>;
-}
-
-/// A key no field takes: an extension is kept, anything else skipped.
-fn extension_or_skip<'de, A: MapAccess<'de>>(
-    key: String,
-    map: &mut A,
-    extensions: &mut indexmap::IndexMap<String, serde_json::Value>,
-) -> Result<(), A::Error> {
-    if key.starts_with("x-") {
-        let value = map.next_value()?;
-        extensions.insert(key, value);
-    } else {
-        map.next_value::<IgnoredAny>()?;
-    }
-    Ok(())
 }
 
 /// An object read as `ReferenceOr<F::Item>` reads it from openapiv3's buffer.
