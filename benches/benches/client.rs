@@ -207,6 +207,8 @@ mod call {
     fn groups_kick_hand_written_reqwest(bencher: Bencher) {
         let runtime = runtime();
         let url = runtime.block_on(benchmarks::server::start(GROUP_BODY));
+        // reqwest is built with rustls but no crypto provider in this workspace.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
         let body = HandKick { room_id: "ByehQjC44FwMeiLbX", user_id: "nSYqWzZ4GsKTX4dyK" };
         let endpoint = format!("{url}/api/v1/groups.kick");

@@ -193,6 +193,10 @@ async fn an_expired_token_is_renewed_by_logging_in_again() {
 async fn requests_the_spec_forbids_get_the_servers_400_and_unknown_paths_its_404() {
     let fake = FakeRocketChat::start().await.unwrap();
     let admin = fake.admin();
+    // This workspace builds reqwest with rustls but no crypto provider: install one, or the
+    // client panics when this test runs before any transport was built (alone, as nextest
+    // runs it).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let post = |path: &str, body: serde_json::Value| {
         http.post(format!("{}{path}", fake.url()))

@@ -2,7 +2,10 @@
 //! how the stream and the iterator react to a server that clamps the page size, reports a
 //! changing total, sends an empty page or answers 429 in the middle.
 
-use rocketchat::types::{GroupsMembersParams, Member, Room, Team, TeamsListRoomsOfUserParams, TeamsMembersParams};
+use rocketchat::types::{
+    GroupsMembersParams, Member, Room, Team, TeamsListChildrenParams, TeamsListChildrenSelector,
+    TeamsListRoomsOfUserParams, TeamsMembersParams,
+};
 use rocketchat::{Client, Credentials, Error, RetryPolicy, Transport};
 use serde_json::{Value, json};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -231,4 +234,79 @@ async fn such_a_list_asks_for_no_more_than_the_servers_default_limit_at_a_time()
     assert_eq!(rooms.len(), 2);
     let request = server.only_request();
     assert!(request.target.contains("count=100"), "{}", request.target);
+}
+
+/// What `teams.listChildren` answers when nothing matches: its service reads the total from
+/// an empty `$facet` count (apps/meteor/server/services/team/service.ts, `listChildren`).
+fn nothing_matched() -> Reply {
+    Reply::json(400, &json!({"success": false, "error": "Cannot read properties of undefined (reading 'count')"}))
+}
+
+fn children_page(first: usize, len: usize, total: usize) -> Reply {
+    let rooms: Vec<Value> = (first..first + len).map(|n| json!({"_id": format!("r{n}"), "t": "c"})).collect();
+    Reply::json(200, &json!({"data": rooms, "total": total, "offset": first, "count": 2, "success": true}))
+}
+
+fn children(filter: &str) -> TeamsListChildrenParams {
+    TeamsListChildrenParams {
+        filter: Some(filter.into()),
+        count: Some(2),
+        ..TeamsListChildrenParams::new(TeamsListChildrenSelector::TeamName("core".into()))
+    }
+}
+
+#[tokio::test]
+async fn the_failure_a_server_answers_instead_of_an_empty_list_ends_the_list() {
+    let server = Server::start(vec![nothing_matched()]).await;
+    let rooms = client(&server).teams_list_children_stream(&children("nothing-like-it")).try_collect().await.unwrap();
+    assert!(rooms.is_empty());
+    assert_eq!(
+        server.only_request().target,
+        "/api/v1/teams.listChildren?teamName=core&filter=nothing-like-it&offset=0&count=2"
+    );
+
+    // The same failure on a later page (the rooms went while paging): the items so far, then the end.
+    let server = Server::start(vec![children_page(0, 2, 3), nothing_matched()]).await;
+    let rooms = client(&server).teams_list_children_stream(&children("design")).try_collect().await.unwrap();
+    let ids: Vec<&str> = rooms.iter().map(|room| room.id.as_str()).collect();
+    assert_eq!(ids, ["r0", "r1"]);
+    assert_eq!(server.requests().len(), 2);
+
+    // A single call still returns it: only a list knows what it means.
+    let server = Server::start(vec![nothing_matched()]).await;
+    let error = client(&server).teams_list_children(&children("nothing-like-it")).await.unwrap_err();
+    assert_eq!(error.status(), Some(rocketchat::StatusCode::BAD_REQUEST));
+}
+
+#[tokio::test]
+async fn any_other_failure_of_such_a_list_is_yielded() {
+    let other_failures = [
+        // Another message.
+        json!({"success": false, "error": "Cannot read properties of undefined (reading 'name')"}),
+        // The same message with a code: not the server's empty answer.
+        json!({"success": false, "error": "Cannot read property 'count' of undefined", "errorType": "error-invalid-params"}),
+        json!({"success": false, "error": "room-not-on-team"}),
+    ];
+    for body in other_failures {
+        let server = Server::start(vec![Reply::json(400, &body)]).await;
+        let client = client(&server);
+        let mut stream = client.teams_list_children_stream(&children("x"));
+        let error = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(error.message(), body["error"].as_str(), "{body}");
+        assert!(stream.next().await.is_none(), "the list ends after the error");
+    }
+    // And the same message with another status.
+    let body = json!({"success": false, "error": "Cannot read properties of undefined (reading 'count')"});
+    let server = Server::start(vec![Reply::json(500, &body)]).await;
+    let result = client(&server).teams_list_children_stream(&children("x")).try_collect().await;
+    assert_eq!(result.unwrap_err().status(), Some(rocketchat::StatusCode::INTERNAL_SERVER_ERROR));
+}
+
+#[test]
+fn the_blocking_iterator_ends_the_list_on_that_failure_too() {
+    let server = Server::start_on_thread(vec![children_page(0, 2, 4), nothing_matched()]);
+    let client = rocketchat::blocking::Client::new(&server.url(), Credentials::new("U1", "token")).unwrap();
+    let rooms: Result<Vec<_>, Error> = client.teams_list_children_iter(&children("design")).collect();
+    assert_eq!(rooms.unwrap().len(), 2);
+    assert_eq!(server.requests().len(), 2);
 }

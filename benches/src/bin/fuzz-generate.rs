@@ -64,6 +64,7 @@ const TOKENS: &[&str] = &[
     "x-enum-varnames: [A, B]",
     "type: integer",
     "x-pagination: {items: x, step: requested}",
+    "x-pagination: {items: x, empty-on-errors: [a, 1]}",
     "x-session: login",
 ];
 

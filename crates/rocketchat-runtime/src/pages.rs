@@ -38,6 +38,10 @@ pub trait Paginated: Operation<Input: Clone + Sized> {
     type Item;
     /// How far `offset` moves after a page.
     const STEP: PageStep = PageStep::ItemsReceived;
+    /// Failure messages (the `error` of a 400 without an `errorType`) that the server answers
+    /// instead of an empty page (the spec's `x-pagination: {empty-on-errors: [...]}`):
+    /// `teams.listChildren` fails this way when nothing matches. Such a failure ends the list.
+    const EMPTY_ON_ERRORS: &'static [&'static str] = &[];
     /// The `offset` and `count` the caller set, if any.
     fn requested(input: &Self::Input) -> (Option<i64>, Option<i64>);
     /// `input` asking for `count` items from `offset`.
@@ -57,7 +61,8 @@ pub struct Page<T> {
 /// moves `offset` by the items actually received (the server clamps `count` to its "Max
 /// Record Amount" without saying so) or, for a list the server filters after paging, by the
 /// count asked ([`PageStep`]), stops at an empty page (of the first kind), at the latest
-/// `total`, or at the caller's limit, and stops for good after an error.
+/// `total`, or at the caller's limit, and stops for good after an error (which is yielded,
+/// unless it is the server's way of saying the list is empty).
 #[derive(Debug, Clone)]
 pub struct Pager<O: Paginated> {
     input: O::Input,
@@ -142,10 +147,23 @@ impl<O: Paginated> Pager<O> {
         self.buffered.extend(page.items);
     }
 
-    /// Ends the list after an error.
-    pub fn fail(&mut self) {
+    /// Ends the list after an error: the error to yield, or `None` when the failure is the
+    /// server's way of answering an empty page ([`Paginated::EMPTY_ON_ERRORS`]).
+    pub fn end_after(&mut self, error: Error) -> Option<Error> {
         self.done = true;
+        if means_empty::<O>(&error) {
+            tracing::debug!(operation = O::ID, %error, "read as an empty page, as the spec says the server answers one");
+            return None;
+        }
+        Some(error)
     }
+}
+
+fn means_empty<O: Paginated>(error: &Error) -> bool {
+    let Error::Api(failure) = error else { return false };
+    failure.status == http::StatusCode::BAD_REQUEST
+        && failure.error_type.is_none()
+        && failure.message.as_deref().is_some_and(|message| O::EMPTY_ON_ERRORS.contains(&message))
 }
 
 /// The items of a list operation, fetched page after page: an async [`Stream`]
@@ -207,10 +225,7 @@ impl<'a, O: Paginated> ItemStream<'a, O> {
                 self.in_flight = None;
                 match result {
                     Ok(output) => self.pager.accept(output),
-                    Err(error) => {
-                        self.pager.fail();
-                        return Poll::Ready(Some(Err(error)));
-                    }
+                    Err(error) => return Poll::Ready(self.pager.end_after(error).map(Err)),
                 }
                 continue;
             }
@@ -278,10 +293,7 @@ impl<O: Paginated> Iterator for Items<'_, O> {
                 .and_then(|response| O::Decoder::default().decode(response));
             match page {
                 Ok(output) => self.pager.accept(output),
-                Err(error) => {
-                    self.pager.fail();
-                    return Some(Err(error));
-                }
+                Err(error) => return self.pager.end_after(error).map(Err),
             }
         }
     }

@@ -632,8 +632,9 @@ impl Client {
     }
 
     /// An iterator over every item of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). The server drops
+    /// items after paging, so a short page is not the end: `offset` moves by the `count`
+    /// asked. It stops at the `total` the server reports, and can be cut short with `.limit(n)`.
     pub fn teams_list_rooms_of_user_iter(
         &self,
         params: &crate::types::TeamsListRoomsOfUserParams,
@@ -654,6 +655,10 @@ impl Client {
     /// An iterator over every item of [`Client::teams_list_children`](Self::teams_list_children), fetched page after page from the
     /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
     /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    ///
+    /// A 400 the spec names as the server's way of answering an empty page
+    /// ([`Paginated::EMPTY_ON_ERRORS`](rocketchat_runtime::Paginated::EMPTY_ON_ERRORS)) ends it too,
+    /// without an error.
     pub fn teams_list_children_iter(
         &self,
         params: &crate::types::TeamsListChildrenParams,

@@ -2091,8 +2091,9 @@ impl Client {
     }
 
     /// A stream of every item of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// `offset` and `count` of `params` (`count` is the page size; default 50). The server drops
+    /// items after paging, so a short page is not the end: `offset` moves by the `count`
+    /// asked. It stops at the `total` the server reports, and can be cut short with `.limit(n)`.
     pub fn teams_list_rooms_of_user_stream(
         &self,
         params: &crate::types::TeamsListRoomsOfUserParams,
@@ -2118,9 +2119,15 @@ impl Client {
     /// `room-not-on-team`).
     ///
     /// Envelope quirk: `count` in the answer is the page size in force (the requested `count`,
-    /// clamped by the server), not the number of items in `data`. When nothing matches the
-    /// server's code cannot read the total and answers 400 with a JavaScript error text
-    /// instead of an empty page.
+    /// clamped by the server), not the number of items in `data`.
+    ///
+    /// When nothing matches (a `filter` that matches no name, `type=discussions` without
+    /// discussions) the server answers 400 `{"success": false, "error": "Cannot read
+    /// properties of undefined (reading 'count')"}` instead of an empty page: its `$facet`
+    /// count is an empty list, which the service destructures as if it held one document
+    /// (`listChildren` in service.ts; Node 14 servers word it "Cannot read property 'count'
+    /// of undefined"). An offset past the end is a 200 with no items. A single call returns
+    /// that 400 as an error; the list's stream and iterator end there instead, with no items.
     ///
     /// The published spec shows neither `roomId`'s alternatives as a oneOf nor the 400/404
     /// answers, and does not say that `type` is limited to `channels` and `discussions`.
@@ -2159,6 +2166,10 @@ impl Client {
     /// A stream of every item of [`Client::teams_list_children`](Self::teams_list_children), fetched page after page from the
     /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
     /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    ///
+    /// A 400 the spec names as the server's way of answering an empty page
+    /// ([`Paginated::EMPTY_ON_ERRORS`](rocketchat_runtime::Paginated::EMPTY_ON_ERRORS)) ends it too,
+    /// without an error.
     pub fn teams_list_children_stream(
         &self,
         params: &crate::types::TeamsListChildrenParams,

@@ -1406,6 +1406,10 @@ impl rocketchat_runtime::Operation for TeamsListChildren {
 
 impl rocketchat_runtime::Paginated for TeamsListChildren {
     type Item = crate::types::Group;
+    const EMPTY_ON_ERRORS: &'static [&'static str] = &[
+        "Cannot read properties of undefined (reading 'count')",
+        "Cannot read property 'count' of undefined",
+    ];
     fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
         (params.offset, params.count)
     }

@@ -334,10 +334,15 @@ fn paginated_impl(api: &Api, operation: &Operation) -> TokenStream {
             const STEP: rocketchat_runtime::PageStep = rocketchat_runtime::PageStep::CountRequested;
         )),
     };
+    let empty_on_errors = (!pagination.empty_on_errors.is_empty()).then(|| {
+        let messages = &pagination.empty_on_errors;
+        quote!(const EMPTY_ON_ERRORS: &'static [&'static str] = &[#(#messages),*];)
+    });
     quote! {
         impl rocketchat_runtime::Paginated for #marker {
             type Item = #item;
             #step
+            #empty_on_errors
 
             fn requested(params: &Self::Input) -> (Option<i64>, Option<i64>) {
                 (#requested_offset, #requested_count)
@@ -577,11 +582,22 @@ fn client_method(api: &Api, operation: &Operation, kind: ClientKind) -> TokenStr
             ClientKind::Async => "A stream of",
             ClientKind::Blocking => "An iterator over",
         };
-        let doc = format!(
-            " {what} every item of [`Client::{0}`](Self::{0}), fetched page after page from the\n `offset` and `count` of `params` (`count` is the page size; default {1}). It stops at\n the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.",
+        let stops = match pagination.step {
+            PageStep::ItemsReceived => "It stops at\n the `total` the server reports or at an empty page",
+            PageStep::CountRequested => {
+                "The server drops\n items after paging, so a short page is not the end: `offset` moves by the `count`\n asked. It stops at the `total` the server reports"
+            }
+        };
+        let mut doc = format!(
+            " {what} every item of [`Client::{0}`](Self::{0}), fetched page after page from the\n `offset` and `count` of `params` (`count` is the page size; default {1}). {stops}, and can be cut short with `.limit(n)`.",
             operation.method_name,
             50
         );
+        if !pagination.empty_on_errors.is_empty() {
+            doc.push_str(
+                "\n\n A 400 the spec names as the server's way of answering an empty page\n ([`Paginated::EMPTY_ON_ERRORS`](rocketchat_runtime::Paginated::EMPTY_ON_ERRORS)) ends it too,\n without an error.",
+            );
+        }
         let doc = doc.lines().map(str::to_owned);
         quote! {
             #( #[doc = #doc] )*

@@ -189,6 +189,8 @@ pub struct Pagination {
     pub count_param: usize,
     /// How far `offset` moves after a page.
     pub step: PageStep,
+    /// The `error` texts of a 400 that the server answers instead of an empty page.
+    pub empty_on_errors: Vec<String>,
     /// The async client's method returning a stream of items.
     pub stream_method: String,
     /// The blocking client's method returning an iterator of items.

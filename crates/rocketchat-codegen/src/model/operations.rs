@@ -55,11 +55,14 @@ impl<'a> Lowering<'a> {
                 let pointer = pointer.join(method);
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
                 let method_name = method_names.unique(naming::snake(&id));
-                if let Some((items, step)) = self.pagination_extension(operation, &pointer)? {
+                if let Some(PaginationExtension { items, step, empty_on_errors }) =
+                    self.pagination_extension(operation, &pointer)?
+                {
                     paged.push(Pending {
                         operation: operations.len(),
                         items,
                         step,
+                        empty_on_errors,
                         pointer: pointer.join("x-pagination"),
                         stream_method: method_names.unique(format!("{method_name}_stream")),
                         iter_method: method_names.unique(format!("{method_name}_iter")),
@@ -75,13 +78,14 @@ impl<'a> Lowering<'a> {
         Ok((operations, paged))
     }
 
-    /// `x-pagination: {items: members}`: the name of the output's field holding the items, and
-    /// how far a page moves the offset (`step: received`, the default, or `requested`).
+    /// `x-pagination: {items: members}`: the name of the output's field holding the items, how
+    /// far a page moves the offset (`step: received`, the default, or `requested`), and the
+    /// failure messages that mean an empty page (`empty-on-errors`).
     fn pagination_extension(
         &self,
         operation: &SpecOperation,
         pointer: &Pointer,
-    ) -> Result<Option<(String, PageStep)>, Error> {
+    ) -> Result<Option<PaginationExtension>, Error> {
         let Some(value) = operation.extensions.get("x-pagination") else { return Ok(None) };
         let pointer = pointer.join("x-pagination");
         let items = value.get("items").and_then(serde_json::Value::as_str);
@@ -100,7 +104,18 @@ impl<'a> Lowering<'a> {
                 return Err(self.spec.invalid(&pointer.join("step"), &message));
             }
         };
-        Ok(Some((items.to_owned(), step)))
+        let empty_on_errors = match value.get("empty-on-errors") {
+            None => Vec::new(),
+            Some(messages) => {
+                let messages = messages.as_array().and_then(|messages| {
+                    messages.iter().map(|message| message.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>()
+                });
+                let message = "`empty-on-errors` must be a list of the failure messages (the `error` text of a 400) \
+                               that the server answers instead of an empty page";
+                messages.ok_or_else(|| self.spec.invalid(&pointer.join("empty-on-errors"), message))?
+            }
+        };
+        Ok(Some(PaginationExtension { items: items.to_owned(), step, empty_on_errors }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -637,4 +652,11 @@ pub(super) fn decide_parts(api: &mut super::Api) {
             body.media = BodyMedia::Multipart(parts);
         }
     }
+}
+
+/// An operation's `x-pagination` as written.
+struct PaginationExtension {
+    items: String,
+    step: PageStep,
+    empty_on_errors: Vec<String>,
 }

@@ -11,6 +11,7 @@ pub(super) struct Pending {
     pub operation: usize,
     pub items: String,
     pub step: PageStep,
+    pub empty_on_errors: Vec<String>,
     pub pointer: Pointer,
     pub stream_method: String,
     pub iter_method: String,
@@ -72,6 +73,7 @@ fn paginate(operation: &Operation, api: &Api, pending: &Pending) -> Result<Pagin
         offset_param,
         count_param,
         step: pending.step,
+        empty_on_errors: pending.empty_on_errors.clone(),
         stream_method: pending.stream_method.clone(),
         iter_method: pending.iter_method.clone(),
     })

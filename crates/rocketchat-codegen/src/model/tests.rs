@@ -160,18 +160,21 @@ fn an_output_holding_a_secret_anywhere_is_marked_secret() {
     assert_eq!(secret, [("deep", true), ("tree", true), ("plain", false)]);
 }
 
+/// A spec of one list operation with this `x-pagination`, and `total` (its property line) or
+/// not.
+fn list(pagination: &str, total: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /l:\n    get:\n      operationId: l\n      \
+         x-pagination: {pagination}\n      parameters:\n        \
+         - {{name: offset, in: query, schema: {{type: integer}}}}\n        \
+         - {{name: count, in: query, schema: {{type: integer}}}}\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         type: object\n                properties:\n                  items: {{type: array, items: {{type: string}}}}\n{total}"
+    )
+}
+
 #[test]
 fn a_page_step_is_received_or_requested_and_requested_needs_a_total() {
-    let list = |pagination: &str, total: &str| {
-        format!(
-            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /l:\n    get:\n      operationId: l\n      \
-             x-pagination: {pagination}\n      parameters:\n        \
-             - {{name: offset, in: query, schema: {{type: integer}}}}\n        \
-             - {{name: count, in: query, schema: {{type: integer}}}}\n      responses:\n        '200':\n          \
-             description: ok\n          content:\n            application/json:\n              schema:\n                \
-             type: object\n                properties:\n                  items: {{type: array, items: {{type: string}}}}\n{total}"
-        )
-    };
     let total = "                  total: {type: integer}\n";
     let step = |yaml: &str| api(yaml).operations[0].pagination.as_ref().map(|pagination| pagination.step);
     assert_eq!(step(&list("{items: items}", total)), Some(PageStep::ItemsReceived));
@@ -182,6 +185,23 @@ fn a_page_step_is_received_or_requested_and_requested_needs_a_total() {
     assert!(error.contains("#/paths/~1l/get/x-pagination/step: `step: sideways` is not one of"), "{error}");
     let error = build_from(&list("{items: items, step: requested}", "")).unwrap_err().to_string();
     assert!(error.contains("#/paths/~1l/get/x-pagination: `step: requested` needs an integer `total`"), "{error}");
+}
+
+#[test]
+fn the_failures_that_mean_an_empty_page_are_a_list_of_messages() {
+    let messages = |yaml: &str| api(yaml).operations[0].pagination.as_ref().map(|p| p.empty_on_errors.clone());
+    assert_eq!(messages(&list("{items: items}", "")), Some(vec![]));
+    let listed = list("{items: items, empty-on-errors: ['Cannot read it', \"can't: either\"]}", "");
+    assert_eq!(messages(&listed), Some(vec!["Cannot read it".to_owned(), "can't: either".to_owned()]));
+
+    for wrong in ["'one message'", "[1]", "{error: x}"] {
+        let error = build_from(&list(&format!("{{items: items, empty-on-errors: {wrong}}}"), "")).unwrap_err();
+        let error = error.to_string();
+        assert!(
+            error.contains("#/paths/~1l/get/x-pagination/empty-on-errors: `empty-on-errors` must be a list"),
+            "{error}"
+        );
+    }
 }
 
 #[test]
