@@ -6,8 +6,8 @@ use rocketchat::two_factor::{Answer, Challenge};
 use rocketchat::types::{
     GroupsAddLeaderRequest, GroupsCreateRequest, GroupsInviteRequest, GroupsKickRequest, GroupsLeaveRequest,
     GroupsMembersParams, GroupsRemoveLeaderRequest, Room, Team, TeamMemberParams, TeamType, TeamsAddMembersRequest,
-    TeamsAddRoomsRequest, TeamsCreateRequest, TeamsLeaveRequest, TeamsListRoomsParams, TeamsMembersParams,
-    TeamsRemoveMemberRequest, User,
+    TeamsAddRoomsRequest, TeamsCreateRequest, TeamsLeaveRequest, TeamsListChildrenParams, TeamsListChildrenSelector,
+    TeamsListRoomsParams, TeamsMembersParams, TeamsRemoveMemberRequest, User,
 };
 use rocketchat::{Client, Credentials, Error, ErrorType, Password, RetryPolicy, Transport};
 use rocketchat_fake::{FakeRocketChat, Fault, UnauthorizedShape};
@@ -110,6 +110,47 @@ async fn a_teams_members_and_rooms_follow_the_team_service() {
     let unknown = admin.teams_leave(&TeamsLeaveRequest::new(Team::Name("nope".into()))).await.unwrap_err();
     assert_eq!(unknown.message(), Some("team-does-not-exist"));
     assert_eq!(team.team.name.as_deref(), Some("platform"));
+}
+
+#[tokio::test]
+async fn a_teams_children_list_as_the_server_does_and_nothing_found_ends_the_stream_empty() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let carol = fake.add_user("carol", &["user"]);
+    let team = admin.teams_create(&TeamsCreateRequest::new("design".into(), TeamType::Private)).await.unwrap();
+    let by_name = Team::Name("design".into());
+    for name in ["design-ops", "design-web", "marketing"] {
+        let group = admin.groups_create(&GroupsCreateRequest::new(name.into())).await.unwrap();
+        admin.teams_add_rooms(&TeamsAddRoomsRequest::new(by_name.clone(), vec![group.group.id])).await.unwrap();
+    }
+    let children = |filter: Option<&str>| TeamsListChildrenParams {
+        filter: filter.map(str::to_owned),
+        count: Some(2),
+        ..TeamsListChildrenParams::new(TeamsListChildrenSelector::TeamName("design".into()))
+    };
+    let names =
+        |rooms: Vec<rocketchat::types::Group>| rooms.into_iter().filter_map(|room| room.name).collect::<Vec<_>>();
+
+    let all = admin.teams_list_children_stream(&children(None)).try_collect().await.unwrap();
+    let main_room = team.team.room_id.clone();
+    assert_eq!(all[0].id, main_room.unwrap_or_default(), "the main room first");
+    assert_eq!(names(all), ["design", "design-ops", "design-web", "marketing"]);
+    let first = admin.teams_list_children(&children(Some("DESIGN-"))).await.unwrap();
+    assert_eq!((first.data.len(), first.paginated.total), (2, 2));
+
+    // Nothing matches: a single call gets the server's 400, the stream ends with no rooms.
+    let none = admin.teams_list_children(&children(Some("sales"))).await.unwrap_err();
+    assert_eq!(none.message(), Some("Cannot read properties of undefined (reading 'count')"));
+    let rooms = admin.teams_list_children_stream(&children(Some("sales"))).try_collect().await.unwrap();
+    assert!(rooms.is_empty());
+
+    // Only members list a team's children, and a room outside any team names none.
+    let outsider = client(&fake, carol.credentials.clone());
+    let refused = outsider.teams_list_children_stream(&children(None)).try_collect().await.unwrap_err();
+    assert_eq!(refused.message(), Some("error-invalid-team-not-a-member"));
+    let loose = admin.groups_create(&GroupsCreateRequest::new("loose".into())).await.unwrap();
+    let by_room = TeamsListChildrenParams::new(TeamsListChildrenSelector::RoomId(loose.group.id));
+    assert_eq!(admin.teams_list_children(&by_room).await.unwrap_err().message(), Some("room-not-on-team"));
 }
 
 #[tokio::test]

@@ -29,7 +29,8 @@
 //!   `addOwner`/`removeOwner`, `addModerator`/`removeModerator`, `addLeader`/`removeLeader`,
 //!   `members`, `list`, `archive`/`unarchive`, `setTopic`, `setAnnouncement`, `setDescription`,
 //!   `delete`, and `teams.create`, `info`, `addMembers`, `members`, `removeMember`, `leave`,
-//!   `listRooms`, `addRooms`. Each rule names the server code it follows (in `world.rs`).
+//!   `listRooms`, `addRooms`, `listChildren`. Each rule names the server code it follows (in
+//!   `world.rs`).
 //! - Every other operation answers with its first success example from the spec. Every
 //!   success the fake sends, modeled or not, is checked to decode as the generated output type
 //!   (a fake bug is a 500 naming the operation, never a silently wrong answer).
@@ -43,7 +44,7 @@
 //!
 //! Permissions are the server's default roles only (no custom roles, no per-room
 //! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
-//! the examples); there are no messages, files or integrations; all rooms are private groups;
+//! the examples); there are no messages, files, integrations or discussions; all rooms are private groups;
 //! two-factor authentication, when required, is TOTP with one fixed code, asked of password
 //! logins and of every call that needs a login but `logout`, and a code is not remembered
 //! between calls. A team's roles and its main room's
