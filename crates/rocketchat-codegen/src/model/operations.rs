@@ -13,6 +13,7 @@ use openapiv3::{
     Content, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
     RequestBody as SpecRequestBody, Response, StatusCode,
 };
+use std::collections::HashMap;
 
 /// Headers that carry the client's own credentials (and second factor): never arguments.
 const CLIENT_HEADERS: &[&str] = &["x-auth-token", "x-user-id", "x-2fa-code", "x-2fa-method"];
@@ -45,6 +46,9 @@ impl<'a> Lowering<'a> {
         let mut marker_names = Scope::default();
         let mut operations = Vec::new();
         let mut paged = Vec::new();
+        // Each id names an operation to its marker type, to `Operation::ID` and to the fake's
+        // routes, so two operations under one id would be told apart by order alone.
+        let mut ids: HashMap<&str, &str> = HashMap::new();
         let paths = Pointer::root().join("paths");
         for (path_key, item) in &self.spec.openapi.paths.paths {
             let pointer = paths.join(path_key);
@@ -53,6 +57,15 @@ impl<'a> Lowering<'a> {
             };
             for (method, operation) in item.iter() {
                 let pointer = pointer.join(method);
+                if let Some(id) = &operation.operation_id
+                    && let Some(first) = ids.insert(id, path_key)
+                {
+                    let message = format!(
+                        "`operationId: {id}` is also the id of an operation of `{first}`; OpenAPI requires each \
+                         operation's id to be unique: rename one"
+                    );
+                    return Err(self.spec.invalid(&pointer.join("operationId"), &message));
+                }
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
                 let method_name = method_names.unique(naming::snake(&id));
                 if let Some(PaginationExtension { items, step, empty_on_errors }) =
