@@ -797,7 +797,8 @@ impl<'a> Spec<'a> {
                 ReferenceOr::Item(item) => return Ok((item, pointer)),
                 ReferenceOr::Reference { reference } => reference,
             };
-            let name = self.component_key(reference, section, &pointer)?;
+            let in_section = |name: &str| self.openapi.components.as_ref().is_some_and(|c| pick(c).contains_key(name));
+            let name = self.component_key(reference, section, &pointer, in_section)?;
             if !seen.insert(name.to_owned()) {
                 return Err(self.reference_error(&pointer, reference, "it refers back to itself"));
             }
@@ -815,7 +816,15 @@ impl<'a> Spec<'a> {
         }
     }
 
-    fn component_key<'r>(&self, reference: &'r str, section: &str, pointer: &Pointer) -> Result<&'r str, Error> {
+    /// The component name a `$ref` into `components.<section>` names; `in_section` says whether
+    /// that section has a name, for the hint when the `$ref` points into another one.
+    fn component_key<'r>(
+        &self,
+        reference: &'r str,
+        section: &str,
+        pointer: &Pointer,
+        in_section: impl Fn(&str) -> bool,
+    ) -> Result<&'r str, Error> {
         if !reference.starts_with('#') {
             return Err(self.reference_error(
                 pointer,
@@ -824,13 +833,19 @@ impl<'a> Spec<'a> {
             ));
         }
         let prefix = format!("#/components/{section}/");
-        reference.strip_prefix(&prefix).filter(|name| !name.contains('/')).ok_or_else(|| {
-            self.reference_error(
-                pointer,
-                reference,
-                &format!("only local references of the form `{prefix}NAME` are supported here"),
-            )
-        })
+        if let Some(name) = reference.strip_prefix(&prefix).filter(|name| !name.contains('/')) {
+            return Ok(name);
+        }
+        // A reference into another section is the likely slip: say which section it must be.
+        let other_section = reference.strip_prefix("#/components/").and_then(|rest| rest.split_once('/'));
+        let message = match other_section {
+            Some((other, name)) if other != section && !name.contains('/') => {
+                let hint = if in_section(name) { format!(" (`{prefix}{name}` exists)") } else { String::new() };
+                format!("this `$ref` must point into `components.{section}`, not `components.{other}`{hint}")
+            }
+            _ => format!("only local references of the form `{prefix}NAME` are supported here"),
+        };
+        Err(self.reference_error(pointer, reference, &message))
     }
 
     /// A component schema by its key.

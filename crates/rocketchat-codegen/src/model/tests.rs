@@ -228,3 +228,27 @@ fn an_integer_enum_with_named_values_is_a_type_and_its_names_must_fit() {
         "{error}"
     );
 }
+
+#[test]
+fn a_ref_into_the_wrong_section_says_which_section_and_whether_the_name_is_there() {
+    let spec = |reference: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      parameters:\n        \
+             - $ref: '{reference}'\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  \
+             parameters:\n    UserQuery: {{name: username, in: query, schema: {{type: string}}}}\n  schemas:\n    \
+             UserQuery: {{type: string}}\n    Other: {{type: string}}\n"
+        )
+    };
+    let error = build_from(&spec("#/components/schemas/UserQuery")).unwrap_err().to_string();
+    assert!(
+        error.ends_with(
+            "this `$ref` must point into `components.parameters`, not `components.schemas` \
+             (`#/components/parameters/UserQuery` exists)"
+        ),
+        "{error}"
+    );
+    let error = build_from(&spec("#/components/schemas/Other")).unwrap_err().to_string();
+    assert!(error.ends_with("must point into `components.parameters`, not `components.schemas`"), "{error}");
+    let error = build_from(&spec("#/definitions/UserQuery")).unwrap_err().to_string();
+    assert!(error.ends_with("only local references of the form `#/components/parameters/NAME` are supported here"));
+}

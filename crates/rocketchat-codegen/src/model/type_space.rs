@@ -203,7 +203,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn schema_reference(&mut self, reference: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
-        let key = self.spec.component_key(reference, "schemas", pointer)?;
+        let key = self.spec.component_key(reference, "schemas", pointer, |name| self.spec.schema(name).is_some())?;
         self.component(key, pointer)
     }
 
