@@ -290,9 +290,12 @@ async fn faults_on_demand_reach_the_client_as_its_errors() {
     fake.fail_next("groups.leave", Fault::ResetConnection);
     assert!(matches!(admin.groups_leave(&leave).await, Err(Error::Transport { .. })));
 
-    // An operation the fake does not model answers with the spec's example.
+    // An operation the fake does not model answers with the spec's example, and says so.
     let counters = admin.groups_counters(&rocketchat::types::GroupsCountersParams::new(room("flaky"))).await.unwrap();
     assert!(counters.success);
+    let from_example: Vec<_> = fake.calls().iter().map(|call| (call.operation, call.from_example)).collect();
+    assert_eq!(from_example.last(), Some(&(Some("groups.counters"), true)));
+    assert!(from_example.iter().rev().skip(1).all(|(_, from_example)| !from_example), "{from_example:?}");
 }
 
 #[tokio::test]

@@ -44,13 +44,13 @@
 //!
 //! Permissions are the server's default roles only (no custom roles, no per-room
 //! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
-//! the examples); there are no messages, files, integrations or discussions; all rooms are private groups;
-//! two-factor authentication, when required, is TOTP with one fixed code, asked of password
-//! logins and of every call that needs a login but `logout`, and a code is not remembered
-//! between calls. A team's roles and its main room's
-//! owners and moderators are kept in step, as the server keeps them; leaders are the room's
-//! alone. The standalone binary
-//! (`cargo run -p rocketchat-fake -- --port 3000`) serves the same fake to any language.
+//! the examples); there are no messages, files, integrations or discussions; all rooms are
+//! private groups; two-factor authentication, when required, is TOTP with one fixed code,
+//! asked of password logins and of every call that needs a login but `logout`, and a code is
+//! not remembered between calls. A team's roles and its main room's owners and moderators are
+//! kept in step, as the server keeps them; leaders are the room's alone. The standalone binary
+//! (`cargo run -p rocketchat-fake -- --port 3000 --user bob`) serves the same fake to any
+//! language, with the users its `--user` options name.
 
 mod server;
 mod spec;
@@ -128,6 +128,9 @@ pub struct RecordedCall {
     pub operation: Option<&'static str>,
     /// The status answered; 0 when the fake stalled or reset the connection.
     pub status: u16,
+    /// The answer was the spec's example, as for every operation the fake does not model: a
+    /// test that relies on it checks the spec's example, not the server's rules.
+    pub from_example: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -1,33 +1,70 @@
-//! `rocketchat-fake [--port PORT]`: the fake Rocket.Chat as a server of its own, for `curl` or
-//! a program in any language. Prints the URL and the administrator's credentials.
+//! `rocketchat-fake [--port PORT] [--user NAME[:ROLE,...]]...`: the fake Rocket.Chat as a
+//! server of its own, for `curl` or a program in any language. Prints the URL and the
+//! credentials of the administrator and of each user asked for.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: rocketchat-fake [--port PORT]   (default 3000; 0 picks a free port)";
+const USAGE: &str = "\
+usage: rocketchat-fake [--port PORT] [--user NAME[:ROLE,...]]...
+  --port PORT   the port on 127.0.0.1 (default 3000; 0 picks a free port)
+  --user NAME   a user besides `admin`, with the role `user` or the roles given
+                (`--user bob`, `--user carol:user,bot`); repeat for more users";
+
+/// What the command line asks for.
+struct Options {
+    port: u16,
+    /// Each user's name and roles.
+    users: Vec<(String, Vec<String>)>,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options { port: 3000, users: Vec::new() };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("`{arg}` needs a value"));
+        match arg.as_str() {
+            "--port" => {
+                let port = value()?;
+                options.port = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;
+            }
+            "--user" => {
+                let user = value()?;
+                let (name, roles) = user.split_once(':').unwrap_or((user, "user"));
+                let roles: Vec<String> = roles.split(',').map(str::trim).map(str::to_owned).collect();
+                if name.trim().is_empty() || roles.iter().any(String::is_empty) {
+                    return Err(format!("`{user}` is not NAME or NAME:ROLE,..."));
+                }
+                if name == rocketchat_fake::ADMIN_USERNAME {
+                    return Err(format!("`{name}` is the seeded administrator; choose another name"));
+                }
+                if options.users.iter().any(|(user, _)| user == name) {
+                    return Err(format!("the user `{name}` is given twice"));
+                }
+                options.users.push((name.to_owned(), roles));
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(options)
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        [] => 3000,
-        ["--port", port] => match port.parse::<u16>() {
-            Ok(port) => port,
-            Err(_) => {
-                let _ = writeln!(std::io::stderr(), "error: `{port}` is not a port number\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        },
-        ["--help" | "-h"] => {
-            let _ = writeln!(std::io::stdout(), "{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        _ => {
-            let _ = writeln!(std::io::stderr(), "{USAGE}");
+    if matches!(args.as_slice(), [help] if help == "--help" || help == "-h") {
+        let _ = writeln!(std::io::stdout(), "{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let options = match options(&args) {
+        Ok(options) => options,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error: {error}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
+    let port = options.port;
     let fake = match rocketchat_fake::FakeRocketChat::bind(SocketAddr::from(([127, 0, 0, 1], port))).await {
         Ok(fake) => fake,
         Err(error) => {
@@ -48,6 +85,13 @@ async fn main() -> ExitCode {
     );
     let _ = writeln!(out, "  X-User-Id: {}", admin.user_id());
     let _ = writeln!(out, "  (log in with POST {}/api/v1/login for a token)", fake.url());
+    for (name, roles) in &options.users {
+        let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+        let user = fake.add_user(name, &roles);
+        let _ = writeln!(out, "{name} ({}): password `{}`", roles.join(", "), user.password);
+        let _ = writeln!(out, "  X-User-Id: {}", user.id);
+        let _ = writeln!(out, "  X-Auth-Token: {}", user.token);
+    }
     let _ = out.flush();
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS

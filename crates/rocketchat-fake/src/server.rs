@@ -170,11 +170,14 @@ pub async fn handle(shared: Arc<Shared>, request: http::Request<Incoming>) -> Ou
         body: (!body.is_empty()).then(|| redacted(json_body.clone())),
         operation: matched.as_ref().map(|(route, _)| route.id),
         status: 404,
+        from_example: false,
     };
     let outcome = match matched {
         // Current servers answer an unknown route with Hono's plain-text 404.
         None => Outcome::Answer(text_response(404, "text/plain; charset=UTF-8", "404 Not Found")),
-        Some((route, path_values)) => serve(&shared, route, &path_values, &query, &parts.headers, json_body),
+        Some((route, path_values)) => {
+            serve(&shared, route, &path_values, &query, &parts.headers, json_body, &mut call.from_example)
+        }
     };
     call.status = match &outcome {
         Outcome::Answer(response) => response.status().as_u16(),
@@ -191,6 +194,7 @@ fn serve(
     query: &[(String, String)],
     headers: &http::HeaderMap,
     body: Value,
+    from_example: &mut bool,
 ) -> Outcome {
     let Some(operation) = shared.specs.get(route.id) else {
         return Outcome::Answer(respond(
@@ -258,7 +262,10 @@ fn serve(
             let caller = caller.unwrap_or_default();
             match lock(&shared.world).handle(id, &caller, &input) {
                 Some(reply) => reply,
-                None => from_example(operation),
+                None => {
+                    *from_example = true;
+                    example_reply(operation)
+                }
             }
         }
     };
@@ -277,7 +284,7 @@ fn invalid(message: &str, error_type: &str) -> Reply {
 }
 
 /// An operation the fake does not model answers with the spec's example.
-fn from_example(operation: &OperationSpec) -> Reply {
+fn example_reply(operation: &OperationSpec) -> Reply {
     match &operation.example {
         Some((status, example)) => Reply::json(*status, example.clone()),
         None => Reply::ok(json!({})),

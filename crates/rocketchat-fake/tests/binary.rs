@@ -4,19 +4,30 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-#[test]
-fn the_binary_answers_plain_http() {
+/// The binary started with `args` and a free port, and the lines it printed before serving.
+fn start(args: &[&str]) -> (std::process::Child, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rocketchat-fake"))
         .args(["--port", "0"])
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first_line).expect("it prints its URL");
-    let address = first_line.trim().rsplit("http://").next().expect("a URL").to_owned();
+    let mut lines = Vec::new();
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    // The login hint follows the admin's id; the users come after it.
+    let users = args.iter().filter(|arg| **arg == "--user").count();
+    for _ in 0..3 + 3 * users {
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("it prints its URL and the credentials");
+        lines.push(line.trim_end().to_owned());
+    }
+    (child, lines)
+}
 
-    let mut stream = TcpStream::connect(&address).expect("it listens");
-    let body = r#"{"user":"admin","password":"fake-admin-password"}"#;
+/// `POST /api/v1/login` with a user name and password, over plain HTTP/1.1: the response.
+fn log_in(address: &str, user: &str, password: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("it listens");
+    let body = format!(r#"{{"user":"{user}","password":"{password}"}}"#);
     write!(
         stream,
         "POST /api/v1/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -25,6 +36,17 @@ fn the_binary_answers_plain_http() {
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn address(lines: &[String]) -> String {
+    lines[0].rsplit("http://").next().expect("a URL").to_owned()
+}
+
+#[test]
+fn the_binary_answers_plain_http() {
+    let (mut child, lines) = start(&[]);
+    let response = log_in(&address(&lines), "admin", "fake-admin-password");
     child.kill().ok();
     child.wait().ok();
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
@@ -32,8 +54,35 @@ fn the_binary_answers_plain_http() {
 }
 
 #[test]
-fn bad_usage_exits_2() {
-    let output = Command::new(env!("CARGO_BIN_EXE_rocketchat-fake")).args(["--port", "nope"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: rocketchat-fake"));
+fn users_asked_for_on_the_command_line_exist_with_the_printed_password() {
+    let (mut child, lines) = start(&["--user", "bob", "--user", "carol:user,bot"]);
+    let bob = lines.iter().find(|line| line.starts_with("bob ")).cloned().unwrap_or_default();
+    let carol = lines.iter().find(|line| line.starts_with("carol ")).cloned().unwrap_or_default();
+    let response = log_in(&address(&lines), "bob", "bob-password");
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(bob, "bob (user): password `bob-password`", "{lines:?}");
+    assert_eq!(carol, "carol (user, bot): password `carol-password`", "{lines:?}");
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains(r#""username":"bob""#), "{response}");
+}
+
+#[test]
+fn bad_usage_exits_2_and_says_what_is_wrong() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["--port", "nope"], "`nope` is not a port number"),
+        (&["--user"], "`--user` needs a value"),
+        (&["--user", "bob", "--user", "bob"], "the user `bob` is given twice"),
+        (&["--user", "admin"], "`admin` is the seeded administrator"),
+        (&["--user", "bob:"], "`bob:` is not NAME or NAME:ROLE,..."),
+    ];
+    for (args, message) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_rocketchat-fake")).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr.starts_with(&format!("error: {message}")) && stderr.contains("usage: rocketchat-fake"),
+            "{stderr}"
+        );
+    }
 }
