@@ -7,7 +7,7 @@ use rocketchat::types::{
     GroupsAddLeaderRequest, GroupsCreateRequest, GroupsInviteRequest, GroupsKickRequest, GroupsLeaveRequest,
     GroupsMembersParams, GroupsRemoveLeaderRequest, Room, Team, TeamMemberParams, TeamType, TeamsAddMembersRequest,
     TeamsAddRoomsRequest, TeamsCreateRequest, TeamsLeaveRequest, TeamsListChildrenParams, TeamsListChildrenSelector,
-    TeamsListRoomsParams, TeamsMembersParams, TeamsRemoveMemberRequest, User,
+    TeamsListChildrenType, TeamsListRoomsParams, TeamsMembersParams, TeamsRemoveMemberRequest, User,
 };
 use rocketchat::{Client, Credentials, Error, ErrorType, Password, RetryPolicy, Transport};
 use rocketchat_fake::{FakeRocketChat, Fault, UnauthorizedShape};
@@ -144,10 +144,27 @@ async fn a_teams_children_list_as_the_server_does_and_nothing_found_ends_the_str
     let rooms = admin.teams_list_children_stream(&children(Some("sales"))).try_collect().await.unwrap();
     assert!(rooms.is_empty());
 
-    // Only members list a team's children, and a room outside any team names none.
-    let outsider = client(&fake, carol.credentials.clone());
-    let refused = outsider.teams_list_children_stream(&children(None)).try_collect().await.unwrap_err();
+    // There are no discussions here, so asking for them finds nothing, which is the same 400.
+    let discussions = TeamsListChildrenParams { r#type: Some(TeamsListChildrenType::Discussions), ..children(None) };
+    assert_eq!(admin.teams_list_children(&discussions).await.unwrap_err().status().map(|s| s.as_u16()), Some(400));
+    assert!(admin.teams_list_children_stream(&discussions).try_collect().await.unwrap().is_empty());
+    // An offset past the end is an empty page, not the 400; `count` is the page size.
+    let past =
+        admin.teams_list_children(&TeamsListChildrenParams { offset: Some(10), ..children(None) }).await.unwrap();
+    assert_eq!((past.data.len(), past.paginated.total, past.paginated.count), (0, 4, 2));
+
+    // Only members list a team's children, and a member sees the rooms they are in.
+    let carol_client = client(&fake, carol.credentials.clone());
+    let refused = carol_client.teams_list_children_stream(&children(None)).try_collect().await.unwrap_err();
     assert_eq!(refused.message(), Some("error-invalid-team-not-a-member"));
+    let add = TeamsAddMembersRequest::new(by_name.clone(), vec![TeamMemberParams::new(carol.id.clone())]);
+    admin.teams_add_members(&add).await.unwrap();
+    let invite = GroupsInviteRequest { username: Some("carol".into()), ..GroupsInviteRequest::new(room("design-web")) };
+    admin.groups_invite(&invite).await.unwrap();
+    let seen = carol_client.teams_list_children_stream(&children(None)).try_collect().await.unwrap();
+    assert_eq!(names(seen), ["design", "design-web"]);
+
+    // A room outside any team names none.
     let loose = admin.groups_create(&GroupsCreateRequest::new("loose".into())).await.unwrap();
     let by_room = TeamsListChildrenParams::new(TeamsListChildrenSelector::RoomId(loose.group.id));
     assert_eq!(admin.teams_list_children(&by_room).await.unwrap_err().message(), Some("room-not-on-team"));
@@ -293,9 +310,9 @@ async fn faults_on_demand_reach_the_client_as_its_errors() {
     // An operation the fake does not model answers with the spec's example, and says so.
     let counters = admin.groups_counters(&rocketchat::types::GroupsCountersParams::new(room("flaky"))).await.unwrap();
     assert!(counters.success);
-    let from_example: Vec<_> = fake.calls().iter().map(|call| (call.operation, call.from_example)).collect();
-    assert_eq!(from_example.last(), Some(&(Some("groups.counters"), true)));
-    assert!(from_example.iter().rev().skip(1).all(|(_, from_example)| !from_example), "{from_example:?}");
+    let unmodeled: Vec<_> = fake.calls().iter().map(|call| (call.operation, call.unmodeled)).collect();
+    assert_eq!(unmodeled.last(), Some(&(Some("groups.counters"), true)));
+    assert!(unmodeled.iter().rev().skip(1).all(|(_, unmodeled)| !unmodeled), "{unmodeled:?}");
 }
 
 #[tokio::test]

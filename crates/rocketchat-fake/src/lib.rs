@@ -128,9 +128,10 @@ pub struct RecordedCall {
     pub operation: Option<&'static str>,
     /// The status answered; 0 when the fake stalled or reset the connection.
     pub status: u16,
-    /// The answer was the spec's example, as for every operation the fake does not model: a
-    /// test that relies on it checks the spec's example, not the server's rules.
-    pub from_example: bool,
+    /// The fake does not model the operation, so the answer came from the spec (its first
+    /// success example, or an empty success when it has none), not from the server's rules: a
+    /// test that relies on such an answer checks the spec.
+    pub unmodeled: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

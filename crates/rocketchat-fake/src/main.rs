@@ -1,6 +1,7 @@
 //! `rocketchat-fake [--port PORT] [--user NAME[:ROLE,...]]...`: the fake Rocket.Chat as a
 //! server of its own, for `curl` or a program in any language. Prints the URL and the
-//! credentials of the administrator and of each user asked for.
+//! credentials of the administrator and of each user asked for: a password to log in with,
+//! and a token already issued.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -10,31 +11,44 @@ const USAGE: &str = "\
 usage: rocketchat-fake [--port PORT] [--user NAME[:ROLE,...]]...
   --port PORT   the port on 127.0.0.1 (default 3000; 0 picks a free port)
   --user NAME   a user besides `admin`, with the role `user` or the roles given
-                (`--user bob`, `--user carol:user,bot`); repeat for more users";
+                (`--user bob`, `--user carol:user,bot`; roles: admin, user, bot, guest,
+                app); repeat for more users";
+
+/// The roles a user can hold across the server (`owner`, `moderator` and `leader` are roles
+/// in a room, given by the room's calls).
+const GLOBAL_ROLES: [&str; 5] = ["admin", "user", "bot", "guest", "app"];
 
 /// What the command line asks for.
 struct Options {
-    port: u16,
+    port: Option<u16>,
     /// Each user's name and roles.
     users: Vec<(String, Vec<String>)>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { port: 3000, users: Vec::new() };
+    let mut options = Options { port: None, users: Vec::new() };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("`{arg}` needs a value"));
         match arg.as_str() {
+            "--port" if options.port.is_some() => return Err("`--port` is given twice".into()),
             "--port" => {
                 let port = value()?;
-                options.port = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;
+                options.port = Some(port.parse().map_err(|_| format!("`{port}` is not a port number"))?);
             }
             "--user" => {
                 let user = value()?;
                 let (name, roles) = user.split_once(':').unwrap_or((user, "user"));
+                let name = name.trim();
                 let roles: Vec<String> = roles.split(',').map(str::trim).map(str::to_owned).collect();
-                if name.trim().is_empty() || roles.iter().any(String::is_empty) {
+                if name.is_empty() || roles.iter().any(String::is_empty) {
                     return Err(format!("`{user}` is not NAME or NAME:ROLE,..."));
+                }
+                if let Some(role) = roles.iter().find(|role| !GLOBAL_ROLES.contains(&role.as_str())) {
+                    return Err(format!(
+                        "`{role}` is not a role a user holds; the roles are {}",
+                        GLOBAL_ROLES.join(", ")
+                    ));
                 }
                 if name == rocketchat_fake::ADMIN_USERNAME {
                     return Err(format!("`{name}` is the seeded administrator; choose another name"));
@@ -53,7 +67,7 @@ fn options(args: &[String]) -> Result<Options, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if matches!(args.as_slice(), [help] if help == "--help" || help == "-h") {
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
         let _ = writeln!(std::io::stdout(), "{USAGE}");
         return ExitCode::SUCCESS;
     }
@@ -64,7 +78,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let port = options.port;
+    let port = options.port.unwrap_or(3000);
     let fake = match rocketchat_fake::FakeRocketChat::bind(SocketAddr::from(([127, 0, 0, 1], port))).await {
         Ok(fake) => fake,
         Err(error) => {
@@ -84,7 +98,7 @@ async fn main() -> ExitCode {
         rocketchat_fake::ADMIN_PASSWORD
     );
     let _ = writeln!(out, "  X-User-Id: {}", admin.user_id());
-    let _ = writeln!(out, "  (log in with POST {}/api/v1/login for a token)", fake.url());
+    let _ = writeln!(out, "  X-Auth-Token: {}", fake.admin_token());
     for (name, roles) in &options.users {
         let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
         let user = fake.add_user(name, &roles);

@@ -170,13 +170,13 @@ pub async fn handle(shared: Arc<Shared>, request: http::Request<Incoming>) -> Ou
         body: (!body.is_empty()).then(|| redacted(json_body.clone())),
         operation: matched.as_ref().map(|(route, _)| route.id),
         status: 404,
-        from_example: false,
+        unmodeled: false,
     };
     let outcome = match matched {
         // Current servers answer an unknown route with Hono's plain-text 404.
         None => Outcome::Answer(text_response(404, "text/plain; charset=UTF-8", "404 Not Found")),
         Some((route, path_values)) => {
-            serve(&shared, route, &path_values, &query, &parts.headers, json_body, &mut call.from_example)
+            serve(&shared, route, &path_values, &query, &parts.headers, json_body, &mut call.unmodeled)
         }
     };
     call.status = match &outcome {
@@ -187,6 +187,8 @@ pub async fn handle(shared: Arc<Shared>, request: http::Request<Incoming>) -> Ou
     outcome
 }
 
+/// The answer to a routed request; `unmodeled` is set when it comes from the spec rather than
+/// from the fake's model of the server.
 fn serve(
     shared: &Shared,
     route: &Route,
@@ -194,7 +196,7 @@ fn serve(
     query: &[(String, String)],
     headers: &http::HeaderMap,
     body: Value,
-    from_example: &mut bool,
+    unmodeled: &mut bool,
 ) -> Outcome {
     let Some(operation) = shared.specs.get(route.id) else {
         return Outcome::Answer(respond(
@@ -263,7 +265,7 @@ fn serve(
             match lock(&shared.world).handle(id, &caller, &input) {
                 Some(reply) => reply,
                 None => {
-                    *from_example = true;
+                    *unmodeled = true;
                     example_reply(operation)
                 }
             }

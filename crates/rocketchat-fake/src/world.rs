@@ -600,7 +600,7 @@ impl World {
             Err(reply) => return reply,
         };
         let members: Vec<Value> = self.rooms[index].members.iter().map(|id| self.user_summary(id)).collect();
-        self.paged(input, "members", members)
+        self.paged(input, "members", members, PageCount::Sent)
     }
 
     /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the groups the caller is in, paged.
@@ -611,26 +611,24 @@ impl World {
             .filter(|room| room.members.iter().any(|member| member == caller))
             .map(|room| self.room_json(room))
             .collect();
-        self.paged(input, "groups", groups)
+        self.paged(input, "groups", groups, PageCount::Sent)
     }
 
     /// A page of `items` under `key`, with the `count`, `offset` and `total` envelope, as
     /// `getPaginationItems` reads `offset` and `count`
     /// (apps/meteor/server/api/helpers/getPaginationItems.ts): `count` is clamped to the
     /// maximum, and `0` means "the maximum".
-    fn paged(&self, input: &Value, key: &str, items: Vec<Value>) -> Reply {
-        let (offset, count) = self.page_asked(input);
-        let total = items.len();
-        let page: Vec<Value> = items.into_iter().skip(offset).take(count).collect();
-        Reply::ok(json!({ key: page, "count": page.len(), "offset": offset, "total": total }))
-    }
-
-    /// The `offset` and the page size in force, as `getPaginationItems` reads them.
-    fn page_asked(&self, input: &Value) -> (usize, usize) {
+    fn paged(&self, input: &Value, key: &str, items: Vec<Value>, count_is: PageCount) -> Reply {
         let offset = input.get("offset").and_then(Value::as_i64).unwrap_or(0).max(0) as usize;
         let count = input.get("count").and_then(Value::as_i64).unwrap_or(50);
         let count = if count <= 0 { self.max_count } else { count.min(self.max_count) } as usize;
-        (offset, count)
+        let total = items.len();
+        let page: Vec<Value> = items.into_iter().skip(offset).take(count).collect();
+        let count = match count_is {
+            PageCount::Sent => page.len(),
+            PageCount::PageSize => count,
+        };
+        Reply::ok(json!({ key: page, "count": count, "offset": offset, "total": total }))
     }
 
     /// `archiveRoom` / `unarchiveRoom` (apps/meteor/app/lib/server/methods/).
@@ -852,7 +850,7 @@ impl World {
             .iter()
             .map(|(id, roles)| json!({"user": self.user_summary(id), "roles": roles, "createdAt": "2026-11-28T10:00:00.000Z"}))
             .collect();
-        self.paged(input, "members", members)
+        self.paged(input, "members", members, PageCount::Sent)
     }
 
     /// `Team.removeMember` and the checks of `teams.removeMember` in
@@ -915,7 +913,7 @@ impl World {
             .filter(|room| room.team_id.as_deref() == Some(&team.id))
             .map(|room| self.room_json(room))
             .collect();
-        self.paged(input, "rooms", rooms)
+        self.paged(input, "rooms", rooms, PageCount::Sent)
     }
 
     /// `teams.listChildren` in apps/meteor/server/api/v1/teams.ts and `Team.listChildren` in
@@ -955,10 +953,7 @@ impl World {
         if children.is_empty() {
             return Reply::plain("Cannot read properties of undefined (reading 'count')");
         }
-        let (offset, count) = self.page_asked(input);
-        let total = children.len();
-        let page: Vec<Value> = children.into_iter().skip(offset).take(count).collect();
-        Reply::ok(json!({"data": page, "total": total, "offset": offset, "count": count}))
+        self.paged(input, "data", children, PageCount::PageSize)
     }
 
     /// `Team.addRooms`: each room must exist, belong to no team, and be owned by the caller.
@@ -997,6 +992,15 @@ impl World {
         let rooms: Vec<Value> = positions.iter().map(|position| self.room_json(&self.rooms[*position])).collect();
         Reply::ok(json!({"rooms": rooms}))
     }
+}
+
+/// What a list's `count` says.
+#[derive(Debug, Clone, Copy)]
+enum PageCount {
+    /// The items in this page (most lists).
+    Sent,
+    /// The page size in force (`teams.listChildren`).
+    PageSize,
 }
 
 impl Default for World {

@@ -14,9 +14,9 @@ fn start(args: &[&str]) -> (std::process::Child, Vec<String>) {
         .expect("the binary starts");
     let mut lines = Vec::new();
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    // The login hint follows the admin's id; the users come after it.
+    // The URL, the admin's three lines, then three lines for each user.
     let users = args.iter().filter(|arg| **arg == "--user").count();
-    for _ in 0..3 + 3 * users {
+    for _ in 0..4 + 3 * users {
         let mut line = String::new();
         stdout.read_line(&mut line).expect("it prints its URL and the credentials");
         lines.push(line.trim_end().to_owned());
@@ -24,19 +24,33 @@ fn start(args: &[&str]) -> (std::process::Child, Vec<String>) {
     (child, lines)
 }
 
-/// `POST /api/v1/login` with a user name and password, over plain HTTP/1.1: the response.
-fn log_in(address: &str, user: &str, password: &str) -> String {
+/// `request` (its head without the final blank line) over plain HTTP/1.1: the response.
+fn send(address: &str, request: &str, body: &str) -> String {
     let mut stream = TcpStream::connect(address).expect("it listens");
-    let body = format!(r#"{{"user":"{user}","password":"{password}"}}"#);
-    write!(
-        stream,
-        "POST /api/v1/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
+    let length = body.len();
+    write!(stream, "{request}\r\nHost: {address}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{body}")
+        .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
+}
+
+/// `POST /api/v1/login` with a user name and password: the response.
+fn log_in(address: &str, user: &str, password: &str) -> String {
+    let body = format!(r#"{{"user":"{user}","password":"{password}"}}"#);
+    send(address, "POST /api/v1/login HTTP/1.1\r\nContent-Type: application/json", &body)
+}
+
+/// `GET /api/v1/me` with a user id and token: the response.
+fn me(address: &str, user_id: &str, token: &str) -> String {
+    send(address, &format!("GET /api/v1/me HTTP/1.1\r\nX-User-Id: {user_id}\r\nX-Auth-Token: {token}"), "")
+}
+
+/// The value of the first line after `after` that starts with `  key: `.
+fn printed(lines: &[String], after: &str, key: &str) -> String {
+    let start = lines.iter().position(|line| line.starts_with(after)).expect("the user's lines");
+    let prefix = format!("  {key}: ");
+    lines[start..].iter().find_map(|line| line.strip_prefix(&prefix)).expect("the value").to_owned()
 }
 
 fn address(lines: &[String]) -> String {
@@ -56,21 +70,27 @@ fn the_binary_answers_plain_http() {
 #[test]
 fn users_asked_for_on_the_command_line_exist_with_the_printed_password() {
     let (mut child, lines) = start(&["--user", "bob", "--user", "carol:user,bot"]);
+    let address = address(&lines);
     let bob = lines.iter().find(|line| line.starts_with("bob ")).cloned().unwrap_or_default();
     let carol = lines.iter().find(|line| line.starts_with("carol ")).cloned().unwrap_or_default();
-    let response = log_in(&address(&lines), "bob", "bob-password");
+    let logged_in = log_in(&address, "bob", "bob-password");
+    let carol_me = me(&address, &printed(&lines, "carol ", "X-User-Id"), &printed(&lines, "carol ", "X-Auth-Token"));
+    let admin_me = me(&address, &printed(&lines, "admin:", "X-User-Id"), &printed(&lines, "admin:", "X-Auth-Token"));
     child.kill().ok();
     child.wait().ok();
     assert_eq!(bob, "bob (user): password `bob-password`", "{lines:?}");
     assert_eq!(carol, "carol (user, bot): password `carol-password`", "{lines:?}");
-    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
-    assert!(response.contains(r#""username":"bob""#), "{response}");
+    assert!(logged_in.starts_with("HTTP/1.1 200 OK") && logged_in.contains(r#""username":"bob""#), "{logged_in}");
+    assert!(carol_me.starts_with("HTTP/1.1 200 OK") && carol_me.contains(r#""username":"carol""#), "{carol_me}");
+    assert!(admin_me.starts_with("HTTP/1.1 200 OK") && admin_me.contains(r#""username":"admin""#), "{admin_me}");
 }
 
 #[test]
 fn bad_usage_exits_2_and_says_what_is_wrong() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["--port", "nope"], "`nope` is not a port number"),
+        (&["--port", "1", "--port", "2"], "`--port` is given twice"),
+        (&["--user", "bob:owner"], "`owner` is not a role a user holds"),
         (&["--user"], "`--user` needs a value"),
         (&["--user", "bob", "--user", "bob"], "the user `bob` is given twice"),
         (&["--user", "admin"], "`admin` is the seeded administrator"),

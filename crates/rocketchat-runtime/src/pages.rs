@@ -38,9 +38,10 @@ pub trait Paginated: Operation<Input: Clone + Sized> {
     type Item;
     /// How far `offset` moves after a page.
     const STEP: PageStep = PageStep::ItemsReceived;
-    /// Failure messages (the `error` of a 400 without an `errorType`) that the server answers
-    /// instead of an empty page (the spec's `x-pagination: {empty-on-errors: [...]}`):
-    /// `teams.listChildren` fails this way when nothing matches. Such a failure ends the list.
+    /// Failure messages (the exact `error` of a 400 that names no other `errorType`) that the
+    /// server answers instead of an empty page (the spec's `x-pagination: {empty-on-errors:
+    /// [...]}`): `teams.listChildren` fails this way when nothing matches. Such a failure ends
+    /// the list without an error.
     const EMPTY_ON_ERRORS: &'static [&'static str] = &[];
     /// The `offset` and `count` the caller set, if any.
     fn requested(input: &Self::Input) -> (Option<i64>, Option<i64>);
@@ -159,11 +160,15 @@ impl<O: Paginated> Pager<O> {
     }
 }
 
+/// A 400 whose `error` is one of the listed texts, and that names no other code: the runtime
+/// reads a bare code as the message's own code (`team-does-not-exist`), so that one counts
+/// as none.
 fn means_empty<O: Paginated>(error: &Error) -> bool {
     let Error::Api(failure) = error else { return false };
+    let Some(message) = failure.message.as_deref() else { return false };
     failure.status == http::StatusCode::BAD_REQUEST
-        && failure.error_type.is_none()
-        && failure.message.as_deref().is_some_and(|message| O::EMPTY_ON_ERRORS.contains(&message))
+        && failure.error_type.as_deref().is_none_or(|code| code == message)
+        && O::EMPTY_ON_ERRORS.contains(&message)
 }
 
 /// The items of a list operation, fetched page after page: an async [`Stream`]
@@ -172,7 +177,8 @@ fn means_empty<O: Paginated>(error: &Error) -> bool {
 ///
 /// With a [`RetryPolicy`](crate::RetryPolicy) on the transport, a page answered with 429 is
 /// retried after the wait the server asks for; any other error ends the stream after it is
-/// yielded.
+/// yielded, but for a failure the spec names as the server's empty page
+/// ([`Paginated::EMPTY_ON_ERRORS`]), which ends it without an error.
 ///
 /// [`Stream`]: futures_core::Stream
 #[must_use = "a stream does nothing unless polled"]
@@ -303,5 +309,70 @@ impl<O: Paginated> Iterator for Items<'_, O> {
 impl<O: Paginated> fmt::Debug for Items<'_, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items").field("operation", &O::ID).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::{HeaderMap, StatusCode};
+
+    /// A list whose server answers two texts instead of an empty page, one of them a bare code.
+    struct Quirky;
+
+    impl Operation for Quirky {
+        const ID: &'static str = "quirky.list";
+        const METHOD: http::Method = http::Method::GET;
+        const PATH: &'static str = "/api/v1/quirky.list";
+        type Input = ();
+        type Output = Vec<u8>;
+        type Decoder = crate::Json;
+        fn request(_: &()) -> Result<Request, Error> {
+            Ok(Request::of::<Self>(Self::PATH))
+        }
+    }
+
+    impl Paginated for Quirky {
+        type Item = u8;
+        const EMPTY_ON_ERRORS: &'static [&'static str] = &["Cannot read it", "nothing-here"];
+        fn requested(_: &()) -> (Option<i64>, Option<i64>) {
+            (None, None)
+        }
+        fn page(_: &(), _: u64, _: u64) {}
+        fn into_page(output: Vec<u8>) -> Page<u8> {
+            Page { items: output, total: None }
+        }
+    }
+
+    fn failure(status: u16, body: &str) -> Error {
+        let status = StatusCode::from_u16(status).unwrap();
+        crate::response::classify_response(status, HeaderMap::new(), body.as_bytes().to_vec()).unwrap_err()
+    }
+
+    #[test]
+    fn only_a_listed_400_ends_a_list_quietly() {
+        let ends_quietly =
+            |status: u16, body: &str| Pager::<Quirky>::new(()).end_after(failure(status, body)).is_none();
+        assert!(ends_quietly(400, r#"{"success": false, "error": "Cannot read it"}"#));
+        // A bare code is read as the message's own code: listed, it still counts.
+        assert!(ends_quietly(400, r#"{"success": false, "error": "nothing-here"}"#));
+
+        assert!(!ends_quietly(400, r#"{"success": false, "error": "Cannot read it", "errorType": "error-x"}"#));
+        assert!(!ends_quietly(400, r#"{"success": false, "error": "Cannot read it [error-x]"}"#));
+        assert!(!ends_quietly(400, r#"{"success": false, "error": "cannot read it"}"#));
+        assert!(!ends_quietly(500, r#"{"success": false, "error": "Cannot read it"}"#));
+        assert!(!ends_quietly(403, r#"{"success": false, "error": "Cannot read it"}"#));
+        assert!(!ends_quietly(400, "Cannot read it"));
+    }
+
+    #[test]
+    fn the_list_is_over_after_any_failure() {
+        let mut pager = Pager::<Quirky>::new(());
+        assert!(pager.next_request().is_some());
+        assert!(pager.end_after(failure(400, r#"{"error": "Cannot read it"}"#)).is_none());
+        assert!(pager.next_request().is_none());
+        let mut pager = Pager::<Quirky>::new(());
+        assert!(pager.end_after(failure(400, r#"{"error": "room-not-found"}"#)).is_some());
+        assert!(pager.next_request().is_none());
     }
 }

@@ -2167,9 +2167,8 @@ impl Client {
     /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
     /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
     ///
-    /// A 400 the spec names as the server's way of answering an empty page
-    /// ([`Paginated::EMPTY_ON_ERRORS`](rocketchat_runtime::Paginated::EMPTY_ON_ERRORS)) ends it too,
-    /// without an error.
+    /// The server answers a 400 instead of an empty page, and that ends the list too, without
+    /// an error: a 400 whose `error` is `Cannot read properties of undefined (reading 'count')` or `Cannot read property 'count' of undefined`.
     pub fn teams_list_children_stream(
         &self,
         params: &crate::types::TeamsListChildrenParams,

@@ -1,7 +1,7 @@
 //! The call side: `operations.rs` (a marker type per operation, which builds its request),
 //! `client.rs` and `blocking.rs` (one method per operation, from one renderer).
 
-use super::{Piece, RustFile, doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
+use super::{Piece, RustFile, code_span, doc_lines_raw, ident, one_line, qualified_type_tokens, rustdoc_markdown};
 use crate::model::{
     Api, BodyMedia, Input, Operation, Output, PageStep, Param, ParamEncoding, ParamLocation, Part, PartKind, PathPiece,
     QueryStyle, Session, TypeRef,
@@ -594,9 +594,11 @@ fn client_method(api: &Api, operation: &Operation, kind: ClientKind) -> TokenStr
             50
         );
         if !pagination.empty_on_errors.is_empty() {
-            doc.push_str(
-                "\n\n A 400 the spec names as the server's way of answering an empty page\n ([`Paginated::EMPTY_ON_ERRORS`](rocketchat_runtime::Paginated::EMPTY_ON_ERRORS)) ends it too,\n without an error.",
-            );
+            let texts: Vec<String> = pagination.empty_on_errors.iter().map(|text| code_span(text)).collect();
+            doc.push_str(&format!(
+                "\n\n The server answers a 400 instead of an empty page, and that ends the list too, without\n an error: a 400 whose `error` is {}.",
+                texts.join(" or ")
+            ));
         }
         let doc = doc.lines().map(str::to_owned);
         quote! {

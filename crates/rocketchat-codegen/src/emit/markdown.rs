@@ -108,7 +108,7 @@ fn text_block(text: &str) -> String {
 }
 
 /// The text as one code span (on one line), or nothing for blank text.
-fn code_span(text: &str) -> String {
+pub(crate) fn code_span(text: &str) -> String {
     let code = single_spaced(&visible(text));
     if code.is_empty() {
         return code;

@@ -5,8 +5,8 @@ mod markdown;
 mod types;
 
 pub use client::{ClientKind, blocking_module, client_module, operations_module};
-pub(crate) use markdown::one_line;
 pub use markdown::rustdoc_markdown;
+pub(crate) use markdown::{code_span, one_line};
 pub use types::types_module;
 
 use crate::model::{Api, Input, TypeRef};

@@ -48,7 +48,7 @@ impl<'a> Lowering<'a> {
         let mut paged = Vec::new();
         // Each id names an operation to its marker type, to `Operation::ID` and to the fake's
         // routes, so two operations under one id would be told apart by order alone.
-        let mut ids: HashMap<&str, &str> = HashMap::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
         let paths = Pointer::root().join("paths");
         for (path_key, item) in &self.spec.openapi.paths.paths {
             let pointer = paths.join(path_key);
@@ -57,16 +57,14 @@ impl<'a> Lowering<'a> {
             };
             for (method, operation) in item.iter() {
                 let pointer = pointer.join(method);
-                if let Some(id) = &operation.operation_id
-                    && let Some(first) = ids.insert(id, path_key)
-                {
+                let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
+                if let Some(first) = ids.insert(id.clone(), format!("{method} {path_key}")) {
                     let message = format!(
-                        "`operationId: {id}` is also the id of an operation of `{first}`; OpenAPI requires each \
-                         operation's id to be unique: rename one"
+                        "`operationId: {id}` is also the id of `{first}`; OpenAPI requires each operation's id to be \
+                         unique: rename one"
                     );
                     return Err(self.spec.invalid(&pointer.join("operationId"), &message));
                 }
-                let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
                 let method_name = method_names.unique(naming::snake(&id));
                 if let Some(PaginationExtension { items, step, empty_on_errors }) =
                     self.pagination_extension(operation, &pointer)?
@@ -104,6 +102,15 @@ impl<'a> Lowering<'a> {
         let items = value.get("items").and_then(serde_json::Value::as_str);
         let message = "`x-pagination` must be an object naming the output's items field, such as `{items: members}`";
         let items = items.ok_or_else(|| self.spec.invalid(&pointer, message))?;
+        // A misspelt key would silently turn its behaviour off.
+        const KEYS: [&str; 3] = ["items", "step", "empty-on-errors"];
+        if let Some(key) =
+            value.as_object().into_iter().flat_map(|keys| keys.keys()).find(|key| !KEYS.contains(&key.as_str()))
+        {
+            let message =
+                format!("`{key}` is not an `x-pagination` key; the keys are `items`, `step` and `empty-on-errors`");
+            return Err(self.spec.invalid(&pointer.join(key), &message));
+        }
         let step = match value.get("step") {
             None => PageStep::ItemsReceived,
             Some(step) if step == "received" => PageStep::ItemsReceived,

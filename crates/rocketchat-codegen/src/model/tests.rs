@@ -202,6 +202,21 @@ fn the_failures_that_mean_an_empty_page_are_a_list_of_messages() {
             "{error}"
         );
     }
+    let misspelt = build_from(&list("{items: items, empty_on_errors: [x]}", "")).unwrap_err().to_string();
+    assert!(
+        misspelt
+            .contains("#/paths/~1l/get/x-pagination/empty_on_errors: `empty_on_errors` is not an `x-pagination` key"),
+        "{misspelt}"
+    );
+}
+
+#[test]
+fn an_operation_id_used_twice_is_refused_where_it_repeats() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      \
+                responses: {'200': {description: ok}}\n    post:\n      operationId: a\n      \
+                responses: {'200': {description: ok}}\n";
+    let error = build_from(spec).unwrap_err().to_string();
+    assert!(error.contains("#/paths/~1a/post/operationId: `operationId: a` is also the id of `get /a`"), "{error}");
 }
 
 #[test]
