@@ -313,6 +313,19 @@ async fn faults_on_demand_reach_the_client_as_its_errors() {
     let unmodeled: Vec<_> = fake.calls().iter().map(|call| (call.operation, call.unmodeled)).collect();
     assert_eq!(unmodeled.last(), Some(&(Some("groups.counters"), true)));
     assert!(unmodeled.iter().rev().skip(1).all(|(_, unmodeled)| !unmodeled), "{unmodeled:?}");
+
+    // A scripted answer, once, for the next valid call: a failure the fake cannot produce.
+    let counters_of = |name: &str| rocketchat::types::GroupsCountersParams::new(room(name));
+    fake.answer_next("groups.counters", 500, json!({"success": false, "error": "Internal server error"}));
+    let error = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
+    assert_eq!((error.status().map(|s| s.as_u16()), error.message()), (Some(500), Some("Internal server error")));
+    assert!(admin.groups_counters(&counters_of("flaky")).await.unwrap().success, "back to the example");
+    // A scripted success must decode as the output type, as every success the fake sends.
+    fake.answer_next("groups.counters", 200, json!({"success": "yes"}));
+    let error = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
+    assert!(error.message().is_some_and(|message| message.contains("groups.counters")), "{error}");
+    let last = fake.calls().last().cloned().unwrap();
+    assert_eq!((last.operation, last.status, last.unmodeled), (Some("groups.counters"), 500, true));
 }
 
 #[tokio::test]

@@ -36,9 +36,12 @@
 //!   (a fake bug is a 500 naming the operation, never a silently wrong answer).
 //! - Faults on demand: [`FakeRocketChat::rate_limit`], [`FakeRocketChat::require_two_factor`],
 //!   [`FakeRocketChat::expire_tokens`], [`FakeRocketChat::unauthorized_shape`] and
-//!   [`FakeRocketChat::fail_next`] (a proxy's HTML 502, a stall, a reset connection).
+//!   [`FakeRocketChat::fail_next`] (a proxy's HTML 502, a stall, a reset connection); and
+//!   [`FakeRocketChat::answer_next`], a status and body of the test's own for the next valid
+//!   call of an operation.
 //! - [`FakeRocketChat::calls`] records each request (method, path, query, body, operation,
-//!   status) with passwords, tokens and codes redacted.
+//!   status, and whether the answer came from the model) with passwords, tokens and codes
+//!   redacted.
 //!
 //! # Where it simplifies
 //!
@@ -128,9 +131,9 @@ pub struct RecordedCall {
     pub operation: Option<&'static str>,
     /// The status answered; 0 when the fake stalled or reset the connection.
     pub status: u16,
-    /// The fake does not model the operation, so the answer came from the spec (its first
-    /// success example, or an empty success when it has none), not from the server's rules: a
-    /// test that relies on such an answer checks the spec.
+    /// The answer did not come from the fake's model of the server's rules: the fake does not
+    /// model the operation (the spec's first success example answered, or an empty success
+    /// when it has none), or the test scripted it ([`FakeRocketChat::answer_next`]).
     pub unmodeled: bool,
 }
 
@@ -272,7 +275,16 @@ impl FakeRocketChat {
         lock(&self.shared.faults).next.insert(operation.to_owned(), fault);
     }
 
-    /// Removes every fault.
+    /// Answers the next valid call of `operation` (logged in, its input as the spec allows)
+    /// with `status` and `body` as given, instead of the fake's model or the spec's example:
+    /// for a response the fake cannot produce, such as a server error or an operation it does
+    /// not model. A success body must still decode as the operation's output type (else the
+    /// answer is a 500 naming the operation); `success: true` is not added.
+    pub fn answer_next(&self, operation: &str, status: u16, body: serde_json::Value) {
+        lock(&self.shared.faults).answers.insert(operation.to_owned(), (status, body));
+    }
+
+    /// Removes every fault and every scripted answer.
     pub fn clear_faults(&self) {
         *lock(&self.shared.faults) = Faults::default();
     }

@@ -83,6 +83,8 @@ pub struct Faults {
     pub unauthorized: UnauthorizedShape,
     /// One-shot faults for the next call of an operation.
     pub next: HashMap<String, Fault>,
+    /// One-shot answers (status and body) for the next valid call of an operation.
+    pub answers: HashMap<String, (u16, Value)>,
 }
 
 pub struct RateLimitState {
@@ -187,8 +189,8 @@ pub async fn handle(shared: Arc<Shared>, request: http::Request<Incoming>) -> Ou
     outcome
 }
 
-/// The answer to a routed request; `unmodeled` is set when it comes from the spec rather than
-/// from the fake's model of the server.
+/// The answer to a routed request; `unmodeled` is set when it comes from the spec or from the
+/// test's script rather than from the fake's model of the server.
 fn serve(
     shared: &Shared,
     route: &Route,
@@ -251,16 +253,21 @@ fn serve(
         }
     };
 
-    let reply = match route.id {
-        "login" => log_in(shared, &body, header("x-2fa-code"), two_factor.as_deref()),
-        "logout" => log_out(shared, header("x-user-id"), header("x-auth-token")),
-        "serverInfo" => server_info(shared, caller.as_deref()),
-        "users.2fa.sendEmailCode" => {
+    let scripted = lock(&shared.faults).answers.remove(route.id);
+    let reply = match (route.id, scripted) {
+        (_, Some((status, body))) => {
+            *unmodeled = true;
+            Reply::json(status, body)
+        }
+        ("login", None) => log_in(shared, &body, header("x-2fa-code"), two_factor.as_deref()),
+        ("logout", None) => log_out(shared, header("x-user-id"), header("x-auth-token")),
+        ("serverInfo", None) => server_info(shared, caller.as_deref()),
+        ("users.2fa.sendEmailCode", None) => {
             let who = input.get("emailOrUsername").and_then(Value::as_str).unwrap_or_default().to_owned();
             lock(&shared.world).email_codes_sent.push(who);
             Reply::ok(json!({}))
         }
-        id => {
+        (id, None) => {
             let caller = caller.unwrap_or_default();
             match lock(&shared.world).handle(id, &caller, &input) {
                 Some(reply) => reply,
