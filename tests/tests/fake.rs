@@ -314,18 +314,42 @@ async fn faults_on_demand_reach_the_client_as_its_errors() {
     assert_eq!(unmodeled.last(), Some(&(Some("groups.counters"), true)));
     assert!(unmodeled.iter().rev().skip(1).all(|(_, unmodeled)| !unmodeled), "{unmodeled:?}");
 
-    // A scripted answer, once, for the next valid call: a failure the fake cannot produce.
+    // Scripted answers, each once and in order, for the next valid calls: failures the fake
+    // cannot produce. A call the fake refuses first (no login here) does not take one.
     let counters_of = |name: &str| rocketchat::types::GroupsCountersParams::new(room(name));
+    let status_and_message = |error: &Error| (error.status().map(|s| s.as_u16()), error.message().map(str::to_owned));
     fake.answer_next("groups.counters", 500, json!({"success": false, "error": "Internal server error"}));
-    let error = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
-    assert_eq!((error.status().map(|s| s.as_u16()), error.message()), (Some(500), Some("Internal server error")));
+    fake.answer_next("groups.counters", 503, json!({"success": false, "error": "Service unavailable"}));
+    let anonymous = client(&fake, Credentials::new("nobody", "no-token"));
+    assert_eq!(
+        anonymous.groups_counters(&counters_of("flaky")).await.unwrap_err().status().map(|s| s.as_u16()),
+        Some(401)
+    );
+    let first = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
+    assert_eq!(status_and_message(&first), (Some(500), Some("Internal server error".to_owned())));
+    let second = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
+    assert_eq!(status_and_message(&second), (Some(503), Some("Service unavailable".to_owned())));
     assert!(admin.groups_counters(&counters_of("flaky")).await.unwrap().success, "back to the example");
+    // `clear_faults` drops what is left; a status that cannot carry the body is a 500 that says so.
+    fake.answer_next("groups.counters", 500, json!({}));
+    fake.clear_faults();
+    assert!(admin.groups_counters(&counters_of("flaky")).await.unwrap().success);
+    fake.answer_next("groups.counters", 304, json!({}));
+    let not_modified = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
+    assert!(not_modified.message().is_some_and(|message| message.contains("304 is not a status")), "{not_modified}");
     // A scripted success must decode as the output type, as every success the fake sends.
     fake.answer_next("groups.counters", 200, json!({"success": "yes"}));
     let error = admin.groups_counters(&counters_of("flaky")).await.unwrap_err();
     assert!(error.message().is_some_and(|message| message.contains("groups.counters")), "{error}");
     let last = fake.calls().last().cloned().unwrap();
     assert_eq!((last.operation, last.status, last.unmodeled), (Some("groups.counters"), 500, true));
+}
+
+#[tokio::test]
+#[should_panic(expected = "the spec has no operation `groups.kik`")]
+async fn scripting_an_operation_the_spec_does_not_have_fails_the_test_at_once() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    fake.answer_next("groups.kik", 500, json!({}));
 }
 
 #[tokio::test]

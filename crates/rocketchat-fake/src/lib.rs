@@ -271,17 +271,40 @@ impl FakeRocketChat {
     }
 
     /// Misbehaves on the next call of `operation` only.
+    ///
+    /// # Panics
+    ///
+    /// When the spec has no operation `operation`: a misspelt id would never fire.
+    #[track_caller]
     pub fn fail_next(&self, operation: &str, fault: Fault) {
+        self.known(operation);
         lock(&self.shared.faults).next.insert(operation.to_owned(), fault);
     }
 
-    /// Answers the next valid call of `operation` (logged in, its input as the spec allows)
-    /// with `status` and `body` as given, instead of the fake's model or the spec's example:
-    /// for a response the fake cannot produce, such as a server error or an operation it does
-    /// not model. A success body must still decode as the operation's output type (else the
-    /// answer is a 500 naming the operation); `success: true` is not added.
+    /// Answers a coming call of `operation` with `status` and the JSON `body` as given, instead
+    /// of the fake's model or the spec's example: for a response the fake cannot produce, such
+    /// as a server error or an operation it does not model. Each scripted answer serves one
+    /// call, in the order they were scripted.
+    ///
+    /// The call it serves is the next one to pass the fake's gates: logged in (unless the
+    /// operation needs no login), not rate limited, its second factor given when one is
+    /// required, its input as the spec allows. A scripted `login` answer is given before the
+    /// credentials are checked. A success body must still decode as the operation's output
+    /// type, and `success: true` is not added; a status that cannot carry a body (1xx, 204,
+    /// 304, or not an HTTP status) is answered with a 500 naming the mistake.
+    ///
+    /// # Panics
+    ///
+    /// When the spec has no operation `operation`: a misspelt id would never fire.
+    #[track_caller]
     pub fn answer_next(&self, operation: &str, status: u16, body: serde_json::Value) {
-        lock(&self.shared.faults).answers.insert(operation.to_owned(), (status, body));
+        self.known(operation);
+        lock(&self.shared.faults).answers.entry(operation.to_owned()).or_default().push_back((status, body));
+    }
+
+    #[track_caller]
+    fn known(&self, operation: &str) {
+        assert!(self.shared.specs.contains_key(operation), "the spec has no operation `{operation}`");
     }
 
     /// Removes every fault and every scripted answer.

@@ -29,7 +29,9 @@ fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options { port: None, users: Vec::new() };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("`{arg}` needs a value"));
+        // An option where the value should be means the value is missing.
+        let mut value =
+            || args.next().filter(|value| !value.starts_with("--")).ok_or_else(|| format!("`{arg}` needs a value"));
         match arg.as_str() {
             "--port" if options.port.is_some() => return Err("`--port` is given twice".into()),
             "--port" => {
@@ -41,8 +43,8 @@ fn options(args: &[String]) -> Result<Options, String> {
                 let (name, roles) = user.split_once(':').unwrap_or((user, "user"));
                 let name = name.trim();
                 let roles: Vec<String> = roles.split(',').map(str::trim).map(str::to_owned).collect();
-                if name.is_empty() || roles.iter().any(String::is_empty) {
-                    return Err(format!("`{user}` is not NAME or NAME:ROLE,..."));
+                if name.is_empty() || name.contains(char::is_whitespace) || roles.iter().any(String::is_empty) {
+                    return Err(format!("`{user}` is not NAME or NAME:ROLE,... (a user name has no spaces)"));
                 }
                 if let Some(role) = roles.iter().find(|role| !GLOBAL_ROLES.contains(&role.as_str())) {
                     return Err(format!(
@@ -50,7 +52,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                         GLOBAL_ROLES.join(", ")
                     ));
                 }
-                if name == rocketchat_fake::ADMIN_USERNAME {
+                if name.eq_ignore_ascii_case(rocketchat_fake::ADMIN_USERNAME) {
                     return Err(format!("`{name}` is the seeded administrator; choose another name"));
                 }
                 if options.users.iter().any(|(user, _)| user == name) {

@@ -83,8 +83,8 @@ pub struct Faults {
     pub unauthorized: UnauthorizedShape,
     /// One-shot faults for the next call of an operation.
     pub next: HashMap<String, Fault>,
-    /// One-shot answers (status and body) for the next valid call of an operation.
-    pub answers: HashMap<String, (u16, Value)>,
+    /// Scripted answers (status and body) for the coming valid calls of an operation, in order.
+    pub answers: HashMap<String, std::collections::VecDeque<(u16, Value)>>,
 }
 
 pub struct RateLimitState {
@@ -253,11 +253,11 @@ fn serve(
         }
     };
 
-    let scripted = lock(&shared.faults).answers.remove(route.id);
+    let scripted = lock(&shared.faults).answers.get_mut(route.id).and_then(std::collections::VecDeque::pop_front);
     let reply = match (route.id, scripted) {
         (_, Some((status, body))) => {
             *unmodeled = true;
-            Reply::json(status, body)
+            scripted_reply(route.id, status, body)
         }
         ("login", None) => log_in(shared, &body, header("x-2fa-code"), two_factor.as_deref()),
         ("logout", None) => log_out(shared, header("x-user-id"), header("x-auth-token")),
@@ -282,7 +282,8 @@ fn serve(
         && let Some(body) = &reply.body
         && let Err(error) = (route.check)(body)
     {
-        let message = format!("the fake's answer to {} does not decode as the spec says: {error}", route.id);
+        let whose = if *unmodeled { "the answer (scripted or the spec's example)" } else { "the fake's answer" };
+        let message = format!("{whose} to {} does not decode as the spec says: {error}", route.id);
         return Outcome::Answer(respond(Reply::json(500, json!({"success": false, "error": message})), &[]));
     }
     Outcome::Answer(respond(reply, &[]))
@@ -290,6 +291,16 @@ fn serve(
 
 fn invalid(message: &str, error_type: &str) -> Reply {
     Reply::json(400, json!({"success": false, "error": message, "errorType": error_type}))
+}
+
+/// A scripted answer, unless its status cannot carry the body: then a 500 that says so.
+fn scripted_reply(operation: &str, status: u16, body: Value) -> Reply {
+    let carries_a_body = (200..=599).contains(&status) && status != 204 && status != 304;
+    if carries_a_body {
+        return Reply::json(status, body);
+    }
+    let message = format!("answer_next({operation:?}, {status}, ..): {status} is not a status that carries a body");
+    Reply::json(500, json!({"success": false, "error": message}))
 }
 
 /// An operation the fake does not model answers with the spec's example.

@@ -87,13 +87,15 @@ fn users_asked_for_on_the_command_line_exist_with_the_printed_password() {
 
 #[test]
 fn bad_usage_exits_2_and_says_what_is_wrong() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
+        (&["--port", "--user", "bob"], "`--port` needs a value"),
+        (&["--user", "bob smith"], "`bob smith` is not NAME or NAME:ROLE,..."),
         (&["--port", "nope"], "`nope` is not a port number"),
         (&["--port", "1", "--port", "2"], "`--port` is given twice"),
         (&["--user", "bob:owner"], "`owner` is not a role a user holds"),
         (&["--user"], "`--user` needs a value"),
         (&["--user", "bob", "--user", "bob"], "the user `bob` is given twice"),
-        (&["--user", "admin"], "`admin` is the seeded administrator"),
+        (&["--user", "Admin"], "`Admin` is the seeded administrator"),
         (&["--user", "bob:"], "`bob:` is not NAME or NAME:ROLE,..."),
     ];
     for (args, message) in cases {
