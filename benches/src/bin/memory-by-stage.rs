@@ -60,11 +60,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+fn megabytes(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
 /// Prints what is held after a stage and the most held during it, as a multiple of the input.
 fn mark(stage: &str, input: usize) {
     let held = HELD.load(Ordering::Relaxed);
     let most = MOST.swap(held, Ordering::Relaxed);
-    let megabytes = |bytes: usize| bytes as f64 / 1e6;
     let times = |bytes: usize| bytes as f64 / input as f64;
     println!(
         "| {stage} | {:.1} MB ({:.1}x) | {:.1} MB ({:.1}x) |",
@@ -88,7 +91,7 @@ fn main() -> ExitCode {
         }
     };
     let input = text.len();
-    println!("{path}: {:.2} MB\n", input as f64 / 1e6);
+    println!("{path}: {:.2} MB\n", megabytes(input));
     println!("| stage | held after it | most held during it |\n| --- | ---: | ---: |");
     mark("the text", input);
     let outcome = (|| {
@@ -99,7 +102,6 @@ fn main() -> ExitCode {
         let item = std::mem::size_of::<openapiv3::ReferenceOr<openapiv3::PathItem>>();
         let paths = &spec.paths.paths;
         let (used, held) = (paths.len() * item, paths.capacity() * item);
-        let megabytes = |bytes: usize| bytes as f64 / 1e6;
         println!(
             "| (of which the paths' items, used / allocated) | {:.1} / {:.1} MB | |",
             megabytes(used),

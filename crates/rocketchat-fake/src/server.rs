@@ -10,7 +10,7 @@ use rocketchat_runtime::{Operation, RoundTripVisitor};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -84,7 +84,7 @@ pub struct Faults {
     /// One-shot faults for the next call of an operation.
     pub next: HashMap<String, Fault>,
     /// Scripted answers (status and body) for the coming valid calls of an operation, in order.
-    pub answers: HashMap<String, std::collections::VecDeque<(u16, Value)>>,
+    pub answers: HashMap<String, VecDeque<(u16, Value)>>,
 }
 
 pub struct RateLimitState {
@@ -253,7 +253,7 @@ fn serve(
         }
     };
 
-    let scripted = lock(&shared.faults).answers.get_mut(route.id).and_then(std::collections::VecDeque::pop_front);
+    let scripted = lock(&shared.faults).answers.get_mut(route.id).and_then(VecDeque::pop_front);
     let reply = match (route.id, scripted) {
         (_, Some((status, body))) => {
             *unmodeled = true;

@@ -57,8 +57,9 @@ impl<'a> Lowering<'a> {
             };
             for (method, operation) in item.iter() {
                 let pointer = pointer.join(method);
-                let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path_key}"));
-                if let Some(first) = ids.insert(id.clone(), format!("{method} {path_key}")) {
+                let place = format!("{method} {path_key}");
+                let id = operation.operation_id.clone().unwrap_or_else(|| place.clone());
+                if let Some(first) = ids.insert(id.clone(), place) {
                     let message = format!(
                         "`operationId: {id}` is also the id of `{first}`; OpenAPI requires each operation's id to be \
                          unique: rename one"
