@@ -10,7 +10,9 @@
 //! figures are the heap the stages need: without the allocator's own overhead, but with
 //! capacity reserved and never written, which the kernel does not count in the resident set
 //! (`/usr/bin/time -f %M` measures that, and is the figure BENCHMARKS.md's targets use). The
-//! stages run on one thread here, as `generate` runs loading and the model.
+//! last column is that resident set's peak so far, read from `/proc/self/status` (Linux), to
+//! tell which stage sets it. The stages run on one thread here, as `generate` runs loading
+//! and the model.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
@@ -64,18 +66,22 @@ fn megabytes(bytes: usize) -> f64 {
     bytes as f64 / 1e6
 }
 
-/// Prints what is held after a stage and the most held during it, as a multiple of the input.
+/// The process's peak resident set so far (`VmHWM`), where the kernel reports it.
+fn resident_peak() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
+    let kilobytes: usize = line.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// Prints what is held after a stage and the most held during it, as a multiple of the input,
+/// and the peak resident set so far.
 fn mark(stage: &str, input: usize) {
     let held = HELD.load(Ordering::Relaxed);
     let most = MOST.swap(held, Ordering::Relaxed);
-    let times = |bytes: usize| bytes as f64 / input as f64;
-    println!(
-        "| {stage} | {:.1} MB ({:.1}x) | {:.1} MB ({:.1}x) |",
-        megabytes(held),
-        times(held),
-        megabytes(most),
-        times(most)
-    );
+    let times = |bytes: usize| format!("{:.1} MB ({:.1}x)", megabytes(bytes), bytes as f64 / input as f64);
+    let resident = resident_peak().map_or_else(|| "unknown".to_owned(), times);
+    println!("| {stage} | {} | {} | {resident} |", times(held), times(most));
 }
 
 fn main() -> ExitCode {
@@ -92,7 +98,7 @@ fn main() -> ExitCode {
     };
     let input = text.len();
     println!("{path}: {:.2} MB\n", megabytes(input));
-    println!("| stage | held after it | most held during it |\n| --- | ---: | ---: |");
+    println!("| stage | held after it | most held during it | resident peak so far |\n| --- | ---: | ---: | ---: |");
     mark("the text", input);
     let outcome = (|| {
         let spec = rocketchat_codegen::load::load(&text, &path)?;
@@ -103,7 +109,7 @@ fn main() -> ExitCode {
         let paths = &spec.paths.paths;
         let (used, held) = (paths.len() * item, paths.capacity() * item);
         println!(
-            "| (of which the paths' items, used / allocated) | {:.1} / {:.1} MB | |",
+            "| (of which the paths' items, used / allocated) | {:.1} / {:.1} MB | | |",
             megabytes(used),
             megabytes(held)
         );

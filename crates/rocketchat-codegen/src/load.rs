@@ -653,6 +653,8 @@ mod tests {
             "servers:\ntags:\nsecurity:\npaths:\n",
             "paths:\n  /a:\n    get:\n    put:\n      tags: [a]\n      parameters: &p [{name: q, in: query, schema: {type: string}}]\n      responses: {'200': {description: a}}\n  /b:\n    post:\n      parameters: *p\n      responses: {'200': {description: a}, 200: {description: b}}\n",
             "paths:\n  /a: {summary: s, $ref: '#/x', get: {responses: {}}}\n  /b: {}\n",
+            // Every method, out of `PathItem`'s order: each lands in its own slot.
+            "paths:\n  /a:\n    trace: {operationId: t, responses: {}}\n    patch: {operationId: pa, responses: {}}\n    head: {operationId: h, responses: {}}\n    options: {operationId: o, responses: {}}\n    delete: {operationId: d, responses: {}}\n    post: {operationId: po, responses: {}}\n    put: {operationId: pu, responses: {}}\n    get: {operationId: g, responses: {}}\n    x-after: 1\n",
         ];
         for rest in cases {
             assert!(same_as_checked(&spec(rest)).is_some(), "{rest}");

@@ -1,6 +1,9 @@
 use super::{MAX_NODES, is_openapi_30, is_response_key};
+use indexmap::IndexMap;
 use objects::{ExampleSeed, MapOf, Nullable, RequestBodySeed, ResponseSeed, SchemaSeed};
-use openapiv3::{Components, OpenAPI, Operation, PathItem, Paths, ReferenceOr, Responses, StatusCode};
+use openapiv3::{
+    Components, OpenAPI, Operation, Parameter, PathItem, Paths, ReferenceOr, Responses, Server, StatusCode,
+};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_yaml::Value;
@@ -14,7 +17,11 @@ mod objects;
 pub(super) fn load(text: &str) -> Option<OpenAPI> {
     let context = Context::default();
     let document = Strict { de: serde_yaml::Deserializer::from_str(text), context: &context, key: false };
-    document.deserialize_map(DocumentVisitor(&context)).ok()
+    let (mut spec, paths) = document.deserialize_map(DocumentVisitor(&context)).ok()?;
+    // serde_yaml's events went with the deserializer: only now are the paths laid out as
+    // `PathItem`s, so the two never take memory at the same time.
+    spec.paths = paths.into_paths();
+    Some(spec)
 }
 
 /// What the whole reading shares.
@@ -58,7 +65,7 @@ impl Context {
 pub(super) fn extension_or_skip<'de, A: MapAccess<'de>>(
     key: String,
     map: &mut A,
-    extensions: &mut indexmap::IndexMap<String, serde_json::Value>,
+    extensions: &mut IndexMap<String, serde_json::Value>,
 ) -> Result<(), A::Error> {
     if key.starts_with("x-") {
         let value = map.next_value()?;
@@ -475,17 +482,17 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrap<'_, S> {
 }
 
 /// The top level, as `OpenAPI`'s derived deserializer reads it; the version is checked as
-/// `load_checked` checks it.
+/// `load_checked` checks it. The paths come apart from the rest, as [`ReadPaths`].
 struct DocumentVisitor<'c>(&'c Context);
 
 impl<'de> Visitor<'de> for DocumentVisitor<'_> {
-    type Value = OpenAPI;
+    type Value = (OpenAPI, ReadPaths);
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("an OpenAPI document")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OpenAPI, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut spec = OpenAPI::default();
         let (mut version, mut info, mut paths) = (None, None, None);
         while let Some(key) = map.next_key::<String>()? {
@@ -503,8 +510,8 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
         }
         spec.openapi = version.filter(|version| is_openapi_30(version)).ok_or_else(|| refuse("the version"))?;
         spec.info = info.ok_or_else(|| refuse("no `info`"))?;
-        spec.paths = paths.ok_or_else(|| refuse("no `paths`"))?;
-        Ok(spec)
+        let paths = paths.ok_or_else(|| refuse("no `paths`"))?;
+        Ok((spec, paths))
     }
 }
 
@@ -593,31 +600,95 @@ impl<'de> Visitor<'de> for ComponentsVisitor<'_> {
     }
 }
 
+/// `paths` as read, until serde_yaml's events are dropped. A `PathItem` holds its eight
+/// methods inline, 8.7 KB a path however few it has, and a map of them grows by doubling: a
+/// spec of 5,000 paths took 63 MB that way, alive beside the events' 53 MB, which made the
+/// peak memory of the whole run. Read here, a path holds only the operations it has.
+struct ReadPaths {
+    paths: Vec<(String, ReferenceOr<ReadPathItem>)>,
+    extensions: IndexMap<String, serde_json::Value>,
+}
+
+impl ReadPaths {
+    fn into_paths(self) -> Paths {
+        let mut paths = IndexMap::with_capacity(self.paths.len());
+        for (path, item) in self.paths {
+            let item = match item {
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+                ReferenceOr::Item(item) => ReferenceOr::Item(item.into_path_item()),
+            };
+            paths.insert(path, item);
+        }
+        Paths { paths, extensions: self.extensions }
+    }
+}
+
+/// The keys of a path item's operations, in `PathItem`'s order.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// A path item with its operations listed by their index in [`METHODS`].
+#[derive(Default)]
+struct ReadPathItem {
+    summary: Option<String>,
+    description: Option<String>,
+    servers: Vec<Server>,
+    parameters: Vec<ReferenceOr<Parameter>>,
+    extensions: IndexMap<String, serde_json::Value>,
+    operations: Vec<(usize, Box<Operation>)>,
+}
+
+impl ReadPathItem {
+    fn into_path_item(self) -> PathItem {
+        let mut item = PathItem {
+            summary: self.summary,
+            description: self.description,
+            servers: self.servers,
+            parameters: self.parameters,
+            extensions: self.extensions,
+            ..PathItem::default()
+        };
+        let slots = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for (method, operation) in self.operations {
+            *slots[method] = Some(*operation);
+        }
+        item
+    }
+}
+
 /// `paths`: each key a path (`check_path_keys`) or an extension.
 struct PathsSeed<'c>(&'c Context);
 
 impl<'de> DeserializeSeed<'de> for PathsSeed<'_> {
-    type Value = Paths;
+    type Value = ReadPaths;
 
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Paths, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<ReadPaths, D::Error> {
         de.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for PathsSeed<'_> {
-    type Value = Paths;
+    type Value = ReadPaths;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("struct Paths")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Paths, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReadPaths, A::Error> {
         let outer = self.0.buffered.replace(true);
-        let mut paths = Paths::default();
+        let mut paths = ReadPaths { paths: Vec::new(), extensions: IndexMap::new() };
         while let Some(key) = map.next_key::<String>()? {
             if key.starts_with('/') {
                 let item = map.next_value_seed(PathItemSeed(self.0))?;
-                paths.paths.insert(key, item);
+                paths.paths.push((key, item));
             } else if key.starts_with("x-") {
                 let value: serde_json::Value = map.next_value()?;
                 // `check_response_keys` reads every entry of `paths` as a path item.
@@ -647,7 +718,7 @@ fn responses_are_statuses(operation: &serde_json::Value) -> bool {
 struct PathItemSeed<'c>(&'c Context);
 
 impl<'de> DeserializeSeed<'de> for PathItemSeed<'_> {
-    type Value = ReferenceOr<PathItem>;
+    type Value = ReferenceOr<ReadPathItem>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
         de.deserialize_any(self)
@@ -655,58 +726,44 @@ impl<'de> DeserializeSeed<'de> for PathItemSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for PathItemSeed<'_> {
-    type Value = ReferenceOr<PathItem>;
+    type Value = ReferenceOr<ReadPathItem>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a path item")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut item = PathItem::default();
+        let mut item = ReadPathItem::default();
         let mut reference = None;
         while let Some(key) = map.next_key::<String>()? {
-            let operation = match key.as_str() {
-                "get" => &mut item.get,
-                "put" => &mut item.put,
-                "post" => &mut item.post,
-                "delete" => &mut item.delete,
-                "options" => &mut item.options,
-                "head" => &mut item.head,
-                "patch" => &mut item.patch,
-                "trace" => &mut item.trace,
+            match key.as_str() {
                 "$ref" => {
                     if let Value::String(target) = map.next_value()? {
                         reference = Some(target);
                     }
-                    continue;
                 }
-                "summary" => {
-                    item.summary = map.next_value()?;
-                    continue;
-                }
-                "description" => {
-                    item.description = map.next_value()?;
-                    continue;
-                }
-                "servers" => {
-                    item.servers = map.next_value()?;
-                    continue;
-                }
-                "parameters" => {
-                    item.parameters = map.next_value()?;
-                    continue;
-                }
+                "summary" => item.summary = map.next_value()?,
+                "description" => item.description = map.next_value()?,
+                "servers" => item.servers = map.next_value()?,
+                "parameters" => item.parameters = map.next_value()?,
                 _ if key.starts_with("x-") => {
                     let value: serde_json::Value = map.next_value()?;
                     if !responses_are_statuses(&value) {
                         return Err(refuse("a response key"));
                     }
                     item.extensions.insert(key, value);
-                    continue;
                 }
-                _ => return Err(refuse("a key that is not a method or a path item field")),
-            };
-            *operation = map.next_value_seed(OperationSeed(self.0))?;
+                _ => {
+                    let method = METHODS
+                        .iter()
+                        .position(|method| *method == key)
+                        .ok_or_else(|| refuse("a key that is not a method or a path item field"))?;
+                    // A null operation is none; a method appears once (duplicate keys are refused).
+                    if let Some(operation) = map.next_value_seed(OperationSeed(self.0))? {
+                        item.operations.push((method, Box::new(operation)));
+                    }
+                }
+            }
         }
         Ok(match reference {
             Some(reference) => ReferenceOr::Reference { reference },
@@ -775,6 +832,9 @@ impl<'de> Visitor<'de> for OperationVisitor<'_> {
             }
         }
         operation.responses = responses.ok_or_else(|| refuse("no `responses`"))?;
+        // Grown by doubling (serde_yaml gives no length), two parameters would hold room for
+        // four: like `MapOf`, made to measure.
+        operation.parameters.shrink_to_fit();
         Ok(operation)
     }
 }
@@ -820,6 +880,7 @@ impl<'de> Visitor<'de> for ResponsesSeed<'_> {
                 responses.responses.insert(status, response);
             }
         }
+        responses.responses.shrink_to_fit();
         Ok(responses)
     }
 }
