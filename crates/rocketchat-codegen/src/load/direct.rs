@@ -607,11 +607,17 @@ impl<'de> Visitor<'de> for ComponentsVisitor<'_> {
 struct ReadPaths {
     paths: Vec<(String, ReferenceOr<ReadPathItem>)>,
     extensions: IndexMap<String, serde_json::Value>,
+    /// The map the paths go into, made to measure once they are read. Reserved then, while
+    /// the events are still alive, and written after: glibc then maps a large map from the
+    /// system and gives it back when the spec is dropped, before rendering (asked for after the
+    /// events' large buffer is freed, it comes from a heap that keeps it). Reserved pages are
+    /// not resident until written.
+    map: IndexMap<String, ReferenceOr<PathItem>>,
 }
 
 impl ReadPaths {
     fn into_paths(self) -> Paths {
-        let mut paths = IndexMap::with_capacity(self.paths.len());
+        let mut paths = self.map;
         for (path, item) in self.paths {
             let item = match item {
                 ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
@@ -684,7 +690,7 @@ impl<'de> Visitor<'de> for PathsSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReadPaths, A::Error> {
         let outer = self.0.buffered.replace(true);
-        let mut paths = ReadPaths { paths: Vec::new(), extensions: IndexMap::new() };
+        let mut paths = ReadPaths { paths: Vec::new(), extensions: IndexMap::new(), map: IndexMap::new() };
         while let Some(key) = map.next_key::<String>()? {
             if key.starts_with('/') {
                 let item = map.next_value_seed(PathItemSeed(self.0))?;
@@ -701,6 +707,7 @@ impl<'de> Visitor<'de> for PathsSeed<'_> {
             }
         }
         self.0.buffered.set(outer);
+        paths.map = IndexMap::with_capacity(paths.paths.len());
         Ok(paths)
     }
 }
