@@ -60,11 +60,23 @@ impl<'a> Lowering<'a> {
                 let place = format!("{method} {path_key}");
                 let id = operation.operation_id.clone().unwrap_or_else(|| place.clone());
                 if let Some(first) = ids.insert(id.clone(), place) {
-                    let message = format!(
-                        "`operationId: {id}` is also the id of `{first}`; OpenAPI requires each operation's id to be \
-                         unique: rename one"
-                    );
-                    return Err(self.spec.invalid(&pointer.join("operationId"), &message));
+                    return Err(match operation.operation_id {
+                        Some(_) => self.spec.invalid(
+                            &pointer.join("operationId"),
+                            &format!(
+                                "`operationId: {id}` is also the id of `{first}`; OpenAPI requires each operation's \
+                                 id to be unique: rename one"
+                            ),
+                        ),
+                        // No key to point at: the operation itself, and where its id came from.
+                        None => self.spec.invalid(
+                            &pointer,
+                            &format!(
+                                "this operation has no `operationId`, so its id is its method and path, `{id}`, which \
+                                 is also the id of `{first}`; give this operation an `operationId`"
+                            ),
+                        ),
+                    });
                 }
                 let method_name = method_names.unique(naming::snake(&id));
                 if let Some(PaginationExtension { items, step, empty_on_errors }) =

@@ -217,6 +217,19 @@ fn an_operation_id_used_twice_is_refused_where_it_repeats() {
                 responses: {'200': {description: ok}}\n";
     let error = build_from(spec).unwrap_err().to_string();
     assert!(error.contains("#/paths/~1a/post/operationId: `operationId: a` is also the id of `get /a`"), "{error}");
+    // An operation without `operationId` takes `get /b` as its id: the error points at the
+    // operation, since it has no `operationId` key to point at.
+    let derived = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get /b\n      \
+                   responses: {'200': {description: ok}}\n  /b:\n    get:\n      \
+                   responses: {'200': {description: ok}}\n";
+    let error = build_from(derived).unwrap_err().to_string();
+    assert!(
+        error.contains(
+            "#/paths/~1b/get: this operation has no `operationId`, so its id is its method and path, `get /b`, which \
+             is also the id of `get /a`"
+        ),
+        "{error}"
+    );
 }
 
 #[test]
