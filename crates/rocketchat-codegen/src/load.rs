@@ -215,10 +215,12 @@ fn drop_null_components(document: &mut serde_yaml::Value) {
     }
 }
 
+/// The keys of a path item's operations, in `openapiv3::PathItem`'s order.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 /// The OpenAPI model drops, without a word, a path that does not start with `/` and a method
 /// key it does not know (`POST:`): each would lose operations, so each is an error.
 fn check_path_keys(document: &serde_yaml::Value) -> Result<(), (String, String)> {
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     const PATH_ITEM_KEYS: [&str; 5] = ["$ref", "summary", "description", "servers", "parameters"];
     let Some(serde_yaml::Value::Mapping(paths)) = document.get("paths") else { return Ok(()) };
     let pointer = crate::error::Pointer::root().join("paths");

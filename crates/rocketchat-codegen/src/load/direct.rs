@@ -1,4 +1,4 @@
-use super::{MAX_NODES, is_openapi_30, is_response_key};
+use super::{MAX_NODES, METHODS, is_openapi_30, is_response_key};
 use indexmap::IndexMap;
 use objects::{ExampleSeed, MapOf, Nullable, RequestBodySeed, ResponseSeed, SchemaSeed};
 use openapiv3::{
@@ -18,8 +18,8 @@ pub(super) fn load(text: &str) -> Option<OpenAPI> {
     let context = Context::default();
     let document = Strict { de: serde_yaml::Deserializer::from_str(text), context: &context, key: false };
     let (mut spec, paths) = document.deserialize_map(DocumentVisitor(&context)).ok()?;
-    // serde_yaml's events went with the deserializer: only now are the paths laid out as
-    // `PathItem`s, so the two never take memory at the same time.
+    // serde_yaml's events went with the deserializer: only now are the paths written out as
+    // `PathItem`s, so the two are never resident at the same time.
     spec.paths = paths.into_paths();
     Some(spec)
 }
@@ -628,9 +628,6 @@ impl ReadPaths {
         Paths { paths, extensions: self.extensions }
     }
 }
-
-/// The keys of a path item's operations, in `PathItem`'s order.
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// A path item with its operations listed by their index in [`METHODS`].
 #[derive(Default)]
