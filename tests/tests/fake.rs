@@ -207,7 +207,9 @@ async fn a_rate_limit_in_the_middle_of_a_stream_is_waited_out() {
     let invite = GroupsInviteRequest { usernames: Some(names), ..GroupsInviteRequest::new(room("busy")) };
     admin.groups_invite(&invite).await.unwrap();
 
-    fake.rate_limit("groups.members", 2, Duration::from_millis(600));
+    // The window opens now: it must outlast the first two pages even on a loaded machine (else
+    // the third is not limited), and the stream then waits out what is left of it.
+    fake.rate_limit("groups.members", 2, Duration::from_secs(2));
     let members = admin.groups_members_stream(&GroupsMembersParams::new(room("busy"))).try_collect().await.unwrap();
     assert_eq!(members.len(), 13);
     let statuses: Vec<u16> =
@@ -292,7 +294,8 @@ async fn requests_the_spec_forbids_get_the_servers_400_and_unknown_paths_its_404
 #[tokio::test]
 async fn faults_on_demand_reach_the_client_as_its_errors() {
     let fake = FakeRocketChat::start().await.unwrap();
-    let transport = Transport::builder(fake.url(), fake.admin()).timeout(Duration::from_millis(300)).build().unwrap();
+    // Short enough to wait out a stall, long enough for every other call on a loaded machine.
+    let transport = Transport::builder(fake.url(), fake.admin()).timeout(Duration::from_secs(2)).build().unwrap();
     let admin = Client::from_transport(transport);
     admin.groups_create(&GroupsCreateRequest::new("flaky".into())).await.unwrap();
     let leave = GroupsLeaveRequest { room: room("flaky") };
