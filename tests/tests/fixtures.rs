@@ -131,8 +131,8 @@ fn invalid_specs_fail_with_a_located_message() {
 
 /// Every file of Rocket.Chat's published spec (`../shared/rocketchat-openapi` beside the
 /// repository, or the folder in `ROCKETCHAT_OPENAPI_DIR`) generates a crate with every
-/// operation, and all of them compile (`cargo check`) without warnings, pass clippy with the blocking client
-/// and both serde directions on, and document without rustdoc warnings.
+/// operation, and all of them compile (`cargo check`) without warnings, pass clippy with the
+/// blocking client and both serde directions on, and document without rustdoc warnings.
 #[test]
 #[ignore = "slow: compiles twelve large crates; CI runs it with --ignored"]
 fn official_spec_files_generate_and_compile() {

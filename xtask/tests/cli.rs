@@ -141,7 +141,7 @@ fn an_out_crate_compiles_outside_the_workspace() {
     // A target directory apart from the workspace's, which cargo holds while tests run; a
     // library compiled once needs neither debug info nor incremental caches on disk.
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates-target");
-    let build = Command::new(env!("CARGO"))
+    let check = Command::new(env!("CARGO"))
         .args(["check", "--offline", "--quiet"])
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", target)
@@ -150,7 +150,7 @@ fn an_out_crate_compiles_outside_the_workspace() {
         .env("RUSTFLAGS", "-D warnings")
         .output()
         .expect("run cargo");
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
 
 #[test]
