@@ -74,10 +74,67 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
         let message = error.into_inner().to_string();
         // The path stops where openapiv3 flattens or buffers (paths, responses, `$ref`s): the
         // value the message quotes, if it is the only one of its kind below, is the place.
-        let pointer =
-            quoted_value(&message).and_then(|quoted| the_only(&document, &pointer, &quoted)).unwrap_or(pointer);
+        let pointer = quoted_value(&message)
+            .and_then(|quoted| the_only(&document, &pointer, &quoted))
+            .or_else(|| (pointer == "/paths").then(|| failing_part_of_paths(&document, &message)).flatten())
+            .unwrap_or(pointer);
         Error::Schema { location: location(&pointer), message: reworded(message) }
     })
+}
+
+/// Where under `paths` reading fails with `message`. openapiv3 reads `paths` through a buffer
+/// (a path item may be a `$ref`), so serde's path ends at `/paths` whatever went wrong below:
+/// each part is read again here on its own, in the document's order, the parts an operation
+/// holds before the operation (a field is missing only once its whole mapping is read), and the
+/// first to fail with the same message is the place.
+fn failing_part_of_paths(document: &serde_yaml::Value, message: &str) -> Option<String> {
+    use openapiv3::{Operation, Parameter, PathItem, RequestBody, Response};
+    use serde_yaml::Value;
+    fn fails_as<T: serde::de::DeserializeOwned>(node: &Value, pointer: &Pointer, message: &str) -> Option<String> {
+        let is_reference = node.get("$ref").is_some();
+        match serde_path_to_error::deserialize::<_, T>(node) {
+            Err(error) if !is_reference && error.inner().to_string() == message => {
+                Some(path_to_pointer_from(pointer.clone(), error.path()))
+            }
+            _ => None,
+        }
+    }
+    let parameters = |node: &Value, pointer: &Pointer| {
+        let items = node.get("parameters")?.as_sequence()?;
+        let pointer = pointer.join("parameters");
+        items.iter().enumerate().find_map(|(index, item)| fails_as::<Parameter>(item, &pointer.join(index), message))
+    };
+    let paths_pointer = Pointer::root().join("paths");
+    for (path, item) in document.get("paths")?.as_mapping()? {
+        let Some(path) = path.as_str().filter(|path| path.starts_with('/')) else { continue };
+        let item_pointer = paths_pointer.join(path);
+        for (key, operation) in item.as_mapping().into_iter().flatten() {
+            let Some(method) = key.as_str().filter(|key| METHODS.contains(key)) else { continue };
+            let pointer = item_pointer.join(method);
+            let found = parameters(operation, &pointer)
+                .or_else(|| {
+                    let body = operation.get("requestBody")?;
+                    fails_as::<RequestBody>(body, &pointer.join("requestBody"), message)
+                })
+                .or_else(|| {
+                    let responses = operation.get("responses")?.as_mapping()?;
+                    responses.iter().find_map(|(status, response)| {
+                        let status = status.as_str().map_or_else(|| yaml_scalar(status), str::to_owned);
+                        fails_as::<Response>(response, &pointer.join("responses").join(status), message)
+                    })
+                })
+                .or_else(|| fails_as::<Operation>(operation, &pointer, message));
+            if found.is_some() {
+                return found;
+            }
+        }
+        if let Some(found) =
+            parameters(item, &item_pointer).or_else(|| fails_as::<PathItem>(item, &item_pointer, message))
+        {
+            return Some(found);
+        }
+    }
+    None
 }
 
 /// The scalar a serde message quotes: `invalid type: string "maybe", expected a boolean`,
@@ -372,8 +429,12 @@ fn strip_location(message: &str) -> String {
 
 /// serde_path_to_error writes `paths./x.post`; a JSON pointer is `/paths/~1x/post`.
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    path_to_pointer_from(Pointer::root(), path)
+}
+
+/// The same, for a path read from the node at `pointer`.
+fn path_to_pointer_from(mut pointer: Pointer, path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    let mut pointer = crate::error::Pointer::root();
     for segment in path.iter() {
         pointer = match segment {
             Segment::Seq { index } => pointer.join(index),
@@ -815,11 +876,37 @@ mod tests {
         let (pointer, _, message) =
             pointer_of("paths:\n  /a:\n    get:\n      parameters: [{name: a, in: nowhere}]\n      responses: {}\n");
         assert_eq!(pointer, "/paths/~1a/get/parameters/0/in", "{message}");
-        // Two values alike below the path: the path is all that is certain.
+        // Two values alike below the path: the first, where reading stopped.
         let (pointer, _, _) = pointer_of(
             "paths:\n  /a:\n    get:\n      deprecated: maybe\n      responses: {}\n    put:\n      deprecated: maybe\n      responses: {}\n",
         );
-        assert_eq!(pointer, "/paths");
+        assert_eq!(pointer, "/paths/~1a/get/deprecated");
+    }
+
+    /// A required field missing below `paths` (whose path serde loses) is located at the
+    /// mapping that lacks it, in whichever path it is.
+    #[test]
+    fn a_missing_field_is_located_at_the_mapping_that_lacks_it() {
+        let pointer_of = |rest: &str| match load(&spec(rest), "t.yaml") {
+            Err(Error::Schema { location, message }) => (location.pointer, location.line, message),
+            other => panic!("{other:?}"),
+        };
+        let first = "paths:\n  /first:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let cases = [
+            ("  /a:\n    get:\n      summary: s\n", "/paths/~1a/get", "missing field `responses`"),
+            ("  /a:\n    get:\n      responses: {'200': {}}\n", "/paths/~1a/get/responses/200", "`description`"),
+            (
+                "  /a:\n    get:\n      parameters: [{in: query}]\n      responses: {}\n",
+                "/paths/~1a/get/parameters/0",
+                "`name`",
+            ),
+            ("  /a:\n    parameters: [{in: query}]\n    get: {responses: {}}\n", "/paths/~1a/parameters/0", "`name`"),
+        ];
+        for (rest, expected, missing) in cases {
+            let (pointer, line, message) = pointer_of(&format!("{first}{rest}"));
+            assert_eq!(pointer, expected, "{message}");
+            assert!(message.contains(missing) && line.is_some_and(|line| line >= 7), "{line:?} {message}");
+        }
     }
 
     #[test]
