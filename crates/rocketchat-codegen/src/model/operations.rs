@@ -18,6 +18,10 @@ use std::collections::HashMap;
 /// Headers that carry the client's own credentials (and second factor): never arguments.
 const CLIENT_HEADERS: &[&str] = &["x-auth-token", "x-user-id", "x-2fa-code", "x-2fa-method"];
 
+/// The `x-` keys of an operation that this generator reads (README, "Spec extensions").
+const OPERATION_EXTENSIONS: &[&str] =
+    &["x-permissions", "x-added-in", "x-deprecated-in", "x-removed-in", "x-session", "x-pagination", "x-source"];
+
 /// Operation lowering: the spec's paths to operations, asking the type space for the type of
 /// every schema they hold.
 pub(super) struct Lowering<'a> {
@@ -162,6 +166,7 @@ impl<'a> Lowering<'a> {
         http_method: &str,
         path_key: &str,
     ) -> Result<Operation, Error> {
+        self.warn_of_misspelt_extensions(operation, pointer);
         let (path, params, path_pieces) =
             self.parameters(operation, shared_parameters, pointer, path_key, &marker_name)?;
         let body = match &operation.request_body {
@@ -255,7 +260,37 @@ impl<'a> Lowering<'a> {
         match operation.extensions.get(key) {
             None => Ok(None),
             Some(serde_json::Value::String(value)) => Ok(Some(value.clone())),
+            // YAML reads `x-added-in: 6.10` as the number 6.1.
+            Some(serde_json::Value::Number(number)) => {
+                let message = format!("`{key}` must be a string, and YAML read `{number}` as a number; quote it");
+                Err(self.spec.invalid(&pointer.join(key), &message))
+            }
             Some(_) => Err(self.spec.invalid(&pointer.join(key), &format!("`{key}` must be a string"))),
+        }
+    }
+
+    /// A warning for each `x-` key of the operation that is one letter or two off one of
+    /// ours (`x-paginaton`): OpenAPI allows any `x-` key, so a misspelt one would silently
+    /// take away what it was meant to add (the paging methods, the permissions in the docs).
+    fn warn_of_misspelt_extensions(&mut self, operation: &SpecOperation, pointer: &Pointer) {
+        for key in operation.extensions.keys() {
+            if OPERATION_EXTENSIONS.contains(&key.as_str()) {
+                continue;
+            }
+            let name = key.trim_start_matches("x-");
+            let closest = OPERATION_EXTENSIONS
+                .iter()
+                .map(|known| (strsim::osa_distance(name, known.trim_start_matches("x-")), known))
+                // Two edits would turn `x-version` into `x-session`: only our longer names
+                // (`x-permissions`, `x-pagination`) are looked for two edits away.
+                .filter(|(distance, known)| *distance <= if known.len() >= 12 { 2 } else { 1 })
+                .min();
+            if let Some((_, known)) = closest {
+                let message = format!(
+                    "`{key}` is not an extension this generator reads (did you mean `{known}`?); it is ignored"
+                );
+                self.types.warn(&pointer.join(key), message);
+            }
         }
     }
 

@@ -280,3 +280,31 @@ fn a_ref_into_the_wrong_section_says_which_section_and_whether_the_name_is_there
     let error = build_from(&spec("#/definitions/UserQuery")).unwrap_err().to_string();
     assert!(error.ends_with("only local references of the form `#/components/parameters/NAME` are supported here"));
 }
+
+#[test]
+fn a_misspelt_extension_of_ours_is_a_warning_and_a_version_number_must_be_quoted() {
+    let with = |extension: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      {extension}\n      \
+             responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    let warnings = |extension: &str| -> Vec<String> {
+        let api = api(&with(extension));
+        api.warnings.iter().map(|warning| format!("{}: {}", warning.location.pointer, warning.message)).collect()
+    };
+    assert_eq!(
+        warnings("x-paginaton: {items: users}"),
+        ["/paths/~1a/get/x-paginaton: `x-paginaton` is not an extension this generator reads (did you mean \
+          `x-pagination`?); it is ignored"]
+    );
+    assert!(warnings("x-permision: [a]")[0].contains("did you mean `x-permissions`?"));
+    assert!(warnings("x-added_in: '6.1'")[0].contains("did you mean `x-added-in`?"));
+    // Another vendor's extensions, even one two letters off one of ours, are left alone.
+    assert!(warnings("x-version: 2").is_empty());
+    assert!(warnings("x-examples: {}").is_empty());
+    assert!(warnings("x-source: apps/meteor/server/api/v1/users.ts").is_empty());
+
+    let error = build_from(&with("x-added-in: 6.10")).unwrap_err().to_string();
+    assert!(error.contains("`x-added-in` must be a string, and YAML read `6.1` as a number; quote it"), "{error}");
+}
