@@ -308,3 +308,32 @@ fn a_misspelt_extension_of_ours_is_a_warning_and_a_version_number_must_be_quoted
     let error = build_from(&with("x-added-in: 6.10")).unwrap_err().to_string();
     assert!(error.contains("`x-added-in` must be a string, and YAML read `6.1` as a number; quote it"), "{error}");
 }
+
+#[test]
+fn a_required_name_that_is_no_property_is_a_warning() {
+    let spec = |required: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Room:\n      \
+             type: object\n      required: {required}\n      properties:\n        _id: {{type: string}}\n        \
+             name: {{type: string}}\n"
+        )
+    };
+    let typo = api(&spec("[name, ' _id']"));
+    let warnings: Vec<String> =
+        typo.warnings.iter().map(|warning| format!("{}: {}", warning.location.pointer, warning.message)).collect();
+    assert_eq!(
+        warnings,
+        ["/components/schemas/Room/required/1: `required` names ` _id`, which is not one of this object's \
+          `properties` (did you mean `_id`?): it makes no field required"]
+    );
+    assert!(
+        super::build(&crate::load::load(&spec("[name, _id]"), "t.yaml").unwrap(), "t.yaml")
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    // The `required` part of an `allOf`, with no properties of its own, names the other's.
+    let composed = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Named:\n      \
+                    allOf:\n        - {type: object, properties: {name: {type: string}}}\n        - {required: [name]}\n";
+    assert!(!api(composed).warnings.iter().any(|warning| warning.message.contains("`required` names")));
+}

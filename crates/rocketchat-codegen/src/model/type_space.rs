@@ -585,6 +585,20 @@ impl<'a> TypeSpace<'a> {
         names: &mut Scope,
         fields: &mut Vec<Field>,
     ) -> Result<(), Error> {
+        // A `required` part of an `allOf` may name another part's properties; one with
+        // properties of its own that names none of them has most likely a typo.
+        if !object.properties.is_empty() {
+            for (index, name) in object.required.iter().enumerate() {
+                if !object.properties.contains_key(name) {
+                    let hint = super::did_you_mean(name, object.properties.keys());
+                    let message = format!(
+                        "`required` names `{name}`, which is not one of this object's `properties`{hint}: it \
+                         makes no field required"
+                    );
+                    self.warn(&pointer.join("required").join(index), message);
+                }
+            }
+        }
         for (wire, property) in &object.properties {
             let property_pointer = pointer.join("properties").join(wire);
             let hint = format!("{}{}", self.target_name(target), naming::camel(wire));
