@@ -332,8 +332,35 @@ fn a_required_name_that_is_no_property_is_a_warning() {
             .warnings
             .is_empty()
     );
-    // The `required` part of an `allOf`, with no properties of its own, names the other's.
-    let composed = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Named:\n      \
-                    allOf:\n        - {type: object, properties: {name: {type: string}}}\n        - {required: [name]}\n";
-    assert!(!api(composed).warnings.iter().any(|warning| warning.message.contains("`required` names")));
+}
+
+#[test]
+fn an_all_of_part_with_only_required_makes_the_other_parts_fields_required() {
+    let spec = |parts: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Base:\n      \
+             type: object\n      properties: {{id: {{type: string}}}}\n    Named:\n      allOf:\n{parts}"
+        )
+    };
+    let fields = |api: &Api| -> Vec<(String, bool)> {
+        let def = api.types.iter().find(|def| def.name == "Named").expect("Named");
+        let TypeKind::Struct { fields, .. } = &def.kind else { panic!("a struct") };
+        fields.iter().map(|field| (field.name.clone(), field.optional)).collect()
+    };
+    for required in ["{required: [name]}", "{type: object, required: [name]}"] {
+        let api = api(&spec(&format!(
+            "        - {{type: object, properties: {{name: {{type: string}}, age: {{type: integer}}}}}}\n        - {required}\n"
+        )));
+        assert_eq!(fields(&api), [("name".to_owned(), false), ("age".to_owned(), true)], "{required}");
+        assert!(api.warnings.is_empty(), "{required}: {:?}", api.warnings);
+    }
+    // A referenced part's fields are its own type's: a `required` naming them is a warning.
+    let api = api(&spec("        - $ref: '#/components/schemas/Base'\n        - required: [id]\n"));
+    let warnings: Vec<String> =
+        api.warnings.iter().map(|warning| format!("{}: {}", warning.location.pointer, warning.message)).collect();
+    assert_eq!(
+        warnings,
+        ["/components/schemas/Named/allOf/1/required/0: `required` names `id`, which no inline part of this `allOf` \
+          has among its `properties` (a referenced schema keeps its own `required`): it makes no field required"]
+    );
 }

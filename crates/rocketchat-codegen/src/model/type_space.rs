@@ -728,8 +728,15 @@ impl<'a> TypeSpace<'a> {
         }
         let mut fields = Vec::new();
         let mut names = Scope::default();
+        // `- required: [name]`: the names a part makes required among the other parts' properties.
+        let mut required_elsewhere = Vec::new();
         for (index, part) in all_of.iter().enumerate() {
             let part_pointer = pointer.join("allOf").join(index);
+            if let Some(required) = only_required(part) {
+                let pointers = (0..required.len()).map(|at| part_pointer.join("required").join(at));
+                required_elsewhere.extend(required.iter().zip(pointers));
+                continue;
+            }
             match part {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.schema_reference(reference, &part_pointer)?;
@@ -778,8 +785,38 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
+        for (name, name_pointer) in required_elsewhere {
+            match fields.iter_mut().find(|field| field.wire.as_deref() == Some(name.as_str())) {
+                Some(field) => field.optional = false,
+                None => {
+                    let message = format!(
+                        "`required` names `{name}`, which no inline part of this `allOf` has among its \
+                         `properties` (a referenced schema keeps its own `required`): it makes no field required"
+                    );
+                    self.warn(&name_pointer, message);
+                }
+            }
+        }
         Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::Struct { fields, additional: None })))
     }
+}
+
+/// The `required` list of an `allOf` part that says nothing else about the value (`- required:
+/// [name]`, with or without `type: object`).
+fn only_required(part: &ReferenceOr<Schema>) -> Option<&[String]> {
+    let ReferenceOr::Item(schema) = part else { return None };
+    let required = match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            let nothing_else = AnySchema { required: any.required.clone(), ..AnySchema::default() } == *any;
+            nothing_else.then_some(&any.required)?
+        }
+        SchemaKind::Type(Type::Object(object)) => {
+            let nothing_else = ObjectType { required: object.required.clone(), ..ObjectType::default() } == *object;
+            nothing_else.then_some(&object.required)?
+        }
+        _ => return None,
+    };
+    (!required.is_empty()).then_some(required.as_slice())
 }
 
 /// Whether an `enum` value is of the schema's `type` (`null` fits any: it says nullable).
