@@ -74,67 +74,69 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
         let message = error.into_inner().to_string();
         // The path stops where openapiv3 flattens or buffers (paths, responses, `$ref`s): the
         // value the message quotes, if it is the only one of its kind below, is the place.
-        let pointer = quoted_value(&message)
-            .and_then(|quoted| the_only(&document, &pointer, &quoted))
-            .or_else(|| (pointer == "/paths").then(|| failing_part_of_paths(&document, &message)).flatten())
-            .unwrap_or(pointer);
+        let (pointer, message) = match (pointer == "/paths").then(|| failing_part_of_paths(&document)).flatten() {
+            Some(failure) => failure,
+            None => {
+                let quoted = quoted_value(&message).and_then(|quoted| the_only(&document, &pointer, &quoted));
+                (quoted.unwrap_or(pointer), message)
+            }
+        };
         Error::Schema { location: location(&pointer), message: reworded(message) }
     })
 }
 
-/// Where under `paths` reading fails with `message`. openapiv3 reads `paths` through a buffer
-/// (a path item may be a `$ref`), so serde's path ends at `/paths` whatever went wrong below:
-/// each part is read again here on its own, in the document's order, the parts an operation
-/// holds before the operation (a field is missing only once its whole mapping is read), and the
-/// first to fail with the same message is the place.
-fn failing_part_of_paths(document: &serde_yaml::Value, message: &str) -> Option<String> {
+/// Where under `paths` reading fails, and why. openapiv3 reads `paths` through a buffer (a
+/// path item may be a `$ref`), so serde's path ends at `/paths` whatever went wrong below, and
+/// its message may be the buffer's (`did not match any variant`): each part is read again here
+/// on its own, in the document's order, the parts a mapping holds before the mapping itself (a
+/// field is missing only once its whole mapping is read). The first to fail is where reading
+/// stopped.
+fn failing_part_of_paths(document: &serde_yaml::Value) -> Option<(String, String)> {
     use openapiv3::{Operation, Parameter, PathItem, RequestBody, Response};
     use serde_yaml::Value;
-    fn fails_as<T: serde::de::DeserializeOwned>(node: &Value, pointer: &Pointer, message: &str) -> Option<String> {
-        let is_reference = node.get("$ref").is_some();
-        match serde_path_to_error::deserialize::<_, T>(node) {
-            Err(error) if !is_reference && error.inner().to_string() == message => {
-                Some(path_to_pointer_from(pointer.clone(), error.path()))
-            }
+    type Failure = Option<(String, String)>;
+    /// A string `$ref` makes a node a reference, whatever else it holds: nothing more is read.
+    fn is_reference(node: &Value) -> bool {
+        node.get("$ref").is_some_and(Value::is_string)
+    }
+    /// A null part is an absent one (`get: ~`).
+    fn fails_as<T: serde::de::DeserializeOwned>(node: &Value, pointer: &Pointer) -> Failure {
+        if is_reference(node) || node.is_null() {
+            return None;
+        }
+        let error = serde_path_to_error::deserialize::<_, T>(node).err()?;
+        Some((path_to_pointer_from(pointer.clone(), error.path()), error.into_inner().to_string()))
+    }
+    fn parameters(list: &Value, pointer: &Pointer) -> Failure {
+        let items = list.as_sequence()?;
+        items.iter().enumerate().find_map(|(index, item)| fails_as::<Parameter>(item, &pointer.join(index)))
+    }
+    fn operation(node: &Value, pointer: &Pointer) -> Failure {
+        let parts = node.as_mapping().into_iter().flatten().find_map(|(key, value)| match key.as_str()? {
+            "parameters" => parameters(value, &pointer.join("parameters")),
+            "requestBody" => fails_as::<RequestBody>(value, &pointer.join("requestBody")),
+            "responses" => value.as_mapping()?.iter().find_map(|(status, response)| {
+                let status = status.as_str().map_or_else(|| yaml_scalar(status), str::to_owned);
+                fails_as::<Response>(response, &pointer.join("responses").join(status))
+            }),
             _ => None,
-        }
+        });
+        parts.or_else(|| fails_as::<Operation>(node, pointer))
     }
-    let parameters = |node: &Value, pointer: &Pointer| {
-        let items = node.get("parameters")?.as_sequence()?;
-        let pointer = pointer.join("parameters");
-        items.iter().enumerate().find_map(|(index, item)| fails_as::<Parameter>(item, &pointer.join(index), message))
-    };
-    let paths_pointer = Pointer::root().join("paths");
-    for (path, item) in document.get("paths")?.as_mapping()? {
-        let Some(path) = path.as_str().filter(|path| path.starts_with('/')) else { continue };
-        let item_pointer = paths_pointer.join(path);
-        for (key, operation) in item.as_mapping().into_iter().flatten() {
-            let Some(method) = key.as_str().filter(|key| METHODS.contains(key)) else { continue };
-            let pointer = item_pointer.join(method);
-            let found = parameters(operation, &pointer)
-                .or_else(|| {
-                    let body = operation.get("requestBody")?;
-                    fails_as::<RequestBody>(body, &pointer.join("requestBody"), message)
-                })
-                .or_else(|| {
-                    let responses = operation.get("responses")?.as_mapping()?;
-                    responses.iter().find_map(|(status, response)| {
-                        let status = status.as_str().map_or_else(|| yaml_scalar(status), str::to_owned);
-                        fails_as::<Response>(response, &pointer.join("responses").join(status), message)
-                    })
-                })
-                .or_else(|| fails_as::<Operation>(operation, &pointer, message));
-            if found.is_some() {
-                return found;
-            }
+    let paths = Pointer::root().join("paths");
+    document.get("paths")?.as_mapping()?.iter().find_map(|(path, item)| {
+        let path = path.as_str().filter(|path| path.starts_with('/'))?;
+        if is_reference(item) {
+            return None;
         }
-        if let Some(found) =
-            parameters(item, &item_pointer).or_else(|| fails_as::<PathItem>(item, &item_pointer, message))
-        {
-            return Some(found);
-        }
-    }
-    None
+        let pointer = paths.join(path);
+        let parts = item.as_mapping().into_iter().flatten().find_map(|(key, value)| match key.as_str()? {
+            "parameters" => parameters(value, &pointer.join("parameters")),
+            method if METHODS.contains(&method) => operation(value, &pointer.join(method)),
+            _ => None,
+        });
+        parts.or_else(|| fails_as::<PathItem>(item, &pointer))
+    })
 }
 
 /// The scalar a serde message quotes: `invalid type: string "maybe", expected a boolean`,
@@ -901,6 +903,22 @@ mod tests {
                 "`name`",
             ),
             ("  /a:\n    parameters: [{in: query}]\n    get: {responses: {}}\n", "/paths/~1a/parameters/0", "`name`"),
+            // In the document's order: the path's parameters come before its operation's.
+            (
+                "  /a:\n    parameters: [{in: query}]\n    get: {parameters: [{in: query}], responses: {}}\n",
+                "/paths/~1a/parameters/0",
+                "`name`",
+            ),
+            // A path item with a string `$ref` is a reference: nothing else in it is read.
+            ("  /a: {$ref: '#/x', get: {summary: s}}\n  /b:\n    get: {summary: s}\n", "/paths/~1b/get", "`responses`"),
+            // Not a string: not a reference, so the response is read and fails.
+            ("  /a:\n    get:\n      responses: {'200': {$ref: 1}}\n", "/paths/~1a/get/responses/200", "`description`"),
+            // A status written as a number, and a message that was the buffer's before.
+            (
+                "  /a:\n    get:\n      responses:\n        200: {description: a, headers: {X: {required: maybe}}}\n",
+                "/paths/~1a/get/responses/200/headers/X",
+                "",
+            ),
         ];
         for (rest, expected, missing) in cases {
             let (pointer, line, message) = pointer_of(&format!("{first}{rest}"));
