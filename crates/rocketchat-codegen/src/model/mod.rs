@@ -881,8 +881,12 @@ impl Warnings {
 
 /// " (did you mean `Member`?)" when one of `names` is a likely misspelling of `name`.
 fn did_you_mean<'a>(name: &str, names: impl IntoIterator<Item = &'a String>) -> String {
-    // Within a third of the name's length: close enough to be a typo, not just another name.
-    let limit = (name.chars().count() / 3).max(1);
+    // Within a third of the name's length: close enough to be a typo, not just another name
+    // (so none for names of one or two letters, where any other is one edit away).
+    let limit = name.chars().count() / 3;
+    if limit == 0 {
+        return String::new();
+    }
     let closest = names
         .into_iter()
         .map(|candidate| (strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()), candidate))

@@ -281,9 +281,11 @@ impl<'a> Lowering<'a> {
             let closest = OPERATION_EXTENSIONS
                 .iter()
                 .map(|known| (strsim::osa_distance(name, known.trim_start_matches("x-")), known))
-                // Two edits would turn `x-version` into `x-session`: only our longer names
-                // (`x-permissions`, `x-pagination`) are looked for two edits away.
-                .filter(|(distance, known)| *distance <= if known.len() >= 12 { 2 } else { 1 })
+                // Two edits would turn `x-version` into `x-session` and `x-removed-at` into
+                // `x-removed-in`: only the two long names are looked for two edits away.
+                .filter(|(distance, known)| {
+                    *distance <= if matches!(**known, "x-permissions" | "x-pagination") { 2 } else { 1 }
+                })
                 .min();
             if let Some((_, known)) = closest {
                 let message = format!(

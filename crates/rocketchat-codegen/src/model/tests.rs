@@ -302,6 +302,7 @@ fn a_misspelt_extension_of_ours_is_a_warning_and_a_version_number_must_be_quoted
     assert!(warnings("x-added_in: '6.1'")[0].contains("did you mean `x-added-in`?"));
     // Another vendor's extensions, even one two letters off one of ours, are left alone.
     assert!(warnings("x-version: 2").is_empty());
+    assert!(warnings("x-removed-at: '1'").is_empty() && warnings("x-deprecated-by: a").is_empty());
     assert!(warnings("x-examples: {}").is_empty());
     assert!(warnings("x-source: apps/meteor/server/api/v1/users.ts").is_empty());
 
@@ -326,12 +327,11 @@ fn a_required_name_that_is_no_property_is_a_warning() {
         ["/components/schemas/Room/required/1: `required` names ` _id`, which is not one of this object's \
           `properties` (did you mean `_id`?): it makes no field required"]
     );
-    assert!(
-        super::build(&crate::load::load(&spec("[name, _id]"), "t.yaml").unwrap(), "t.yaml")
-            .unwrap()
-            .warnings
-            .is_empty()
-    );
+    assert!(api(&spec("[name, _id]")).warnings.is_empty());
+    // With other keys allowed, a required one need not be a property.
+    let open =
+        spec("[name, extra]").replace("      type: object\n", "      type: object\n      additionalProperties: true\n");
+    assert!(api(&open).warnings.is_empty(), "{open}");
 }
 
 #[test]
@@ -354,13 +354,20 @@ fn an_all_of_part_with_only_required_makes_the_other_parts_fields_required() {
         assert_eq!(fields(&api), [("name".to_owned(), false), ("age".to_owned(), true)], "{required}");
         assert!(api.warnings.is_empty(), "{required}: {:?}", api.warnings);
     }
-    // A referenced part's fields are its own type's: a `required` naming them is a warning.
-    let api = api(&spec("        - $ref: '#/components/schemas/Base'\n        - required: [id]\n"));
-    let warnings: Vec<String> =
-        api.warnings.iter().map(|warning| format!("{}: {}", warning.location.pointer, warning.message)).collect();
+    // A referenced part's type is shared and keeps its own `required`: naming its property is
+    // common and says nothing wrong; naming nobody's property is a warning.
+    let warnings = |parts: &str| -> Vec<String> {
+        let api = api(&spec(parts));
+        api.warnings.iter().map(|warning| format!("{}: {}", warning.location.pointer, warning.message)).collect()
+    };
+    assert!(warnings("        - $ref: '#/components/schemas/Base'\n        - required: [id]\n").is_empty());
+    let common = "        - $ref: '#/components/schemas/Base'\n        - {type: object, properties: {name: {type: string}}, \
+                  required: [id, name]}\n";
+    assert!(warnings(common).is_empty());
+    assert_eq!(fields(&api(&spec(common))), [("base".to_owned(), false), ("name".to_owned(), false)]);
     assert_eq!(
-        warnings,
-        ["/components/schemas/Named/allOf/1/required/0: `required` names `id`, which no inline part of this `allOf` \
-          has among its `properties` (a referenced schema keeps its own `required`): it makes no field required"]
+        warnings("        - $ref: '#/components/schemas/Base'\n        - required: [nope]\n"),
+        ["/components/schemas/Named/allOf/1/required/0: `required` names `nope`, which no part of this `allOf` has \
+          among its `properties`: it makes no field required"]
     );
 }

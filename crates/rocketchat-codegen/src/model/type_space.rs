@@ -549,6 +549,18 @@ impl<'a> TypeSpace<'a> {
         let mut names = Scope::default();
         if additional.is_some() {
             names.reserve(super::ADDITIONAL_FIELD);
+        } else {
+            // With other keys allowed, a required one need not be a property: valid, if rare.
+            for (index, name) in object.required.iter().enumerate() {
+                if !object.properties.contains_key(name) {
+                    let hint = super::did_you_mean(name, object.properties.keys());
+                    let message = format!(
+                        "`required` names `{name}`, which is not one of this object's `properties`{hint}: it \
+                         makes no field required"
+                    );
+                    self.warn(&pointer.join("required").join(index), message);
+                }
+            }
         }
         self.object_fields(object, target, pointer, &mut names, &mut fields)?;
         let additional = additional.map(|values| match values {
@@ -585,20 +597,6 @@ impl<'a> TypeSpace<'a> {
         names: &mut Scope,
         fields: &mut Vec<Field>,
     ) -> Result<(), Error> {
-        // A `required` part of an `allOf` may name another part's properties; one with
-        // properties of its own that names none of them has most likely a typo.
-        if !object.properties.is_empty() {
-            for (index, name) in object.required.iter().enumerate() {
-                if !object.properties.contains_key(name) {
-                    let hint = super::did_you_mean(name, object.properties.keys());
-                    let message = format!(
-                        "`required` names `{name}`, which is not one of this object's `properties`{hint}: it \
-                         makes no field required"
-                    );
-                    self.warn(&pointer.join("required").join(index), message);
-                }
-            }
-        }
         for (wire, property) in &object.properties {
             let property_pointer = pointer.join("properties").join(wire);
             let hint = format!("{}{}", self.target_name(target), naming::camel(wire));
@@ -761,6 +759,11 @@ impl<'a> TypeSpace<'a> {
                         continue; // An open map adds nothing a struct that ignores unknown keys lacks.
                     }
                     self.object_fields(object, target, &part_pointer, &mut names, &mut fields)?;
+                    // A part may require what another part declares.
+                    let elsewhere =
+                        object.required.iter().enumerate().filter(|(_, name)| !object.properties.contains_key(*name));
+                    required_elsewhere
+                        .extend(elsewhere.map(|(index, name)| (name, part_pointer.join("required").join(index))));
                 }
                 ReferenceOr::Item(other) => {
                     let ty = self.type_of(
@@ -786,15 +789,24 @@ impl<'a> TypeSpace<'a> {
             }
         }
         for (name, name_pointer) in required_elsewhere {
-            match fields.iter_mut().find(|field| field.wire.as_deref() == Some(name.as_str())) {
-                Some(field) => field.optional = false,
-                None => {
-                    let message = format!(
-                        "`required` names `{name}`, which no inline part of this `allOf` has among its \
-                         `properties` (a referenced schema keeps its own `required`): it makes no field required"
-                    );
-                    self.warn(&name_pointer, message);
-                }
+            if let Some(field) = fields.iter_mut().find(|field| field.wire.as_deref() == Some(name.as_str())) {
+                field.optional = false;
+                continue;
+            }
+            // A referenced part's type is shared, and keeps its own `required`: naming its
+            // property here is common and harmless. Naming nobody's is most likely a typo.
+            let declared_by_a_reference = all_of.iter().any(|part| match part {
+                ReferenceOr::Reference { reference } => self.referenced_schema(reference).is_none_or(|schema| {
+                    !matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(object)) if !object.properties.contains_key(name))
+                }),
+                ReferenceOr::Item(_) => false,
+            });
+            if !declared_by_a_reference {
+                let message = format!(
+                    "`required` names `{name}`, which no part of this `allOf` has among its `properties`: it makes \
+                     no field required"
+                );
+                self.warn(&name_pointer, message);
             }
         }
         Ok(TypeRef::Named(self.define(target, pointer, doc, TypeKind::Struct { fields, additional: None })))
