@@ -72,8 +72,9 @@ fn load_checked(text: &str, file: &str) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(&document).map_err(|error| {
         let pointer = path_to_pointer(error.path());
         let message = error.into_inner().to_string();
-        // The path stops where openapiv3 flattens or buffers (paths, responses, `$ref`s): the
-        // value the message quotes, if it is the only one of its kind below, is the place.
+        // The path stops where openapiv3 flattens or buffers (paths, responses, `$ref`s). Below
+        // `paths`, the part that fails on its own is the place; elsewhere, the value the message
+        // quotes, if it is the only one of its kind below.
         let (pointer, message) = match (pointer == "/paths").then(|| failing_part_of_paths(&document)).flatten() {
             Some(failure) => failure,
             None => {
@@ -861,14 +862,18 @@ mod tests {
         assert!(load_checked(&deep, "t.yaml").is_ok() && direct::load(&deep).is_none());
     }
 
+    /// The pointer, line and message of the schema error a spec (after `HEAD`) is refused with.
+    fn pointer_of(rest: &str) -> (String, Option<u32>, String) {
+        match load(&spec(rest), "t.yaml") {
+            Err(Error::Schema { location, message }) => (location.pointer, location.line, message),
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// A value of the wrong type is located at the value, even where openapiv3's flattened and
     /// buffered parts hide the path from serde (in `paths`, under a `$ref`able response).
     #[test]
     fn a_value_of_the_wrong_type_is_located_at_the_value() {
-        let pointer_of = |rest: &str| match load(&spec(rest), "t.yaml") {
-            Err(Error::Schema { location, message }) => (location.pointer, location.line, message),
-            other => panic!("{other:?}"),
-        };
         let (pointer, line, message) =
             pointer_of("paths:\n  /a:\n    get:\n      deprecated: maybe\n      responses: {}\n");
         assert_eq!((pointer.as_str(), line), ("/paths/~1a/get/deprecated", Some(6)), "{message}");
@@ -889,10 +894,6 @@ mod tests {
     /// mapping that lacks it, in whichever path it is.
     #[test]
     fn a_missing_field_is_located_at_the_mapping_that_lacks_it() {
-        let pointer_of = |rest: &str| match load(&spec(rest), "t.yaml") {
-            Err(Error::Schema { location, message }) => (location.pointer, location.line, message),
-            other => panic!("{other:?}"),
-        };
         let first = "paths:\n  /first:\n    get:\n      responses: {'200': {description: ok}}\n";
         let cases = [
             ("  /a:\n    get:\n      summary: s\n", "/paths/~1a/get", "missing field `responses`"),

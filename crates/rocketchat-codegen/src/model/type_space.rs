@@ -731,8 +731,8 @@ impl<'a> TypeSpace<'a> {
         for (index, part) in all_of.iter().enumerate() {
             let part_pointer = pointer.join("allOf").join(index);
             if let Some(required) = only_required(part) {
-                let pointers = (0..required.len()).map(|at| part_pointer.join("required").join(at));
-                required_elsewhere.extend(required.iter().zip(pointers));
+                let named = required.iter().enumerate();
+                required_elsewhere.extend(named.map(|(index, name)| (name, part_pointer.join("required").join(index))));
                 continue;
             }
             match part {
@@ -796,9 +796,13 @@ impl<'a> TypeSpace<'a> {
             // A referenced part's type is shared, and keeps its own `required`: naming its
             // property here is common and harmless. Naming nobody's is most likely a typo.
             let declared_by_a_reference = all_of.iter().any(|part| match part {
-                ReferenceOr::Reference { reference } => self.referenced_schema(reference).is_none_or(|schema| {
-                    !matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(object)) if !object.properties.contains_key(name))
-                }),
+                ReferenceOr::Reference { reference } => {
+                    match self.referenced_schema(reference).map(|schema| &schema.schema_kind) {
+                        Some(SchemaKind::Type(Type::Object(object))) => object.properties.contains_key(name),
+                        // A composition or a chain of references: it may declare it.
+                        _ => true,
+                    }
+                }
                 ReferenceOr::Item(_) => false,
             });
             if !declared_by_a_reference {
@@ -813,22 +817,13 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-/// The `required` list of an `allOf` part that says nothing else about the value (`- required:
-/// [name]`, with or without `type: object`).
+/// The `required` list of an untyped `allOf` part that says nothing else (`- required: [name]`).
+/// With `type: object`, the part is an object without properties, whose `required` the object
+/// parts' handling takes.
 fn only_required(part: &ReferenceOr<Schema>) -> Option<&[String]> {
-    let ReferenceOr::Item(schema) = part else { return None };
-    let required = match &schema.schema_kind {
-        SchemaKind::Any(any) => {
-            let nothing_else = AnySchema { required: any.required.clone(), ..AnySchema::default() } == *any;
-            nothing_else.then_some(&any.required)?
-        }
-        SchemaKind::Type(Type::Object(object)) => {
-            let nothing_else = ObjectType { required: object.required.clone(), ..ObjectType::default() } == *object;
-            nothing_else.then_some(&object.required)?
-        }
-        _ => return None,
-    };
-    (!required.is_empty()).then_some(required.as_slice())
+    let ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) = part else { return None };
+    let nothing_else = AnySchema { required: any.required.clone(), ..AnySchema::default() } == *any;
+    (nothing_else && !any.required.is_empty()).then_some(any.required.as_slice())
 }
 
 /// Whether an `enum` value is of the schema's `type` (`null` fits any: it says nullable).
