@@ -3,6 +3,7 @@
 
 use crate::emit::{Piece, RustFile};
 use crate::error::Error;
+use std::collections::BTreeMap;
 
 /// The first line of every generated file. `--check` and reviewers rely on it.
 ///
@@ -18,11 +19,8 @@ pub fn header(command: &str, spec: &str, comment: &str) -> String {
 /// (non-raw) string literals: in a comment the escape is just visible text, in a literal it
 /// means the same character; rustc rejects a bare CR in a doc comment and denies bidi
 /// overrides in both.
-fn escaped_lines(source: &str) -> String {
-    if !source.chars().any(needs_escape) {
-        return source.to_owned();
-    }
-    escape_chars(source, needs_escape)
+fn escaped_lines(source: String) -> String {
+    if source.contains(needs_escape) { escape_chars(&source, needs_escape) } else { source }
 }
 
 /// A bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069): rustc denies them in
@@ -56,8 +54,11 @@ fn escaped(text: &str) -> String {
 
 /// A whole file, its pieces formatted one after another.
 pub fn rust_file(file: &RustFile, path: &str, header: &str) -> Result<String, Error> {
-    let pieces: Result<Vec<_>, _> = file.pieces.iter().map(|each| piece(each, path)).collect();
-    Ok(assemble(pieces?, header))
+    let mut assembler = Assembler::default();
+    for each in &file.pieces {
+        assembler.push(piece(each, path)?);
+    }
+    Ok(assembler.finish(header))
 }
 
 /// A piece of a file as prettyplease lays it out, its tokens dropped once formatted.
@@ -94,44 +95,127 @@ fn empty_impl(self_type: &str) -> String {
     format!("impl {self_type} {{}}\n")
 }
 
-/// The file from its formatted pieces, in order, under its header: consecutive methods of one
-/// type in one `impl` block.
-pub fn assemble(pieces: impl IntoIterator<Item = FormattedPiece>, header: &str) -> String {
-    let mut source = String::new();
-    let mut open_block: Option<(&str, usize)> = None;
-    let close = |source: &mut String, block: Option<(&str, usize)>| {
-        if let Some((self_type, start)) = block {
-            if source.len() == start {
-                source.truncate(start - impl_opening(self_type).len());
-                source.push_str(&empty_impl(self_type));
-            } else {
-                source.push_str("}\n");
-            }
-        }
-    };
-    for piece in pieces {
-        if piece.within_impl != open_block.map(|(self_type, _)| self_type) {
-            close(&mut source, open_block.take());
+/// A file put together from its formatted pieces as they come, in order: consecutive methods
+/// of one type go in one `impl` block, and each piece's text is let go once copied in, so a
+/// file's pieces are never all held beside the file.
+#[derive(Debug, Default)]
+pub struct Assembler {
+    source: String,
+    /// The type whose `impl` block is open, and where its methods start in `source`.
+    open_block: Option<(&'static str, usize)>,
+}
+
+impl Assembler {
+    /// Adds the next piece of the file.
+    pub fn push(&mut self, piece: FormattedPiece) {
+        if piece.within_impl != self.open_block.map(|(self_type, _)| self_type) {
+            self.close_block();
             if let Some(self_type) = piece.within_impl {
-                source.push_str(&impl_opening(self_type));
-                open_block = Some((self_type, source.len()));
+                self.source.push_str(&impl_opening(self_type));
+                self.open_block = Some((self_type, self.source.len()));
             }
         }
-        source.push_str(&piece.text);
+        self.source.push_str(&piece.text);
     }
-    close(&mut source, open_block);
-    format!("{header}\n{}", escaped_lines(&separate_items(&source)))
+
+    /// The file under its header.
+    pub fn finish(mut self, header: &str) -> String {
+        self.close_block();
+        let mut file = String::with_capacity(header.len() + 1 + self.source.len() + self.source.len() / 16);
+        file.push_str(header);
+        file.push('\n');
+        separate_items(&self.source, &mut file);
+        drop(self.source);
+        // The header is escaped already (a no-op here); the spec's text may need it.
+        escaped_lines(file)
+    }
+
+    fn close_block(&mut self) {
+        let Some((self_type, start)) = self.open_block.take() else { return };
+        if self.source.len() == start {
+            self.source.truncate(start - impl_opening(self_type).len());
+            self.source.push_str(&empty_impl(self_type));
+        } else {
+            self.source.push_str("}\n");
+        }
+    }
+}
+
+/// The files of a crate put together from their pieces, which may come in any order (from
+/// the threads that format them): each piece is added to its file once those before it are,
+/// and a file is finished once its last piece is.
+#[derive(Debug)]
+pub struct Files<'a> {
+    /// Each file with the index just past its last piece, in order.
+    ends: Vec<(&'static str, usize)>,
+    header: &'a str,
+    /// Pieces not yet added, by index: those that came before an earlier one.
+    waiting: BTreeMap<usize, Result<FormattedPiece, Error>>,
+    /// How many pieces are in files.
+    added: usize,
+    current: Assembler,
+    finished: Vec<(&'static str, String)>,
+}
+
+impl<'a> Files<'a> {
+    /// Files of the given paths and numbers of pieces, under `header`.
+    pub fn new(files: impl IntoIterator<Item = (&'static str, usize)>, header: &'a str) -> Self {
+        let ends = files
+            .into_iter()
+            .scan(0, |end, (path, pieces)| {
+                *end += pieces;
+                Some((path, *end))
+            })
+            .collect();
+        let mut files = Self {
+            ends,
+            header,
+            waiting: BTreeMap::new(),
+            added: 0,
+            current: Assembler::default(),
+            finished: Vec::new(),
+        };
+        files.finish_whole_files();
+        files
+    }
+
+    /// Takes piece number `index` (counted across the files), or the error of formatting it:
+    /// the error is returned once every piece before it is added, so that of several errors
+    /// the first in the files is the one reported.
+    pub fn accept(&mut self, index: usize, piece: Result<FormattedPiece, Error>) -> Result<(), Error> {
+        self.waiting.insert(index, piece);
+        while let Some(piece) = self.waiting.remove(&self.added) {
+            self.current.push(piece?);
+            self.added += 1;
+            self.finish_whole_files();
+        }
+        Ok(())
+    }
+
+    /// The finished files with their paths, in order; only whole files, so every piece must
+    /// have been accepted.
+    pub fn finish(self) -> impl Iterator<Item = (&'static str, String)> {
+        self.finished.into_iter()
+    }
+
+    fn finish_whole_files(&mut self) {
+        while let Some(&(path, end)) = self.ends.get(self.finished.len())
+            && end == self.added
+        {
+            let file = std::mem::take(&mut self.current).finish(self.header);
+            self.finished.push((path, file));
+        }
+    }
 }
 
 /// prettyplease puts items right after one another; a blank line after each item that
 /// closes a block (or a module's inner docs) makes the file read like hand-written code.
-fn separate_items(source: &str) -> String {
-    let lines: Vec<&str> = source.lines().collect();
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    for (index, line) in lines.iter().enumerate() {
+fn separate_items(source: &str, out: &mut String) {
+    let mut lines = source.lines().peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(index + 1) else { continue };
+        let Some(next) = lines.peek() else { continue };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
         let is_declaration = |text: &str| ["use ", "pub use ", "mod ", "pub mod "].iter().any(|k| text.starts_with(k));
@@ -147,7 +231,6 @@ fn separate_items(source: &str) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -159,7 +242,9 @@ mod tests {
     /// What formatting the file in one piece gives: the bytes its pieces must add up to.
     fn formatted_whole(file: &RustFile, header: &str) -> String {
         let syntax = syn::parse2(file.tokens()).unwrap_or_else(|error| panic!("{error}"));
-        format!("{header}\n{}", escaped_lines(&separate_items(&prettyplease::unparse(&syntax))))
+        let mut whole = format!("{header}\n");
+        separate_items(&prettyplease::unparse(&syntax), &mut whole);
+        escaped_lines(whole)
     }
 
     #[test]
@@ -189,6 +274,51 @@ mod tests {
         assert_eq!(by_pieces, formatted_whole(&file, "//"));
         assert_eq!(by_pieces.matches("impl A {").count(), 1, "{by_pieces}");
         assert!(by_pieces.contains("impl B {}\n"), "{by_pieces}");
+    }
+
+    #[test]
+    fn pieces_taken_in_any_order_make_the_files_they_make_in_order() {
+        let pieces = || {
+            [
+                Piece::items(|| quote! { pub struct A; }),
+                Piece::methods_of("A", || quote! { pub fn one(&self) {} }),
+                Piece::items(|| quote! { pub struct B; }),
+                Piece::items(|| quote! { pub struct C; }),
+            ]
+            .map(|piece| super::piece(&piece, "src/x.rs").unwrap_or_else(|error| panic!("{error}")))
+        };
+        // Two files around an empty one, and an empty one last.
+        let layout = [("src/a.rs", 2), ("src/empty.rs", 0), ("src/b.rs", 2), ("src/last.rs", 0)];
+        let in_order = {
+            let mut files = super::Files::new(layout, "//");
+            pieces().into_iter().enumerate().for_each(|(index, piece)| files.accept(index, Ok(piece)).unwrap());
+            files.finish().collect::<Vec<_>>()
+        };
+        let backwards = {
+            let mut files = super::Files::new(layout, "//");
+            pieces().into_iter().enumerate().rev().for_each(|(index, piece)| files.accept(index, Ok(piece)).unwrap());
+            files.finish().collect::<Vec<_>>()
+        };
+        assert_eq!(backwards, in_order);
+        let expected = [
+            ("src/a.rs", "//\npub struct A;\n\nimpl A {\n    pub fn one(&self) {}\n}\n"),
+            ("src/empty.rs", "//\n"),
+            ("src/b.rs", "//\npub struct B;\n\npub struct C;\n"),
+            ("src/last.rs", "//\n"),
+        ];
+        assert_eq!(in_order, expected.map(|(path, text)| (path, text.to_owned())));
+    }
+
+    #[test]
+    fn of_several_failed_pieces_the_first_in_the_files_is_reported() {
+        let failed = |file: &str| Err(crate::Error::Format { file: file.to_owned(), message: "bad".to_owned() });
+        let mut files = super::Files::new([("src/a.rs", 1), ("src/b.rs", 1)], "//");
+        // The later piece fails first; nothing is reported until the pieces before it are in.
+        assert!(files.accept(1, failed("src/b.rs")).is_ok());
+        match files.accept(0, failed("src/a.rs")) {
+            Err(crate::Error::Format { file, .. }) => assert_eq!(file, "src/a.rs"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

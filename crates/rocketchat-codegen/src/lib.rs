@@ -142,42 +142,55 @@ pub fn emit<'a>(api: &'a model::Api, options: &'a Options) -> Vec<(&'static str,
 /// Emitting and formatting (syn's parse and prettyplease) are the costliest stages, and each
 /// piece of a file (an item, or a method) is emitted and formatted on its own: one thread per
 /// core takes the next piece of any file until none is left, so the cores share even one large
-/// file, and only the pieces in hand are held as tokens and syntax trees.
+/// file, and only the pieces in hand are held as tokens and syntax trees. This thread also
+/// puts the files together as the pieces come, in order, letting each piece go once copied:
+/// a piece held until the end would keep the memory of its thread's allocator arena in use.
 pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let header = format::header(&options.command, &options.spec_name, "//");
     let files = emit(api, options);
     let pieces: Vec<(&str, &emit::Piece)> =
         files.iter().flat_map(|(path, file)| file.pieces.iter().map(move |piece| (*path, piece))).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let format_pieces = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&(path, piece)) = pieces.get(index) else { return done };
-            done.push((index, format::piece(piece, path)));
-        }
+    let take_next = || {
+        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        pieces.get(index).map(|piece| (index, piece))
     };
+    let (done, finished) = std::sync::mpsc::channel();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut formatted: Vec<Option<Result<format::FormattedPiece, Error>>> = pieces.iter().map(|_| None).collect();
-    std::thread::scope(|scope| {
-        // A piece's tokens nest as deep as its types do: the stack is reserved, not used.
-        let spawn = || std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, format_pieces);
-        let workers: Vec<_> = (1..threads).filter_map(|_| spawn().ok()).collect();
-        // This thread takes its share too (all of it, if no thread could be had).
-        let mine = format_pieces();
-        let theirs =
-            workers.into_iter().map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        for (index, piece) in std::iter::once(mine).chain(theirs).flatten() {
-            formatted[index] = Some(piece);
-        }
-    });
-    // Every piece was taken by exactly one thread, so every slot is filled, in file order.
-    let mut formatted = formatted.into_iter().flatten();
     let mut generated = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
-    for (path, file) in &files {
-        let pieces: Result<Vec<_>, _> = formatted.by_ref().take(file.pieces.len()).collect();
-        generated.push(GeneratedFile { path, contents: format::assemble(pieces?, &header) });
-    }
+    std::thread::scope(|scope| -> Result<(), Error> {
+        // A piece's tokens nest as deep as its types do: the stack is reserved, not used.
+        for _ in 1..threads {
+            let done = done.clone();
+            let format_pieces = move || {
+                while let Some((index, &(path, piece))) = take_next() {
+                    // The receiver is gone only when this thread's output no longer matters.
+                    if done.send((index, format::piece(piece, path))).is_err() {
+                        return;
+                    }
+                }
+            };
+            // No thread to be had: this one does the work.
+            let _ = std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, format_pieces);
+        }
+        // Dropped on an early return, which stops the other threads at their next piece.
+        let finished = finished;
+        drop(done);
+        let mut files = format::Files::new(files.iter().map(|(path, file)| (*path, file.pieces.len())), &header);
+        loop {
+            for (index, piece) in finished.try_iter() {
+                files.accept(index, piece)?;
+            }
+            let Some((index, &(path, piece))) = take_next() else { break };
+            files.accept(index, format::piece(piece, path))?;
+        }
+        // The other threads' last pieces; the iteration ends when they have all stopped.
+        for (index, piece) in finished {
+            files.accept(index, piece)?;
+        }
+        generated.extend(files.finish().map(|(path, contents)| GeneratedFile { path, contents }));
+        Ok(())
+    })?;
     Ok(generated)
 }
 
