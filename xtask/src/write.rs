@@ -5,7 +5,7 @@
 //! so a write error does not either.
 
 use rocketchat_codegen::GeneratedFile;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
@@ -13,9 +13,32 @@ pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
         .iter()
         .map(|file| dir.join(file.path))
         .zip(files)
-        .filter(|(path, file)| std::fs::read(path).ok().as_deref() != Some(file.contents.as_bytes()))
+        .filter(|(path, file)| !holds(path, file.contents.as_bytes()))
         .map(|(path, _)| path)
         .collect()
+}
+
+/// Whether the file at `path` holds exactly `contents` (a file that cannot be read does not).
+/// Compared a block at a time, so the old file is never held whole beside the new one.
+fn holds(path: &Path, contents: &[u8]) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    if file.metadata().map_or(true, |meta| meta.len() != contents.len() as u64) {
+        return false;
+    }
+    let mut block = vec![0; 64 * 1024];
+    let mut rest = contents;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(read) => match rest.strip_prefix(&block[..read]) {
+                Some(after) => rest = after,
+                // Different bytes, or the file grew since its length was read.
+                None => return false,
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// Writes each changed file: first every one to a temporary file of its own beside its
@@ -112,5 +135,32 @@ mod tests {
         assert_ne!(temporary, planted);
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched");
         assert_eq!(std::fs::read_to_string(&temporary).unwrap(), "generated");
+    }
+}
+
+#[cfg(test)]
+mod comparing {
+    use super::holds;
+
+    #[test]
+    fn a_file_holds_only_exactly_its_bytes_whatever_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file.rs");
+        // Larger than one block, so the last block is compared too.
+        let contents: Vec<u8> = (0..200_000u32).map(|n| b'a' + (n % 26) as u8).collect();
+        std::fs::write(&path, &contents).unwrap();
+        assert!(holds(&path, &contents));
+
+        let mut last_byte_differs = contents.clone();
+        *last_byte_differs.last_mut().unwrap() = b'#';
+        assert!(!holds(&path, &last_byte_differs));
+        assert!(!holds(&path, &contents[..contents.len() - 1]));
+        assert!(!holds(&path, &[contents.as_slice(), b"z"].concat()));
+        assert!(!holds(&dir.path().join("missing.rs"), b""));
+        // A directory where the file goes is not the file.
+        assert!(!holds(dir.path(), b""));
+
+        std::fs::write(&path, "").unwrap();
+        assert!(holds(&path, b""));
     }
 }
