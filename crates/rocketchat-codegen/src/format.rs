@@ -251,7 +251,7 @@ mod tests {
     fn the_generated_files_formatted_piece_by_piece_read_as_formatted_whole() {
         let text = include_str!("../../../specs/rocketchat.yaml");
         let spec = crate::load::load(text, "specs/rocketchat.yaml").unwrap_or_else(|error| panic!("{error}"));
-        let api = crate::model::build(&spec, "specs/rocketchat.yaml").unwrap_or_else(|error| panic!("{error}"));
+        let api = crate::model::build(spec, "specs/rocketchat.yaml").unwrap_or_else(|error| panic!("{error}"));
         let options = crate::Options::workspace_client();
         for (path, file) in crate::emit(&api, &options) {
             let by_pieces = super::rust_file(&file, path, "// header").unwrap_or_else(|error| panic!("{error}"));

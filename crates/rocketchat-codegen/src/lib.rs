@@ -109,10 +109,8 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Error>
         location
     };
     let spec = load::load(spec_text, &options.spec_name)?;
-    let api = model::build(&spec, &options.spec_name).map_err(|error| error.map_location(with_line))?;
-    // The model owns all it needs: the parsed spec would only add to the peak memory of
-    // rendering.
-    drop(spec);
+    // The model takes the parsed spec and lets it go as it is lowered: it owns all it needs.
+    let api = model::build(spec, &options.spec_name).map_err(|error| error.map_location(with_line))?;
     let warnings = api.warnings.iter().cloned().map(|mut warning| {
         warning.location = with_line(warning.location);
         warning

@@ -689,7 +689,7 @@ mod tests {
     fn the_model_knows_every_method_the_client_has_of_its_own() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
         let spec = crate::load::load(spec, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
-        let api = crate::model::build(&spec, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
+        let api = crate::model::build(spec, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
         for client in [super::client_module(&api), super::blocking_module(&api)] {
             let source = client.tokens().to_string();
             let methods: Vec<&str> = source

@@ -669,10 +669,13 @@ pub const UNKNOWN_VARIANT: &str = "Unknown";
 /// so that neither memory nor the time to locate them grows with a hostile input.
 pub const MAX_WARNINGS: usize = 100;
 
-pub fn build(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
-    let spec = Spec { openapi: spec, file };
-    let mut lowering = operations::Lowering::new(&spec);
-    let (operations, paged) = lowering.operations()?;
+pub fn build(mut openapi: OpenAPI, file: &str) -> Result<Api, Error> {
+    // Each path item is let go once its operations are lowered, so the model grows into the
+    // memory the parsed spec gives back instead of beside all of it.
+    let paths = std::mem::take(&mut openapi.paths);
+    let spec = Spec { openapi: &openapi, file };
+    let mut lowering = operations::Lowering::new(&spec, &paths);
+    let (operations, paged) = lowering.operations(paths)?;
     let (types, error_type, warnings) = lowering.finish()?;
     let mut api = Api {
         title: spec.openapi.info.title.clone(),

@@ -10,7 +10,7 @@ use super::{
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
-    Content, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Content, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, Paths, ReferenceOr,
     RequestBody as SpecRequestBody, Response, StatusCode,
 };
 use std::collections::HashMap;
@@ -30,8 +30,10 @@ pub(super) struct Lowering<'a> {
 }
 
 impl<'a> Lowering<'a> {
-    pub(super) fn new(spec: &'a Spec<'a>) -> Self {
-        Self { spec, types: TypeSpace::new(spec) }
+    /// Lowering of `paths`, whose failure responses decide the error codes and which
+    /// components only errors use.
+    pub(super) fn new(spec: &'a Spec<'a>, paths: &Paths) -> Self {
+        Self { spec, types: TypeSpace::new(spec, paths) }
     }
 
     /// The types, once every operation is lowered, the error codes' enum among them, and
@@ -44,7 +46,7 @@ impl<'a> Lowering<'a> {
 
     /// Every operation, and the `x-pagination` of those that have it (resolved once every type
     /// is known).
-    pub(super) fn operations(&mut self) -> Result<(Vec<Operation>, Vec<Pending>), Error> {
+    pub(super) fn operations(&mut self, paths: Paths) -> Result<(Vec<Operation>, Vec<Pending>), Error> {
         let mut method_names = Scope::default();
         CLIENT_METHODS.iter().for_each(|name| method_names.reserve(name));
         let mut marker_names = Scope::default();
@@ -53,9 +55,9 @@ impl<'a> Lowering<'a> {
         // Each id names an operation to its marker type, to `Operation::ID` and to the fake's
         // routes, so two operations under one id would be told apart by order alone.
         let mut ids: HashMap<String, String> = HashMap::new();
-        let paths = Pointer::root().join("paths");
-        for (path_key, item) in &self.spec.openapi.paths.paths {
-            let pointer = paths.join(path_key);
+        let paths_pointer = Pointer::root().join("paths");
+        for (path_key, item) in paths.paths {
+            let pointer = paths_pointer.join(&path_key);
             let ReferenceOr::Item(item) = item else {
                 return Err(self.spec.unsupported(&pointer, "a `$ref` path item", "write the path item inline"));
             };
@@ -98,7 +100,7 @@ impl<'a> Lowering<'a> {
                 }
                 let names = (method_name, marker_names.unique(naming::camel(&id)));
                 let shared = &item.parameters;
-                let built = self.operation(operation, shared, &pointer, id, names, method, path_key)?;
+                let built = self.operation(operation, shared, &pointer, id, names, method, &path_key)?;
                 operations.push(built);
                 self.types.drain_queue()?;
             }

@@ -5,7 +5,7 @@ use super::*;
 
 fn build_from(yaml: &str) -> Result<Api, Error> {
     let spec = crate::load::load(yaml, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
-    build(&spec, "t.yaml")
+    build(spec, "t.yaml")
 }
 
 fn api(yaml: &str) -> Api {

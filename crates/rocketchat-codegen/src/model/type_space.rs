@@ -8,8 +8,8 @@ use super::{
 use crate::error::{Error, Pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{
-    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, IntegerType, ObjectType, ReferenceOr, Response, Schema,
-    SchemaData, SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, IntegerType, ObjectType, Paths, ReferenceOr, Response,
+    Schema, SchemaData, SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +27,9 @@ pub(super) struct TypeSpace<'a> {
     /// Components referred to but not generated yet: a `$ref` only queues, so no chain of
     /// references can deepen the stack.
     queue: Vec<(String, TypeId)>,
+    /// The `errorType` schema of each failure body and where it is, read before the paths
+    /// are let go; an error in finding them is reported once the operations are lowered.
+    error_types: Result<Vec<(Schema, Pointer)>, Error>,
     pub(super) warnings: Warnings,
 }
 
@@ -54,25 +57,28 @@ pub const ERROR_TYPE: &str = "ErrorType";
 const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "None", "Ok", "Err"];
 
 impl<'a> TypeSpace<'a> {
-    pub(super) fn new(spec: &'a Spec<'a>) -> Self {
+    pub(super) fn new(spec: &'a Spec<'a>, paths: &Paths) -> Self {
         let mut names = Scope::default();
         PRELUDE_TYPES.iter().chain([&ERROR_TYPE]).for_each(|name| names.reserve(name));
-        let error_only = error_response_components(spec);
+        let error_only = error_response_components(spec, paths);
         let mut component_names = BTreeMap::new();
         if let Some(components) = &spec.openapi.components {
             for key in components.schemas.keys().filter(|key| !error_only.contains(*key)) {
                 component_names.insert(key.clone(), names.unique(naming::camel(key)));
             }
         }
-        Self {
+        let mut space = Self {
             spec,
             entries: Vec::new(),
             names,
             component_names,
             component_ids: BTreeMap::new(),
             queue: Vec::new(),
+            error_types: Ok(Vec::new()),
             warnings: Warnings::default(),
-        }
+        };
+        space.error_types = space.failure_error_types(paths);
+        space
     }
 
     pub(super) fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
@@ -471,7 +477,7 @@ impl<'a> TypeSpace<'a> {
     pub(super) fn define_error_type(&mut self) -> Result<TypeId, Error> {
         let mut variants: Vec<EnumVariant> = Vec::new();
         let mut origin = None;
-        for (schema, pointer) in self.failure_error_types()? {
+        for (schema, pointer) in std::mem::replace(&mut self.error_types, Ok(Vec::new()))? {
             let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { continue };
             for variant in self.enum_variants(string, &schema.schema_data, &pointer)? {
                 if variants.iter().all(|known| known.wire != variant.wire) {
@@ -494,9 +500,9 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The `errorType` schema of each failure body, and where it is.
-    fn failure_error_types(&self) -> Result<Vec<(Schema, Pointer)>, Error> {
+    fn failure_error_types(&self, paths: &Paths) -> Result<Vec<(Schema, Pointer)>, Error> {
         let mut found: Vec<(Schema, Pointer)> = Vec::new();
-        for (pointer, response) in failure_responses(self.spec) {
+        for (pointer, response) in failure_responses(paths) {
             let (response, pointer) = self.spec.resolve(response, &pointer, "responses", |c| &c.responses)?;
             for (media_type, media) in &response.content {
                 let Some(schema) = &media.schema else { continue };
@@ -931,10 +937,10 @@ fn variant_name(type_prefix: &str, wire: &str) -> String {
 
 /// The component schemas only error responses use: the runtime decodes every failure into
 /// its own `Error`, so a type for them is noise.
-fn error_response_components(spec: &Spec<'_>) -> BTreeSet<String> {
+fn error_response_components(spec: &Spec<'_>, paths: &Paths) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     // Not `default` responses: what they hold may be a success's too.
-    let failures = failure_responses(spec).into_iter();
+    let failures = failure_responses(paths).into_iter();
     for (pointer, response) in failures.filter(|(pointer, _)| !pointer.as_str().ends_with("/default")) {
         let Ok((response, _)) = spec.resolve(response, &pointer, "responses", |c| &c.responses) else { continue };
         for media in response.content.values() {
@@ -950,9 +956,9 @@ fn error_response_components(spec: &Spec<'_>) -> BTreeSet<String> {
 
 /// Every failure response of every operation (4XX, 5XX, `default`...), with the pointer of
 /// the operation's entry for it.
-fn failure_responses<'s>(spec: &Spec<'s>) -> Vec<(Pointer, &'s ReferenceOr<Response>)> {
+fn failure_responses(paths: &Paths) -> Vec<(Pointer, &ReferenceOr<Response>)> {
     let mut found = Vec::new();
-    for (path, item) in &spec.openapi.paths.paths {
+    for (path, item) in &paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
         for (method, operation) in item.iter() {
             let responses = Pointer::root().join("paths").join(path).join(method).join("responses");
