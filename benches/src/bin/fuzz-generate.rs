@@ -205,7 +205,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    println!(
+    eprintln!(
         "{run} inputs from {} seed files in {:.0?}: no panic, no hang ({errors} refused with an error, as a broken spec should be)",
         corpus.len(),
         started.elapsed()
