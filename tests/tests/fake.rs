@@ -375,3 +375,82 @@ async fn a_teams_roles_and_its_main_rooms_roles_stay_in_step() {
     let names: Vec<_> = members.members.iter().map(|member| member.user.username.clone().unwrap_or_default()).collect();
     assert_eq!(names, ["frank"]);
 }
+
+#[tokio::test]
+async fn teams_list_shows_the_callers_teams_with_their_counters_and_list_all_needs_view_all_teams() {
+    use rocketchat::types::{TeamsListAllParams, TeamsListParams};
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let grace = fake.add_user("grace", &["user"]);
+    let grace_client = client(&fake, grace.credentials.clone());
+    grace_client.teams_create(&TeamsCreateRequest::new("ops".into(), TeamType::Private)).await.unwrap();
+    admin.teams_create(&TeamsCreateRequest::new("billing".into(), TeamType::Public)).await.unwrap();
+    let with_admin = TeamsCreateRequest {
+        members: Some(vec![fake.admin().user_id().into()]),
+        ..TeamsCreateRequest::new("audit".into(), TeamType::Public)
+    };
+    grace_client.teams_create(&with_admin).await.unwrap();
+    let group = grace_client.groups_create(&GroupsCreateRequest::new("ops-alerts".into())).await.unwrap();
+    grace_client
+        .teams_add_rooms(&TeamsAddRoomsRequest::new(Team::Name("ops".into()), vec![group.group.id]))
+        .await
+        .unwrap();
+
+    // Grace's teams, not the spec's example: each one answers the next call on its id.
+    let listed = grace_client.teams_list(&TeamsListParams::default()).await.unwrap();
+    let names: Vec<_> = listed.teams.iter().map(|team| team.team_info.name.clone().unwrap_or_default()).collect();
+    assert_eq!(names, ["ops", "audit"], "made in this order, no sort given");
+    assert_eq!((listed.paginated.count, listed.paginated.total), (2, 2));
+    let ops = &listed.teams[0];
+    assert_eq!((ops.rooms, ops.number_of_users), (1, 1), "the added room, not the main room; grace alone");
+    assert_eq!((listed.teams[1].rooms, listed.teams[1].number_of_users), (0, 2));
+    let members =
+        grace_client.teams_members(&TeamsMembersParams::new(Team::Id(ops.team_info.id.clone()))).await.unwrap();
+    assert_eq!(members.paginated.total, 1);
+    assert!(!fake.calls().iter().any(|call| call.unmodeled), "every answer came from the model");
+
+    // `sort` orders the list and pages follow it; a sort that is not JSON of 1/-1 is refused.
+    let by_name = TeamsListParams { sort: Some(r#"{"name":-1}"#.into()), count: Some(1), offset: Some(1) };
+    let page = grace_client.teams_list(&by_name).await.unwrap();
+    let names: Vec<_> = page.teams.iter().filter_map(|team| team.team_info.name.clone()).collect();
+    assert_eq!((names, page.paginated.total, page.paginated.offset), (vec!["audit".to_owned()], 2, 1));
+    let bad = TeamsListParams { sort: Some("name".into()), ..Default::default() };
+    let refused = grace_client.teams_list(&bad).await.unwrap_err();
+    assert_eq!(refused.message(), Some(r#"Invalid sort parameter provided: "name" [error-invalid-sort]"#));
+    let admins: Vec<_> = admin.teams_list_stream(&TeamsListParams::default()).try_collect().await.unwrap();
+    let names: Vec<_> = admins.iter().filter_map(|team| team.team_info.name.clone()).collect();
+    assert_eq!(names, ["billing", "audit"]);
+
+    // Every team, for `view-all-teams` only (the route's declared permission: the long 403).
+    let all = admin.teams_list_all(&TeamsListAllParams::default()).await.unwrap();
+    let names: Vec<_> = all.teams.iter().filter_map(|team| team.team_info.name.clone()).collect();
+    assert_eq!(names, ["ops", "billing", "audit"]);
+    let forbidden = grace_client.teams_list_all(&TeamsListAllParams::default()).await.unwrap_err();
+    assert_eq!(forbidden.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(
+        forbidden.message(),
+        Some("User does not have the permissions required for this action [error-unauthorized]")
+    );
+}
+
+#[tokio::test]
+async fn groups_list_all_lists_every_group_by_name_for_view_room_administration() {
+    use rocketchat::types::GroupsListAllParams;
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let heidi = fake.add_user("heidi", &["user"]);
+    let heidi_client = client(&fake, heidi.credentials.clone());
+    heidi_client.groups_create(&GroupsCreateRequest::new("zeta".into())).await.unwrap();
+    admin.groups_create(&GroupsCreateRequest::new("alpha".into())).await.unwrap();
+
+    let all = admin.groups_list_all(&GroupsListAllParams::default()).await.unwrap();
+    let names: Vec<_> = all.groups.iter().filter_map(|group| group.name.clone()).collect();
+    assert_eq!((names, all.paginated.total), (vec!["alpha".to_owned(), "zeta".to_owned()], 2), "heidi's too, by name");
+    let backwards = GroupsListAllParams { sort: Some(r#"{"name":-1}"#.into()), ..Default::default() };
+    let names: Vec<_> =
+        admin.groups_list_all(&backwards).await.unwrap().groups.into_iter().filter_map(|group| group.name).collect();
+    assert_eq!(names, ["zeta", "alpha"]);
+    assert!(!fake.calls().iter().any(|call| call.unmodeled));
+    let forbidden = heidi_client.groups_list_all(&GroupsListAllParams::default()).await.unwrap_err();
+    assert_eq!(forbidden.status().map(|s| s.as_u16()), Some(403));
+}

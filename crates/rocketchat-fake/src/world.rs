@@ -49,6 +49,14 @@ impl Reply {
     fn forbidden() -> Self {
         Self::json(403, json!({"success": false, "error": "unauthorized"}))
     }
+
+    /// The 403 of a route that declares `permissionsRequired` (apps/meteor/server/api/ApiClass.ts).
+    fn permissions_required() -> Self {
+        Self::json(
+            403,
+            json!({"success": false, "error": "User does not have the permissions required for this action [error-unauthorized]"}),
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -205,6 +213,7 @@ impl World {
             "groups.removeLeader" => self.set_room_role(caller, input, "leader", false),
             "groups.members" => self.groups_members(caller, input),
             "groups.list" => self.groups_list(caller, input),
+            "groups.listAll" => self.groups_list_all(caller, input),
             "groups.archive" => self.groups_archive(caller, input, true),
             "groups.unarchive" => self.groups_archive(caller, input, false),
             "groups.setTopic" => self.set_text(caller, input, "topic"),
@@ -213,6 +222,8 @@ impl World {
             "groups.delete" => self.groups_delete(caller, input),
             "teams.create" => self.teams_create(caller, input),
             "teams.info" => self.teams_info(input),
+            "teams.list" => self.teams_list(caller, input),
+            "teams.listAll" => self.teams_list_all(caller, input),
             "teams.addMembers" => self.teams_add_members(caller, input),
             "teams.members" => self.teams_members(caller, input),
             "teams.removeMember" => self.teams_remove_member(caller, input),
@@ -603,7 +614,8 @@ impl World {
         self.paged(input, "members", members, PageCount::Sent)
     }
 
-    /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the groups the caller is in, paged.
+    /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the groups the caller is in, sorted
+    /// by `sort` (by name when absent), paged.
     fn groups_list(&mut self, caller: &str, input: &Value) -> Reply {
         let groups: Vec<Value> = self
             .rooms
@@ -611,7 +623,24 @@ impl World {
             .filter(|room| room.members.iter().any(|member| member == caller))
             .map(|room| self.room_json(room))
             .collect();
-        self.paged(input, "groups", groups, PageCount::Sent)
+        match sorted(input, groups, Some(json!({"name": 1}))) {
+            Ok(groups) => self.paged(input, "groups", groups, PageCount::Sent),
+            Err(reply) => reply,
+        }
+    }
+
+    /// `groups.listAll` in apps/meteor/server/api/v1/groups.ts: every private group, member or
+    /// not, for `view-room-administration` (declared in `permissionsRequired`, so the long 403);
+    /// sorted by `sort` (by name when absent), paged.
+    fn groups_list_all(&mut self, caller: &str, input: &Value) -> Reply {
+        if !self.has_permission(caller, "view-room-administration", None) {
+            return Reply::permissions_required();
+        }
+        let groups: Vec<Value> = self.rooms.iter().map(|room| self.room_json(room)).collect();
+        match sorted(input, groups, Some(json!({"name": 1}))) {
+            Ok(groups) => self.paged(input, "groups", groups, PageCount::Sent),
+            Err(reply) => reply,
+        }
     }
 
     /// A page of `items` under `key`, with the `count`, `offset` and `total` envelope, as
@@ -718,6 +747,46 @@ impl World {
             Ok(index) => Reply::ok(json!({"teamInfo": self.team_json(&self.teams[index])})),
             Err(_) => Reply::plain("Team not found"),
         }
+    }
+
+    /// A team as `teams.list` and `teams.listAll` send it: with the counters `Team.list` and
+    /// `Team.listAll` add (apps/meteor/server/services/team/service.ts): `rooms` is
+    /// `Rooms.countByTeamId`, the team's rooms but its main room; `numberOfUsers` is
+    /// `TeamMember.countByTeamId`.
+    fn team_with_counters(&self, team: &Team) -> Value {
+        let mut json = self.team_json(team);
+        json["rooms"] = json!(
+            self.rooms.iter().filter(|room| room.team_id.as_deref() == Some(&team.id) && !room.team_main).count()
+        );
+        json["numberOfUsers"] = json!(team.members.len());
+        json
+    }
+
+    /// `teams.list` in apps/meteor/server/api/v1/teams.ts and `Team.list`: the teams the caller
+    /// is a member of, public or private, in the order they were made unless `sort` says
+    /// otherwise (the service passes no default sort), paged.
+    fn teams_list(&mut self, caller: &str, input: &Value) -> Reply {
+        let teams: Vec<Value> = self
+            .teams
+            .iter()
+            .filter(|team| team.members.iter().any(|(id, _)| id == caller))
+            .map(|team| self.team_with_counters(team))
+            .collect();
+        match sorted(input, teams, None) {
+            Ok(teams) => self.paged(input, "teams", teams, PageCount::Sent),
+            Err(reply) => reply,
+        }
+    }
+
+    /// `teams.listAll` in apps/meteor/server/api/v1/teams.ts and `Team.listAll`: every team, for
+    /// `view-all-teams` (declared in `permissionsRequired`, so the long 403); the route reads
+    /// no `sort`: the order they were made, paged.
+    fn teams_list_all(&mut self, caller: &str, input: &Value) -> Reply {
+        if !self.has_permission(caller, "view-all-teams", None) {
+            return Reply::permissions_required();
+        }
+        let teams: Vec<Value> = self.teams.iter().map(|team| self.team_with_counters(team)).collect();
+        self.paged(input, "teams", teams, PageCount::Sent)
     }
 
     /// A private team is hidden from non-members without `view-all-teams`.
@@ -1006,6 +1075,69 @@ enum PageCount {
 impl Default for World {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// `items` in the order of the `sort` query parameter, else of `default` (else as they are), as
+/// `parseJsonQuery` (apps/meteor/server/api/lib/parseJsonQuery.ts) reads it: JSON text of field
+/// names (dotted for nested fields) to 1 or -1; anything else is `error-invalid-sort`. Values
+/// compare as MongoDB orders them: missing and null first, then numbers, then strings.
+fn sorted(input: &Value, mut items: Vec<Value>, default: Option<Value>) -> Result<Vec<Value>, Reply> {
+    let given = input.get("sort").and_then(Value::as_str);
+    let sort = match given {
+        Some(text) => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(fields)) if fields.values().all(|order| order == 1 || order == -1) => {
+                Value::Object(fields)
+            }
+            _ => {
+                return Err(Reply::json(
+                    400,
+                    json!({"success": false, "error": format!("Invalid sort parameter provided: \"{text}\" [error-invalid-sort]"),
+                        "errorType": "error-invalid-sort", "details": {"helperMethod": "parseJsonQuery"}}),
+                ));
+            }
+        },
+        None => match default {
+            Some(default) => default,
+            None => return Ok(items),
+        },
+    };
+    let keys: Vec<(String, bool)> = sort
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(field, order)| (format!("/{}", field.replace('.', "/")), order == -1))
+        .collect();
+    // Stable: ties keep the order they were made in, as the storage order would.
+    items.sort_by(|a, b| {
+        keys.iter()
+            .map(|(pointer, descending)| {
+                let order = mongo_order(a.pointer(pointer), b.pointer(pointer));
+                if *descending { order.reverse() } else { order }
+            })
+            .find(|order| order.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok(items)
+}
+
+/// MongoDB's order of two values of the kinds the fake sends.
+fn mongo_order(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    let rank = |value: Option<&Value>| match value {
+        None | Some(Value::Null) => 0,
+        Some(Value::Number(_)) => 1,
+        Some(Value::String(_)) => 2,
+        Some(Value::Object(_)) => 3,
+        Some(Value::Array(_)) => 4,
+        Some(Value::Bool(_)) => 5,
+    };
+    match (a, b) {
+        (Some(Value::Number(a)), Some(Value::Number(b))) => {
+            a.as_f64().unwrap_or_default().total_cmp(&b.as_f64().unwrap_or_default())
+        }
+        (Some(Value::String(a)), Some(Value::String(b))) => a.cmp(b),
+        (Some(Value::Bool(a)), Some(Value::Bool(b))) => a.cmp(b),
+        _ => rank(a).cmp(&rank(b)),
     }
 }
 
