@@ -454,3 +454,53 @@ async fn groups_list_all_lists_every_group_by_name_for_view_room_administration(
     let forbidden = heidi_client.groups_list_all(&GroupsListAllParams::default()).await.unwrap_err();
     assert_eq!(forbidden.status().map(|s| s.as_u16()), Some(403));
 }
+
+#[tokio::test]
+async fn a_group_created_in_a_team_or_without_its_creator_follows_create_private_group() {
+    use rocketchat::types::{GroupsCreateRequestExtraData, GroupsInfoParams, GroupsListParams};
+    let fake = FakeRocketChat::start().await.unwrap();
+    let ivan = fake.add_user("ivan", &["user"]);
+    let judy = fake.add_user("judy", &["user"]);
+    let ivan_client = client(&fake, ivan.credentials.clone());
+    let judy_client = client(&fake, judy.credentials.clone());
+    let team = ivan_client.teams_create(&TeamsCreateRequest::new("infra".into(), TeamType::Private)).await.unwrap();
+    let in_team = |name: &str, team_id: &str| GroupsCreateRequest {
+        extra_data: Some(GroupsCreateRequestExtraData { team_id: Some(team_id.into()), ..Default::default() }),
+        ..GroupsCreateRequest::new(name.into())
+    };
+
+    // The team's owner has `create-team-group` there: the group is one of the team's rooms.
+    let created = ivan_client.groups_create(&in_team("infra-db", &team.team.id)).await.unwrap();
+    assert_eq!(created.group.team_id.as_deref(), Some(team.team.id.as_str()));
+    let rooms = ivan_client.teams_list_rooms(&TeamsListRoomsParams::new(Team::Name("infra".into()))).await.unwrap();
+    assert!(rooms.rooms.iter().any(|room| room.group.id == created.group.id), "{rooms:?}");
+    // Someone outside the team has not, though `create-p` would let them make a group.
+    let refused = judy_client.groups_create(&in_team("infra-web", &team.team.id)).await.unwrap_err();
+    assert_eq!(ErrorType::of(&refused), Some(ErrorType::NotAllowed));
+    let unknown = ivan_client.groups_create(&in_team("infra-x", "no-such-team")).await.unwrap_err();
+    assert_eq!(unknown.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(
+        unknown.message(),
+        Some(r#"The "teamId" param provided does not match any team [error-team-not-found]"#)
+    );
+    assert_eq!(
+        unknown.api_error().and_then(|error| error.details.clone()),
+        Some(json!({"method": "createPrivateGroup"}))
+    );
+
+    // `excludeSelf`: judy is the only member, and ivan, not subscribed, does not see it.
+    let without_me = GroupsCreateRequest {
+        exclude_self: Some(true),
+        members: Some(vec!["judy".into()]),
+        ..GroupsCreateRequest::new("handover".into())
+    };
+    let handover = ivan_client.groups_create(&without_me).await.unwrap();
+    assert_eq!(handover.group.users_count, Some(1));
+    let mine = ivan_client.groups_list(&GroupsListParams::default()).await.unwrap();
+    assert!(mine.groups.iter().all(|group| group.name.as_deref() != Some("handover")), "{mine:?}");
+    let hidden = ivan_client.groups_info(&GroupsInfoParams::new(room("handover"))).await.unwrap_err();
+    assert_eq!(ErrorType::of(&hidden), Some(ErrorType::RoomNotFound));
+    let members = judy_client.groups_members(&GroupsMembersParams::new(room("handover"))).await.unwrap();
+    let names: Vec<_> = members.members.iter().filter_map(|member| member.username.clone()).collect();
+    assert_eq!(names, ["judy"]);
+}

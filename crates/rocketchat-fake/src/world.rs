@@ -126,7 +126,7 @@ fn roles_with(permission: &str) -> &'static [&'static str] {
         "archive-room" | "unarchive-room" | "delete-p" => &["admin", "owner"],
         "edit-room" => &["admin", "owner", "moderator"],
         "create-team" => &["admin", "user"],
-        "add-team-member" | "edit-team-member" => &["admin", "owner", "moderator"],
+        "add-team-member" | "edit-team-member" | "create-team-group" => &["admin", "owner", "moderator"],
         "view-all-teams" | "view-statistics" | "view-room-administration" => &["admin"],
         _ => &["admin"],
     }
@@ -351,9 +351,27 @@ impl World {
 
     // ---- groups ----------------------------------------------------------------------
 
-    /// `createPrivateGroup` (apps/meteor/app/lib/server/methods/createPrivateGroup.ts).
+    /// `createPrivateGroupMethod` (apps/meteor/server/meteor-methods/rooms/createPrivateGroup.ts)
+    /// and `createRoom` (apps/meteor/server/lib/rooms/createRoom.ts). With `extraData.teamId` the
+    /// group is made in that team: the team must exist (`error-team-not-found`) and the caller
+    /// needs `create-team-group` in its main room instead of `create-p`. With `excludeSelf` the
+    /// caller is not made a member, nor so an owner, unless `members` names them.
     fn groups_create(&mut self, caller: &str, input: &Value) -> Reply {
-        if !self.has_permission(caller, "create-p", None) {
+        let team_id = input.pointer("/extraData/teamId").and_then(Value::as_str).filter(|id| !id.is_empty());
+        let allowed = match team_id {
+            Some(team_id) => {
+                let Some(team) = self.teams.iter().find(|team| team.id == team_id) else {
+                    return Reply::meteor(
+                        "error-team-not-found",
+                        "The \"teamId\" param provided does not match any team",
+                        Some("createPrivateGroup"),
+                    );
+                };
+                self.team_role_allows(caller, team, "create-team-group")
+            }
+            None => self.has_permission(caller, "create-p", None),
+        };
+        if !allowed {
             return Reply::meteor("error-not-allowed", "Not allowed", Some("createPrivateGroup"));
         }
         let Some(name) = text(input, "name") else { return Reply::plain("Body param \"name\" is required") };
@@ -364,7 +382,8 @@ impl World {
                     "errorType": "error-duplicate-channel-name", "details": {"method": "createPrivateGroup", "channel_name": name}}),
             );
         }
-        let mut members = vec![caller.to_owned()];
+        let exclude_self = input.get("excludeSelf").and_then(Value::as_bool).unwrap_or(false);
+        let mut members = if exclude_self { Vec::new() } else { vec![caller.to_owned()] };
         for username in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             if let Some(user) = self.users.iter().find(|user| user.username == username)
                 && !members.contains(&user.id)
@@ -372,14 +391,21 @@ impl World {
                 members.push(user.id.clone());
             }
         }
+        // The creator's subscription is the one made an owner; without one there is no owner.
+        let owners = if members.iter().any(|member| member == caller) {
+            BTreeSet::from([caller.to_owned()])
+        } else {
+            BTreeSet::new()
+        };
         let id = self.id();
         let room = Room {
             id,
             name: name.to_owned(),
             creator: caller.to_owned(),
             members,
-            owners: BTreeSet::from([caller.to_owned()]),
+            owners,
             read_only: input.get("readOnly").and_then(Value::as_bool).unwrap_or(false),
+            team_id: team_id.map(str::to_owned),
             ..Room::default()
         };
         let json = self.room_json(&room);
