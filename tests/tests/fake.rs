@@ -504,3 +504,23 @@ async fn a_group_created_in_a_team_or_without_its_creator_follows_create_private
     let names: Vec<_> = members.members.iter().filter_map(|member| member.username.clone()).collect();
     assert_eq!(names, ["judy"]);
 }
+
+#[tokio::test]
+async fn teams_create_takes_members_by_id_or_username() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let a1 = fake.add_user("a1", &["user"]);
+    fake.add_user("a2", &["user"]);
+    let request = TeamsCreateRequest {
+        // Usernames, an id, the caller again and someone unknown (skipped, as the server does).
+        members: Some(vec!["a1".into(), "a2".into(), a1.id.clone(), "admin".into(), "nobody".into()]),
+        ..TeamsCreateRequest::new("squad".into(), TeamType::Public)
+    };
+    admin.teams_create(&request).await.unwrap();
+    let members = admin.teams_members(&TeamsMembersParams::new(Team::Name("squad".into()))).await.unwrap();
+    let mut names: Vec<_> = members.members.iter().filter_map(|member| member.user.username.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["a1", "a2", "admin"]);
+    let room = admin.groups_members(&GroupsMembersParams::new(room("squad"))).await.unwrap();
+    assert_eq!(room.paginated.total, 3, "the main room's members too");
+}

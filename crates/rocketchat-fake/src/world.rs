@@ -828,7 +828,8 @@ impl World {
     }
 
     /// `Team.create` (apps/meteor/server/services/team/service.ts): the team and its main room,
-    /// the creator its owner.
+    /// the creator its owner. `members` are found with `Users.findActiveByIdsOrUsernames`: each
+    /// entry an id or a username; entries that match no user are skipped without a word.
     fn teams_create(&mut self, caller: &str, input: &Value) -> Reply {
         if !self.has_permission(caller, "create-team", None) {
             return Reply::forbidden();
@@ -843,9 +844,13 @@ impl World {
         let team_id = self.id();
         let room_id = self.id();
         let mut members = vec![(caller.to_owned(), vec!["owner".to_owned()])];
-        for id in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            if id != caller && self.user(id).is_some() {
-                members.push((id.to_owned(), vec!["member".to_owned()]));
+        for entry in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let Some(user) = self.users.iter().find(|user| user.id == entry || user.username == entry) else {
+                continue;
+            };
+            // The caller (the owner) is left out of the members, and each user is added once.
+            if !members.iter().any(|(id, _)| *id == user.id) {
+                members.push((user.id.clone(), vec!["member".to_owned()]));
             }
         }
         self.rooms.push(Room {
