@@ -524,3 +524,16 @@ async fn teams_create_takes_members_by_id_or_username() {
     let room = admin.groups_members(&GroupsMembersParams::new(room("squad"))).await.unwrap();
     assert_eq!(room.paginated.total, 3, "the main room's members too");
 }
+
+#[tokio::test]
+async fn a_fake_user_prints_without_its_password_or_token() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let alice = fake.add_user("alice", &["user"]);
+    let printed = format!("{alice:?} {alice:#?}");
+    assert!(printed.contains("alice") && printed.contains(&alice.id), "{printed}");
+    assert!(!printed.contains(&alice.password), "{printed}");
+    assert!(!printed.contains(&alice.token), "{printed}");
+    // The same token still works: only the output is redacted.
+    let me = client(&fake, alice.credentials.clone()).me().await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("alice"));
+}

@@ -84,8 +84,8 @@ pub struct FakeRocketChat {
     _runtime_thread: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
-/// A user of the fake.
-#[derive(Debug, Clone)]
+/// A user of the fake. Its `Debug` output leaves out the password and the token.
+#[derive(Clone)]
 pub struct FakeUser {
     pub id: String,
     pub username: String,
@@ -94,6 +94,20 @@ pub struct FakeUser {
     pub credentials: Credentials,
     /// The same token, for requests made without the client.
     pub token: String,
+}
+
+/// No secret in any output: a test that prints a user (`{alice:?}`) shows neither its password
+/// nor its token.
+impl std::fmt::Debug for FakeUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeUser")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("credentials", &self.credentials)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// How the fake answers a call without valid credentials.
