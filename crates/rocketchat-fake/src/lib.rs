@@ -23,22 +23,31 @@
 //!   string); a missing or wrong token the 401 (in the current, the old or the 9.x shape, see
 //!   [`FakeRocketChat::unauthorized_shape`]); an unknown path the server's plain-text 404.
 //! - State with the server's rules: users, private groups (members, owners, moderators,
-//!   leaders, archived, topic, announcement, description) and teams (members and their roles,
-//!   the team's rooms). Modeled: `login`, `logout`, `me`, `serverInfo`,
-//!   `users.2fa.sendEmailCode`, `groups.create`, `info`, `invite`, `kick`, `leave`,
-//!   `addOwner`/`removeOwner`, `addModerator`/`removeModerator`, `addLeader`/`removeLeader`,
-//!   `members`, `list`, `archive`/`unarchive`, `setTopic`, `setAnnouncement`, `setDescription`,
-//!   `delete`, and `teams.create`, `info`, `addMembers`, `members`, `removeMember`, `leave`,
-//!   `listRooms`, `addRooms`, `listChildren`. Each rule names the server code it follows (in
-//!   `world.rs`).
+//!   leaders, archived, topic, announcement, description, team) and teams (members and their
+//!   roles, the team's rooms). The modeled operations, 36 in all:
+//!   - session: `login`, `logout`, `me`, `serverInfo`, `users.2fa.sendEmailCode`;
+//!   - groups: `groups.create` (with `members`, `readOnly`, `excludeSelf` and
+//!     `extraData.teamId`), `groups.info`, `groups.invite`, `groups.kick`, `groups.leave`,
+//!     `groups.addOwner`, `groups.removeOwner`, `groups.addModerator`,
+//!     `groups.removeModerator`, `groups.addLeader`, `groups.removeLeader`, `groups.members`,
+//!     `groups.list`, `groups.listAll`, `groups.archive`, `groups.unarchive`,
+//!     `groups.setTopic`, `groups.setAnnouncement`, `groups.setDescription`, `groups.delete`;
+//!   - teams: `teams.create`, `teams.info`, `teams.list`, `teams.listAll`, `teams.addMembers`,
+//!     `teams.members`, `teams.removeMember`, `teams.leave`, `teams.listRooms`,
+//!     `teams.addRooms`, `teams.listChildren`.
+//!
+//!   Each rule names the server code it follows (in `world.rs`). Lists page with `offset` and
+//!   `count` (clamped, see [`FakeRocketChat::set_max_count`]), and `sort` where the server
+//!   reads it (`groups.list`, `groups.listAll`, `teams.list`).
 //! - Every other operation answers with its first success example from the spec. Every
 //!   success the fake sends, modeled or not, is checked to decode as the generated output type
 //!   (a fake bug is a 500 naming the operation, never a silently wrong answer).
-//! - Faults on demand: [`FakeRocketChat::rate_limit`], [`FakeRocketChat::require_two_factor`],
-//!   [`FakeRocketChat::expire_tokens`], [`FakeRocketChat::unauthorized_shape`] and
-//!   [`FakeRocketChat::fail_next`] (a proxy's HTML 502, a stall, a reset connection); and
-//!   [`FakeRocketChat::answer_next`], a status and body of the test's own for the next valid
-//!   call of an operation.
+//! - Faults on demand: [`FakeRocketChat::rate_limit`], [`FakeRocketChat::require_two_factor`]
+//!   (which challenges every call that needs a login but `logout`, not only password logins,
+//!   and remembers no code: each call must send it), [`FakeRocketChat::expire_tokens`],
+//!   [`FakeRocketChat::unauthorized_shape`] and [`FakeRocketChat::fail_next`] (a proxy's HTML
+//!   502, a stall, a reset connection); and [`FakeRocketChat::answer_next`], a status and body
+//!   of the test's own for the next valid call of an operation.
 //! - [`FakeRocketChat::calls`] records each request (method, path, query, body, operation,
 //!   status, and whether the answer came from the model) with passwords, tokens and codes
 //!   redacted.
@@ -379,3 +388,73 @@ impl std::fmt::Display for ConnectionDropped {
 }
 
 impl std::error::Error for ConnectionDropped {}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// The operations the fake models, as the crate docs and the README list them.
+    const MODELED: [&str; 36] = [
+        "login",
+        "logout",
+        "me",
+        "serverInfo",
+        "users.2fa.sendEmailCode",
+        "groups.create",
+        "groups.info",
+        "groups.invite",
+        "groups.kick",
+        "groups.leave",
+        "groups.addOwner",
+        "groups.removeOwner",
+        "groups.addModerator",
+        "groups.removeModerator",
+        "groups.addLeader",
+        "groups.removeLeader",
+        "groups.members",
+        "groups.list",
+        "groups.listAll",
+        "groups.archive",
+        "groups.unarchive",
+        "groups.setTopic",
+        "groups.setAnnouncement",
+        "groups.setDescription",
+        "groups.delete",
+        "teams.create",
+        "teams.info",
+        "teams.list",
+        "teams.listAll",
+        "teams.addMembers",
+        "teams.members",
+        "teams.removeMember",
+        "teams.leave",
+        "teams.listRooms",
+        "teams.addRooms",
+        "teams.listChildren",
+    ];
+
+    /// A user reads the docs to know which answers follow the server's rules and which are the
+    /// spec's examples: the list must be the operations the code models, no more, no fewer.
+    #[test]
+    fn the_docs_list_exactly_the_operations_the_fake_models() {
+        // Answered in server.rs, before the world's rules.
+        let session = ["login", "logout", "serverInfo", "users.2fa.sendEmailCode"];
+        let mut world = super::World::new();
+        let admin = world.add_user("admin", "password", &["admin"]);
+        let specs = super::spec::operations().unwrap();
+        for id in specs.keys() {
+            let modeled = session.contains(&id.as_str()) || world.handle(id, &admin.id, &json!({})).is_some();
+            assert_eq!(modeled, MODELED.contains(&id.as_str()), "{id}: modeled is {modeled}");
+        }
+        let crate_docs: String =
+            include_str!("lib.rs").lines().filter_map(|line| line.strip_prefix("//!")).collect::<Vec<_>>().join("\n");
+        let readme = include_str!("../../../README.md");
+        let readme = &readme[readme.find("### Testing against a fake Rocket.Chat").unwrap()..];
+        let readme = &readme[..readme[4..].find("\n### ").map_or(readme.len(), |end| end + 4)];
+        for id in MODELED {
+            assert!(specs.contains_key(id), "{id} is not in the spec");
+            assert!(crate_docs.contains(&format!("`{id}`")), "the crate docs do not list {id}");
+            assert!(readme.contains(&format!("`{id}`")), "the README does not list {id}");
+        }
+    }
+}
