@@ -523,6 +523,15 @@ async fn teams_create_takes_members_by_id_or_username() {
     assert_eq!(names, ["a1", "a2", "admin"]);
     let room = admin.groups_members(&GroupsMembersParams::new(room("squad"))).await.unwrap();
     assert_eq!(room.paginated.total, 3, "the main room's members too");
+
+    // A guest lacks `create-team`, a permission the route declares: the long 403.
+    let guest = client(&fake, fake.add_user("visitor", &["guest"]).credentials);
+    let refused = guest.teams_create(&TeamsCreateRequest::new("guests".into(), TeamType::Public)).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(
+        refused.message(),
+        Some("User does not have the permissions required for this action [error-unauthorized]")
+    );
 }
 
 #[tokio::test]

@@ -831,8 +831,9 @@ impl World {
     /// the creator its owner. `members` are found with `Users.findActiveByIdsOrUsernames`: each
     /// entry an id or a username; entries that match no user are skipped without a word.
     fn teams_create(&mut self, caller: &str, input: &Value) -> Reply {
+        // The route declares `permissionsRequired: ['create-team']`: the long 403.
         if !self.has_permission(caller, "create-team", None) {
-            return Reply::forbidden();
+            return Reply::permissions_required();
         }
         let Some(name) = text(input, "name") else { return Reply::plain("Body param \"name\" is required") };
         if self.teams.iter().any(|team| team.name == name) || self.users.iter().any(|user| user.username == name) {
