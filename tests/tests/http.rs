@@ -193,6 +193,39 @@ async fn a_403_in_either_shape_is_forbidden() {
     }
 }
 
+/// Rocket.Chat refuses for want of a permission with a 403 or, from many handlers, a 400 with
+/// one of several codes; `is_permission_denied` answers for all of them, and for nothing else.
+#[tokio::test]
+async fn a_refused_permission_is_known_by_its_status_or_code() {
+    let refused = [
+        Reply::json(403, &json!({"success": false, "error": "unauthorized"})),
+        Reply::json(400, &json!({"success": false, "error": "Not allowed", "errorType": "error-not-allowed"})),
+        Reply::json(400, &json!({"success": false, "error": "Not authorized", "errorType": "error-not-authorized"})),
+        Reply::json(
+            400,
+            &json!({"success": false, "error": "Editing room is not allowed", "errorType": "error-action-not-allowed"}),
+        ),
+        // `groups.addAll`: the code is the number 403, so the one in the message counts.
+        Reply::json(
+            400,
+            &json!({"success": false, "error": "Access to Method Forbidden [403]", "errorType": 403, "details": {"method": "addAllToRoom"}}),
+        ),
+    ];
+    for reply in refused {
+        let error = error_for(reply).await;
+        assert!(error.is_permission_denied(), "{error:?}");
+    }
+    let other = [
+        Reply::json(400, &json!({"success": false, "error": "Room not found", "errorType": "error-room-not-found"})),
+        Reply::json(401, &json!({"status": "error", "message": "You must be logged in to do this."})),
+        Reply::raw(404, "text/plain", "404 Not Found"),
+    ];
+    for reply in other {
+        let error = error_for(reply).await;
+        assert!(!error.is_permission_denied(), "{error:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_429_is_rate_limited_with_the_header_values() {
     let body = json!({"success": false, "error": "Error, too many requests. Please slow down. You must wait 10 seconds before trying this endpoint again. [error-too-many-requests]"});

@@ -154,6 +154,30 @@ impl Error {
         self.api_error()?.error_type.as_deref()
     }
 
+    /// Whether the server refused the call because the user lacks a permission or role: a
+    /// 403, or a failure body with one of the codes Rocket.Chat's handlers send for it, often
+    /// with status 400 (`error-not-allowed`, `error-not-authorized`,
+    /// `error-action-not-allowed`, `error-no-permission-team-channel`, and `groups.addAll`'s
+    /// `Access to Method Forbidden [403]`). Which of them a call sends differs from endpoint to
+    /// endpoint and between server versions; this asks once. A 401 (not logged in) is not a
+    /// refused permission.
+    pub fn is_permission_denied(&self) -> bool {
+        const PERMISSION_CODES: &[&str] = &[
+            "error-not-allowed",
+            "error-not-authorized",
+            "error-action-not-allowed",
+            "error-no-permission-team-channel",
+            "error-unauthorized",
+            "unauthorized",
+            "403",
+        ];
+        match self {
+            Self::Forbidden(_) => true,
+            Self::Api(error) => error.error_type.as_deref().is_some_and(|code| PERMISSION_CODES.contains(&code)),
+            _ => false,
+        }
+    }
+
     /// The server's error message.
     pub fn message(&self) -> Option<&str> {
         self.api_error()?.message.as_deref()

@@ -93,13 +93,13 @@ pub enum ErrorType {
     UnauthorizedShort,
     /// `error-too-many-requests`: Rate limited (a 429).
     TooManyRequests,
-    /// `team-does-not-exist`: Sent by `teams.leave`, in the message only.
+    /// `team-does-not-exist`: The team does not exist: from the `teams.*` calls that name a team, in the message only.
     TeamDoesNotExist,
-    /// `last-owner-can-not-be-removed`: Sent by `teams.leave`, in the message only.
+    /// `last-owner-can-not-be-removed`: The user is the team's last owner (`teams.leave`, `teams.removeMember`), in the message only.
     LastOwnerCanNotBeRemoved,
-    /// `member-does-not-exist`: Sent by `teams.leave`, in the message only.
+    /// `member-does-not-exist`: The user is not a member of the team (`teams.leave`, `teams.removeMember`), in the message only.
     MemberDoesNotExist,
-    /// `invalid-user`: Sent by `teams.leave`, in the message only.
+    /// `invalid-user`: The user does not exist or is inactive (`teams.removeMember`), in the message only.
     InvalidUserShort,
     /// `error-invalid-team-not-a-member`: The caller is not a member of the team (admins included).
     InvalidTeamNotAMember,
