@@ -742,7 +742,7 @@ pub struct GroupsAddLeaderRequest {
 }
 
 impl GroupsAddLeaderRequest {
-    /// A `GroupsAddLeaderRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsAddLeaderRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -761,7 +761,7 @@ pub struct GroupsAddModeratorRequest {
 }
 
 impl GroupsAddModeratorRequest {
-    /// A `GroupsAddModeratorRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsAddModeratorRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -780,7 +780,7 @@ pub struct GroupsAddOwnerRequest {
 }
 
 impl GroupsAddOwnerRequest {
-    /// A `GroupsAddOwnerRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsAddOwnerRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -797,7 +797,7 @@ pub struct GroupsArchiveRequest {
 }
 
 impl GroupsArchiveRequest {
-    /// A `GroupsArchiveRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsArchiveRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -814,7 +814,7 @@ pub struct GroupsCloseRequest {
 }
 
 impl GroupsCloseRequest {
-    /// A `GroupsCloseRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsCloseRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -831,7 +831,7 @@ pub struct GroupsConvertToTeamRequest {
 }
 
 impl GroupsConvertToTeamRequest {
-    /// A `GroupsConvertToTeamRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsConvertToTeamRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -956,7 +956,7 @@ pub struct GroupsDeleteRequest {
 }
 
 impl GroupsDeleteRequest {
-    /// A `GroupsDeleteRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsDeleteRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -1216,7 +1216,7 @@ pub struct GroupsInfoParams {
 }
 
 impl GroupsInfoParams {
-    /// A `GroupsInfoParams` with the required fields; the optional ones are `None`.
+    /// A `GroupsInfoParams` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -1275,7 +1275,7 @@ pub struct GroupsKickRequest {
 }
 
 impl GroupsKickRequest {
-    /// A `GroupsKickRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsKickRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -1291,7 +1291,7 @@ pub struct GroupsLeaveRequest {
 }
 
 impl GroupsLeaveRequest {
-    /// A `GroupsLeaveRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsLeaveRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -1528,7 +1528,7 @@ pub struct GroupsModeratorsParams {
 }
 
 impl GroupsModeratorsParams {
-    /// A `GroupsModeratorsParams` with the required fields; the optional ones are `None`.
+    /// A `GroupsModeratorsParams` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -1552,7 +1552,7 @@ pub struct GroupsOnlineParams {
 }
 
 impl GroupsOnlineParams {
-    /// A `GroupsOnlineParams` with the required fields; the optional ones are `None`.
+    /// A `GroupsOnlineParams` from its fields, all of them required.
     pub fn new(id: String) -> Self {
         Self { id }
     }
@@ -1577,7 +1577,7 @@ pub struct GroupsOpenRequest {
 }
 
 impl GroupsOpenRequest {
-    /// A `GroupsOpenRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsOpenRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -1596,7 +1596,7 @@ pub struct GroupsRemoveLeaderRequest {
 }
 
 impl GroupsRemoveLeaderRequest {
-    /// A `GroupsRemoveLeaderRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsRemoveLeaderRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -1615,7 +1615,7 @@ pub struct GroupsRemoveModeratorRequest {
 }
 
 impl GroupsRemoveModeratorRequest {
-    /// A `GroupsRemoveModeratorRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsRemoveModeratorRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -1634,7 +1634,7 @@ pub struct GroupsRemoveOwnerRequest {
 }
 
 impl GroupsRemoveOwnerRequest {
-    /// A `GroupsRemoveOwnerRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsRemoveOwnerRequest` from its fields, all of them required.
     pub fn new(room: Room, user: User) -> Self {
         Self { room, user }
     }
@@ -1653,7 +1653,7 @@ pub struct GroupsRenameRequest {
 }
 
 impl GroupsRenameRequest {
-    /// A `GroupsRenameRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsRenameRequest` from its fields, all of them required.
     pub fn new(room: Room, name: String) -> Self {
         Self { room, name }
     }
@@ -1680,7 +1680,7 @@ pub struct GroupsRolesParams {
 }
 
 impl GroupsRolesParams {
-    /// A `GroupsRolesParams` with the required fields; the optional ones are `None`.
+    /// A `GroupsRolesParams` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -1707,7 +1707,7 @@ pub struct GroupsSetAnnouncementRequest {
 }
 
 impl GroupsSetAnnouncementRequest {
-    /// A `GroupsSetAnnouncementRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetAnnouncementRequest` from its fields, all of them required.
     pub fn new(room: Room, announcement: String) -> Self {
         Self { room, announcement }
     }
@@ -1737,7 +1737,7 @@ pub struct GroupsSetCustomFieldsRequest {
 }
 
 impl GroupsSetCustomFieldsRequest {
-    /// A `GroupsSetCustomFieldsRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetCustomFieldsRequest` from its fields, all of them required.
     pub fn new(
         room: Room,
         custom_fields: serde_json::Map<String, serde_json::Value>,
@@ -1759,7 +1759,7 @@ pub struct GroupsSetDescriptionRequest {
 }
 
 impl GroupsSetDescriptionRequest {
-    /// A `GroupsSetDescriptionRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetDescriptionRequest` from its fields, all of them required.
     pub fn new(room: Room, description: String) -> Self {
         Self { room, description }
     }
@@ -1788,7 +1788,7 @@ pub struct GroupsSetEncryptedRequest {
 }
 
 impl GroupsSetEncryptedRequest {
-    /// A `GroupsSetEncryptedRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetEncryptedRequest` from its fields, all of them required.
     pub fn new(room: Room, encrypted: bool) -> Self {
         Self { room, encrypted }
     }
@@ -1807,7 +1807,7 @@ pub struct GroupsSetPurposeRequest {
 }
 
 impl GroupsSetPurposeRequest {
-    /// A `GroupsSetPurposeRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetPurposeRequest` from its fields, all of them required.
     pub fn new(room: Room, purpose: String) -> Self {
         Self { room, purpose }
     }
@@ -1837,7 +1837,7 @@ pub struct GroupsSetReadOnlyRequest {
 }
 
 impl GroupsSetReadOnlyRequest {
-    /// A `GroupsSetReadOnlyRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetReadOnlyRequest` from its fields, all of them required.
     pub fn new(room: Room, read_only: bool) -> Self {
         Self { room, read_only }
     }
@@ -1856,7 +1856,7 @@ pub struct GroupsSetTopicRequest {
 }
 
 impl GroupsSetTopicRequest {
-    /// A `GroupsSetTopicRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetTopicRequest` from its fields, all of them required.
     pub fn new(room: Room, topic: String) -> Self {
         Self { room, topic }
     }
@@ -1886,7 +1886,7 @@ pub struct GroupsSetTypeRequest {
 }
 
 impl GroupsSetTypeRequest {
-    /// A `GroupsSetTypeRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsSetTypeRequest` from its fields, all of them required.
     pub fn new(room: Room, r#type: GroupsSetTypeRequestType) -> Self {
         Self { room, r#type }
     }
@@ -1969,7 +1969,7 @@ pub struct GroupsUnarchiveRequest {
 }
 
 impl GroupsUnarchiveRequest {
-    /// A `GroupsUnarchiveRequest` with the required fields; the optional ones are `None`.
+    /// A `GroupsUnarchiveRequest` from its fields, all of them required.
     pub fn new(room: Room) -> Self {
         Self { room }
     }
@@ -2306,7 +2306,7 @@ pub struct SendEmailCodeRequest {
 }
 
 impl SendEmailCodeRequest {
-    /// A `SendEmailCodeRequest` with the required fields; the optional ones are `None`.
+    /// A `SendEmailCodeRequest` from its fields, all of them required.
     pub fn new(email_or_username: String) -> Self {
         Self { email_or_username }
     }
@@ -2675,7 +2675,7 @@ pub struct TeamsAddMembersRequest {
 }
 
 impl TeamsAddMembersRequest {
-    /// A `TeamsAddMembersRequest` with the required fields; the optional ones are `None`.
+    /// A `TeamsAddMembersRequest` from its fields, all of them required.
     pub fn new(team: Team, members: Vec<TeamMemberParams>) -> Self {
         Self { team, members }
     }
@@ -2706,7 +2706,7 @@ pub struct TeamsAddRoomsRequest {
 }
 
 impl TeamsAddRoomsRequest {
-    /// A `TeamsAddRoomsRequest` with the required fields; the optional ones are `None`.
+    /// A `TeamsAddRoomsRequest` from its fields, all of them required.
     pub fn new(team: Team, rooms: Vec<String>) -> Self {
         Self { team, rooms }
     }
@@ -2742,7 +2742,7 @@ pub struct TeamsAutocompleteParams {
 }
 
 impl TeamsAutocompleteParams {
-    /// A `TeamsAutocompleteParams` with the required fields; the optional ones are `None`.
+    /// A `TeamsAutocompleteParams` from its fields, all of them required.
     pub fn new(name: String) -> Self {
         Self { name }
     }
@@ -2903,7 +2903,7 @@ pub struct TeamsInfoParams {
 }
 
 impl TeamsInfoParams {
-    /// A `TeamsInfoParams` with the required fields; the optional ones are `None`.
+    /// A `TeamsInfoParams` from its fields, all of them required.
     pub fn new(team: Team) -> Self {
         Self { team }
     }
@@ -3428,7 +3428,7 @@ pub struct TeamsRemoveRoomRequest {
 }
 
 impl TeamsRemoveRoomRequest {
-    /// A `TeamsRemoveRoomRequest` with the required fields; the optional ones are `None`.
+    /// A `TeamsRemoveRoomRequest` from its fields, all of them required.
     pub fn new(team: Team, room_id: String) -> Self {
         Self { team, room_id }
     }
@@ -3472,7 +3472,7 @@ pub struct TeamsUpdateMemberRequest {
 }
 
 impl TeamsUpdateMemberRequest {
-    /// A `TeamsUpdateMemberRequest` with the required fields; the optional ones are `None`.
+    /// A `TeamsUpdateMemberRequest` from its fields, all of them required.
     pub fn new(team: Team, member: TeamMemberParams) -> Self {
         Self { team, member }
     }
@@ -3492,7 +3492,7 @@ pub struct TeamsUpdateRequest {
 }
 
 impl TeamsUpdateRequest {
-    /// A `TeamsUpdateRequest` with the required fields; the optional ones are `None`.
+    /// A `TeamsUpdateRequest` from its fields, all of them required.
     pub fn new(team: Team, data: TeamsUpdateData) -> Self {
         Self { team, data }
     }
@@ -3512,7 +3512,7 @@ pub struct TeamsUpdateRoomRequest {
 }
 
 impl TeamsUpdateRoomRequest {
-    /// A `TeamsUpdateRoomRequest` with the required fields; the optional ones are `None`.
+    /// A `TeamsUpdateRoomRequest` from its fields, all of them required.
     pub fn new(room_id: String, is_default: bool) -> Self {
         Self { room_id, is_default }
     }

@@ -258,7 +258,11 @@ fn constructor(api: &Api, name: &Ident, fields: &[Field], has_additional: bool) 
     });
     let additional_field = ident(ADDITIONAL_FIELD);
     let additional = has_additional.then(|| quote!(#additional_field: Default::default(),));
-    let doc = format!(" A `{name}` with the required fields; the optional ones are `None`.");
+    let doc = if required.len() < fields.len() {
+        format!(" A `{name}` with the required fields; the optional ones are `None`.")
+    } else {
+        format!(" A `{name}` from its fields, all of them required.")
+    };
     quote! {
         impl #name {
             #[doc = #doc]
