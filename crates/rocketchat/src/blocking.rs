@@ -63,7 +63,8 @@ impl Client {
 
     /// Leave a team
     ///
-    /// `POST /api/v1/teams.leave`. Blocks until the call completes; see [`crate::Client::teams_leave`] for the permissions and failures.
+    /// `POST /api/v1/teams.leave`. Blocks until the call completes;
+    /// see [`crate::Client::teams_leave`] for the permissions and failures.
     pub fn teams_leave(
         &self,
         body: &crate::types::TeamsLeaveRequest,
@@ -73,7 +74,8 @@ impl Client {
 
     /// Leave a private group
     ///
-    /// `POST /api/v1/groups.leave`. Blocks until the call completes; see [`crate::Client::groups_leave`] for the permissions and failures.
+    /// `POST /api/v1/groups.leave`. Blocks until the call completes;
+    /// see [`crate::Client::groups_leave`] for the permissions and failures.
     pub fn groups_leave(
         &self,
         body: &crate::types::GroupsLeaveRequest,
@@ -83,7 +85,8 @@ impl Client {
 
     /// Remove the leader role from a user in a private group
     ///
-    /// `POST /api/v1/groups.removeLeader`. Blocks until the call completes; see [`crate::Client::groups_remove_leader`] for the permissions and failures.
+    /// `POST /api/v1/groups.removeLeader`. Blocks until the call completes;
+    /// see [`crate::Client::groups_remove_leader`] for the permissions and failures.
     pub fn groups_remove_leader(
         &self,
         body: &crate::types::GroupsRemoveLeaderRequest,
@@ -93,7 +96,8 @@ impl Client {
 
     /// Remove a user from a private group
     ///
-    /// `POST /api/v1/groups.kick`. Blocks until the call completes; see [`crate::Client::groups_kick`] for the permissions and failures.
+    /// `POST /api/v1/groups.kick`. Blocks until the call completes;
+    /// see [`crate::Client::groups_kick`] for the permissions and failures.
     pub fn groups_kick(
         &self,
         body: &crate::types::GroupsKickRequest,
@@ -103,7 +107,8 @@ impl Client {
 
     /// Create a private group
     ///
-    /// `POST /api/v1/groups.create`. Blocks until the call completes; see [`crate::Client::groups_create`] for the permissions and failures.
+    /// `POST /api/v1/groups.create`. Blocks until the call completes;
+    /// see [`crate::Client::groups_create`] for the permissions and failures.
     pub fn groups_create(
         &self,
         body: &crate::types::GroupsCreateRequest,
@@ -113,7 +118,8 @@ impl Client {
 
     /// Get a private group
     ///
-    /// `GET /api/v1/groups.info`. Blocks until the call completes; see [`crate::Client::groups_info`] for the permissions and failures.
+    /// `GET /api/v1/groups.info`. Blocks until the call completes;
+    /// see [`crate::Client::groups_info`] for the permissions and failures.
     pub fn groups_info(
         &self,
         params: &crate::types::GroupsInfoParams,
@@ -123,7 +129,8 @@ impl Client {
 
     /// Add users to a private group
     ///
-    /// `POST /api/v1/groups.invite`. Blocks until the call completes; see [`crate::Client::groups_invite`] for the permissions and failures.
+    /// `POST /api/v1/groups.invite`. Blocks until the call completes;
+    /// see [`crate::Client::groups_invite`] for the permissions and failures.
     pub fn groups_invite(
         &self,
         body: &crate::types::GroupsInviteRequest,
@@ -133,7 +140,8 @@ impl Client {
 
     /// Add every user of the workspace to a private group
     ///
-    /// `POST /api/v1/groups.addAll`. Blocks until the call completes; see [`crate::Client::groups_add_all`] for the permissions and failures.
+    /// `POST /api/v1/groups.addAll`. Blocks until the call completes;
+    /// see [`crate::Client::groups_add_all`] for the permissions and failures.
     pub fn groups_add_all(
         &self,
         body: &crate::types::GroupsAddAllRequest,
@@ -143,7 +151,8 @@ impl Client {
 
     /// Give a user the owner role in a private group
     ///
-    /// `POST /api/v1/groups.addOwner`. Blocks until the call completes; see [`crate::Client::groups_add_owner`] for the permissions and failures.
+    /// `POST /api/v1/groups.addOwner`. Blocks until the call completes;
+    /// see [`crate::Client::groups_add_owner`] for the permissions and failures.
     pub fn groups_add_owner(
         &self,
         body: &crate::types::GroupsAddOwnerRequest,
@@ -153,7 +162,8 @@ impl Client {
 
     /// Take the owner role from a user in a private group
     ///
-    /// `POST /api/v1/groups.removeOwner`. Blocks until the call completes; see [`crate::Client::groups_remove_owner`] for the permissions and failures.
+    /// `POST /api/v1/groups.removeOwner`. Blocks until the call completes;
+    /// see [`crate::Client::groups_remove_owner`] for the permissions and failures.
     pub fn groups_remove_owner(
         &self,
         body: &crate::types::GroupsRemoveOwnerRequest,
@@ -163,7 +173,8 @@ impl Client {
 
     /// Give a user the moderator role in a private group
     ///
-    /// `POST /api/v1/groups.addModerator`. Blocks until the call completes; see [`crate::Client::groups_add_moderator`] for the permissions and failures.
+    /// `POST /api/v1/groups.addModerator`. Blocks until the call completes;
+    /// see [`crate::Client::groups_add_moderator`] for the permissions and failures.
     pub fn groups_add_moderator(
         &self,
         body: &crate::types::GroupsAddModeratorRequest,
@@ -173,7 +184,8 @@ impl Client {
 
     /// Take the moderator role from a user in a private group
     ///
-    /// `POST /api/v1/groups.removeModerator`. Blocks until the call completes; see [`crate::Client::groups_remove_moderator`] for the permissions and failures.
+    /// `POST /api/v1/groups.removeModerator`. Blocks until the call completes;
+    /// see [`crate::Client::groups_remove_moderator`] for the permissions and failures.
     pub fn groups_remove_moderator(
         &self,
         body: &crate::types::GroupsRemoveModeratorRequest,
@@ -183,7 +195,8 @@ impl Client {
 
     /// Give a user the leader role in a private group
     ///
-    /// `POST /api/v1/groups.addLeader`. Blocks until the call completes; see [`crate::Client::groups_add_leader`] for the permissions and failures.
+    /// `POST /api/v1/groups.addLeader`. Blocks until the call completes;
+    /// see [`crate::Client::groups_add_leader`] for the permissions and failures.
     pub fn groups_add_leader(
         &self,
         body: &crate::types::GroupsAddLeaderRequest,
@@ -193,7 +206,8 @@ impl Client {
 
     /// List the members of a private group
     ///
-    /// `GET /api/v1/groups.members`. Blocks until the call completes; see [`crate::Client::groups_members`] for the permissions and failures.
+    /// `GET /api/v1/groups.members`. Blocks until the call completes;
+    /// see [`crate::Client::groups_members`] for the permissions and failures.
     pub fn groups_members(
         &self,
         params: &crate::types::GroupsMembersParams,
@@ -201,9 +215,10 @@ impl Client {
         self.transport.execute::<operations::GroupsMembers>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_members`](Self::groups_members), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::groups_members`](Self::groups_members), fetched
+    /// page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     pub fn groups_members_iter(
         &self,
         params: &crate::types::GroupsMembersParams,
@@ -213,7 +228,8 @@ impl Client {
 
     /// List the moderators of a private group
     ///
-    /// `GET /api/v1/groups.moderators`. Blocks until the call completes; see [`crate::Client::groups_moderators`] for the permissions and failures.
+    /// `GET /api/v1/groups.moderators`. Blocks until the call completes;
+    /// see [`crate::Client::groups_moderators`] for the permissions and failures.
     pub fn groups_moderators(
         &self,
         params: &crate::types::GroupsModeratorsParams,
@@ -223,7 +239,8 @@ impl Client {
 
     /// List who holds room roles in a private group
     ///
-    /// `GET /api/v1/groups.roles`. Blocks until the call completes; see [`crate::Client::groups_roles`] for the permissions and failures.
+    /// `GET /api/v1/groups.roles`. Blocks until the call completes;
+    /// see [`crate::Client::groups_roles`] for the permissions and failures.
     pub fn groups_roles(
         &self,
         params: &crate::types::GroupsRolesParams,
@@ -233,7 +250,8 @@ impl Client {
 
     /// List the online members of a private group
     ///
-    /// `GET /api/v1/groups.online`. Blocks until the call completes; see [`crate::Client::groups_online`] for the permissions and failures.
+    /// `GET /api/v1/groups.online`. Blocks until the call completes;
+    /// see [`crate::Client::groups_online`] for the permissions and failures.
     pub fn groups_online(
         &self,
         params: &crate::types::GroupsOnlineParams,
@@ -243,7 +261,8 @@ impl Client {
 
     /// Archive a private group
     ///
-    /// `POST /api/v1/groups.archive`. Blocks until the call completes; see [`crate::Client::groups_archive`] for the permissions and failures.
+    /// `POST /api/v1/groups.archive`. Blocks until the call completes;
+    /// see [`crate::Client::groups_archive`] for the permissions and failures.
     pub fn groups_archive(
         &self,
         body: &crate::types::GroupsArchiveRequest,
@@ -253,7 +272,8 @@ impl Client {
 
     /// Unarchive a private group
     ///
-    /// `POST /api/v1/groups.unarchive`. Blocks until the call completes; see [`crate::Client::groups_unarchive`] for the permissions and failures.
+    /// `POST /api/v1/groups.unarchive`. Blocks until the call completes;
+    /// see [`crate::Client::groups_unarchive`] for the permissions and failures.
     pub fn groups_unarchive(
         &self,
         body: &crate::types::GroupsUnarchiveRequest,
@@ -263,7 +283,8 @@ impl Client {
 
     /// Hide a private group from the caller's sidebar
     ///
-    /// `POST /api/v1/groups.close`. Blocks until the call completes; see [`crate::Client::groups_close`] for the permissions and failures.
+    /// `POST /api/v1/groups.close`. Blocks until the call completes;
+    /// see [`crate::Client::groups_close`] for the permissions and failures.
     pub fn groups_close(
         &self,
         body: &crate::types::GroupsCloseRequest,
@@ -273,7 +294,8 @@ impl Client {
 
     /// Show a closed private group in the caller's sidebar again
     ///
-    /// `POST /api/v1/groups.open`. Blocks until the call completes; see [`crate::Client::groups_open`] for the permissions and failures.
+    /// `POST /api/v1/groups.open`. Blocks until the call completes;
+    /// see [`crate::Client::groups_open`] for the permissions and failures.
     pub fn groups_open(
         &self,
         body: &crate::types::GroupsOpenRequest,
@@ -283,7 +305,8 @@ impl Client {
 
     /// Delete a private group
     ///
-    /// `POST /api/v1/groups.delete`. Blocks until the call completes; see [`crate::Client::groups_delete`] for the permissions and failures.
+    /// `POST /api/v1/groups.delete`. Blocks until the call completes;
+    /// see [`crate::Client::groups_delete`] for the permissions and failures.
     pub fn groups_delete(
         &self,
         body: &crate::types::GroupsDeleteRequest,
@@ -293,7 +316,8 @@ impl Client {
 
     /// Rename a private group
     ///
-    /// `POST /api/v1/groups.rename`. Blocks until the call completes; see [`crate::Client::groups_rename`] for the permissions and failures.
+    /// `POST /api/v1/groups.rename`. Blocks until the call completes;
+    /// see [`crate::Client::groups_rename`] for the permissions and failures.
     pub fn groups_rename(
         &self,
         body: &crate::types::GroupsRenameRequest,
@@ -303,7 +327,8 @@ impl Client {
 
     /// Set the announcement of a private group
     ///
-    /// `POST /api/v1/groups.setAnnouncement`. Blocks until the call completes; see [`crate::Client::groups_set_announcement`] for the permissions and failures.
+    /// `POST /api/v1/groups.setAnnouncement`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_announcement`] for the permissions and failures.
     pub fn groups_set_announcement(
         &self,
         body: &crate::types::GroupsSetAnnouncementRequest,
@@ -313,7 +338,8 @@ impl Client {
 
     /// Set the custom fields of a private group
     ///
-    /// `POST /api/v1/groups.setCustomFields`. Blocks until the call completes; see [`crate::Client::groups_set_custom_fields`] for the permissions and failures.
+    /// `POST /api/v1/groups.setCustomFields`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_custom_fields`] for the permissions and failures.
     pub fn groups_set_custom_fields(
         &self,
         body: &crate::types::GroupsSetCustomFieldsRequest,
@@ -323,7 +349,8 @@ impl Client {
 
     /// Set the description of a private group
     ///
-    /// `POST /api/v1/groups.setDescription`. Blocks until the call completes; see [`crate::Client::groups_set_description`] for the permissions and failures.
+    /// `POST /api/v1/groups.setDescription`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_description`] for the permissions and failures.
     pub fn groups_set_description(
         &self,
         body: &crate::types::GroupsSetDescriptionRequest,
@@ -333,7 +360,8 @@ impl Client {
 
     /// Set the purpose (description) of a private group
     ///
-    /// `POST /api/v1/groups.setPurpose`. Blocks until the call completes; see [`crate::Client::groups_set_purpose`] for the permissions and failures.
+    /// `POST /api/v1/groups.setPurpose`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_purpose`] for the permissions and failures.
     pub fn groups_set_purpose(
         &self,
         body: &crate::types::GroupsSetPurposeRequest,
@@ -343,7 +371,8 @@ impl Client {
 
     /// Make a private group read-only or writable
     ///
-    /// `POST /api/v1/groups.setReadOnly`. Blocks until the call completes; see [`crate::Client::groups_set_read_only`] for the permissions and failures.
+    /// `POST /api/v1/groups.setReadOnly`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_read_only`] for the permissions and failures.
     pub fn groups_set_read_only(
         &self,
         body: &crate::types::GroupsSetReadOnlyRequest,
@@ -353,7 +382,8 @@ impl Client {
 
     /// Set the topic of a private group
     ///
-    /// `POST /api/v1/groups.setTopic`. Blocks until the call completes; see [`crate::Client::groups_set_topic`] for the permissions and failures.
+    /// `POST /api/v1/groups.setTopic`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_topic`] for the permissions and failures.
     pub fn groups_set_topic(
         &self,
         body: &crate::types::GroupsSetTopicRequest,
@@ -363,7 +393,8 @@ impl Client {
 
     /// Change a private group into a public channel
     ///
-    /// `POST /api/v1/groups.setType`. Blocks until the call completes; see [`crate::Client::groups_set_type`] for the permissions and failures.
+    /// `POST /api/v1/groups.setType`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_type`] for the permissions and failures.
     pub fn groups_set_type(
         &self,
         body: &crate::types::GroupsSetTypeRequest,
@@ -373,7 +404,8 @@ impl Client {
 
     /// Turn end-to-end encryption of a private group on or off
     ///
-    /// `POST /api/v1/groups.setEncrypted`. Blocks until the call completes; see [`crate::Client::groups_set_encrypted`] for the permissions and failures.
+    /// `POST /api/v1/groups.setEncrypted`. Blocks until the call completes;
+    /// see [`crate::Client::groups_set_encrypted`] for the permissions and failures.
     pub fn groups_set_encrypted(
         &self,
         body: &crate::types::GroupsSetEncryptedRequest,
@@ -383,7 +415,8 @@ impl Client {
 
     /// Convert a private group into a team
     ///
-    /// `POST /api/v1/groups.convertToTeam`. Blocks until the call completes; see [`crate::Client::groups_convert_to_team`] for the permissions and failures.
+    /// `POST /api/v1/groups.convertToTeam`. Blocks until the call completes;
+    /// see [`crate::Client::groups_convert_to_team`] for the permissions and failures.
     pub fn groups_convert_to_team(
         &self,
         body: &crate::types::GroupsConvertToTeamRequest,
@@ -393,7 +426,8 @@ impl Client {
 
     /// List the private groups the caller belongs to
     ///
-    /// `GET /api/v1/groups.list`. Blocks until the call completes; see [`crate::Client::groups_list`] for the permissions and failures.
+    /// `GET /api/v1/groups.list`. Blocks until the call completes;
+    /// see [`crate::Client::groups_list`] for the permissions and failures.
     pub fn groups_list(
         &self,
         params: &crate::types::GroupsListParams,
@@ -401,9 +435,10 @@ impl Client {
         self.transport.execute::<operations::GroupsList>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_list`](Self::groups_list), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::groups_list`](Self::groups_list), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_list_iter(
         &self,
         params: &crate::types::GroupsListParams,
@@ -413,7 +448,8 @@ impl Client {
 
     /// List every private group on the server
     ///
-    /// `GET /api/v1/groups.listAll`. Blocks until the call completes; see [`crate::Client::groups_list_all`] for the permissions and failures.
+    /// `GET /api/v1/groups.listAll`. Blocks until the call completes;
+    /// see [`crate::Client::groups_list_all`] for the permissions and failures.
     pub fn groups_list_all(
         &self,
         params: &crate::types::GroupsListAllParams,
@@ -421,9 +457,10 @@ impl Client {
         self.transport.execute::<operations::GroupsListAll>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_list_all`](Self::groups_list_all), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::groups_list_all`](Self::groups_list_all), fetched
+    /// page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     pub fn groups_list_all_iter(
         &self,
         params: &crate::types::GroupsListAllParams,
@@ -433,7 +470,8 @@ impl Client {
 
     /// List the messages of a private group, newest first
     ///
-    /// `GET /api/v1/groups.history`. Blocks until the call completes; see [`crate::Client::groups_history`] for the permissions and failures.
+    /// `GET /api/v1/groups.history`. Blocks until the call completes;
+    /// see [`crate::Client::groups_history`] for the permissions and failures.
     pub fn groups_history(
         &self,
         params: &crate::types::GroupsHistoryParams,
@@ -441,9 +479,10 @@ impl Client {
         self.transport.execute::<operations::GroupsHistory>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_history`](Self::groups_history), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::groups_history`](Self::groups_history), fetched
+    /// page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     pub fn groups_history_iter(
         &self,
         params: &crate::types::GroupsHistoryParams,
@@ -453,7 +492,8 @@ impl Client {
 
     /// List the messages of a private group, with filters
     ///
-    /// `GET /api/v1/groups.messages`. Blocks until the call completes; see [`crate::Client::groups_messages`] for the permissions and failures.
+    /// `GET /api/v1/groups.messages`. Blocks until the call completes;
+    /// see [`crate::Client::groups_messages`] for the permissions and failures.
     pub fn groups_messages(
         &self,
         params: &crate::types::GroupsMessagesParams,
@@ -461,9 +501,10 @@ impl Client {
         self.transport.execute::<operations::GroupsMessages>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_messages`](Self::groups_messages), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::groups_messages`](Self::groups_messages), fetched
+    /// page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     pub fn groups_messages_iter(
         &self,
         params: &crate::types::GroupsMessagesParams,
@@ -473,7 +514,8 @@ impl Client {
 
     /// List the files uploaded to a private group
     ///
-    /// `GET /api/v1/groups.files`. Blocks until the call completes; see [`crate::Client::groups_files`] for the permissions and failures.
+    /// `GET /api/v1/groups.files`. Blocks until the call completes;
+    /// see [`crate::Client::groups_files`] for the permissions and failures.
     pub fn groups_files(
         &self,
         params: &crate::types::GroupsFilesParams,
@@ -481,9 +523,10 @@ impl Client {
         self.transport.execute::<operations::GroupsFiles>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_files`](Self::groups_files), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::groups_files`](Self::groups_files), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_files_iter(
         &self,
         params: &crate::types::GroupsFilesParams,
@@ -493,7 +536,8 @@ impl Client {
 
     /// Get unread and message counters of a private group
     ///
-    /// `GET /api/v1/groups.counters`. Blocks until the call completes; see [`crate::Client::groups_counters`] for the permissions and failures.
+    /// `GET /api/v1/groups.counters`. Blocks until the call completes;
+    /// see [`crate::Client::groups_counters`] for the permissions and failures.
     pub fn groups_counters(
         &self,
         params: &crate::types::GroupsCountersParams,
@@ -503,7 +547,8 @@ impl Client {
 
     /// List the integrations that post to a private group
     ///
-    /// `GET /api/v1/groups.getIntegrations`. Blocks until the call completes; see [`crate::Client::groups_get_integrations`] for the permissions and failures.
+    /// `GET /api/v1/groups.getIntegrations`. Blocks until the call completes;
+    /// see [`crate::Client::groups_get_integrations`] for the permissions and failures.
     pub fn groups_get_integrations(
         &self,
         params: &crate::types::GroupsGetIntegrationsParams,
@@ -511,9 +556,11 @@ impl Client {
         self.transport.execute::<operations::GroupsGetIntegrations>(params)
     }
 
-    /// An iterator over every item of [`Client::groups_get_integrations`](Self::groups_get_integrations), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item
+    /// of [`Client::groups_get_integrations`](Self::groups_get_integrations), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). It
+    /// stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_get_integrations_iter(
         &self,
         params: &crate::types::GroupsGetIntegrationsParams,
@@ -523,7 +570,8 @@ impl Client {
 
     /// List the teams the caller belongs to
     ///
-    /// `GET /api/v1/teams.list`. Blocks until the call completes; see [`crate::Client::teams_list`] for the permissions and failures.
+    /// `GET /api/v1/teams.list`. Blocks until the call completes; see [`crate::Client::teams_list`]
+    /// for the permissions and failures.
     pub fn teams_list(
         &self,
         params: &crate::types::TeamsListParams,
@@ -531,9 +579,10 @@ impl Client {
         self.transport.execute::<operations::TeamsList>(params)
     }
 
-    /// An iterator over every item of [`Client::teams_list`](Self::teams_list), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::teams_list`](Self::teams_list), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). It
+    /// stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_list_iter(
         &self,
         params: &crate::types::TeamsListParams,
@@ -543,7 +592,8 @@ impl Client {
 
     /// List every team in the workspace
     ///
-    /// `GET /api/v1/teams.listAll`. Blocks until the call completes; see [`crate::Client::teams_list_all`] for the permissions and failures.
+    /// `GET /api/v1/teams.listAll`. Blocks until the call completes;
+    /// see [`crate::Client::teams_list_all`] for the permissions and failures.
     pub fn teams_list_all(
         &self,
         params: &crate::types::TeamsListAllParams,
@@ -551,9 +601,10 @@ impl Client {
         self.transport.execute::<operations::TeamsListAll>(params)
     }
 
-    /// An iterator over every item of [`Client::teams_list_all`](Self::teams_list_all), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::teams_list_all`](Self::teams_list_all), fetched
+    /// page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     pub fn teams_list_all_iter(
         &self,
         params: &crate::types::TeamsListAllParams,
@@ -563,7 +614,8 @@ impl Client {
 
     /// Create a team
     ///
-    /// `POST /api/v1/teams.create`. Blocks until the call completes; see [`crate::Client::teams_create`] for the permissions and failures.
+    /// `POST /api/v1/teams.create`. Blocks until the call completes;
+    /// see [`crate::Client::teams_create`] for the permissions and failures.
     pub fn teams_create(
         &self,
         body: &crate::types::TeamsCreateRequest,
@@ -573,7 +625,8 @@ impl Client {
 
     /// Get a team's information
     ///
-    /// `GET /api/v1/teams.info`. Blocks until the call completes; see [`crate::Client::teams_info`] for the permissions and failures.
+    /// `GET /api/v1/teams.info`. Blocks until the call completes; see [`crate::Client::teams_info`]
+    /// for the permissions and failures.
     pub fn teams_info(
         &self,
         params: &crate::types::TeamsInfoParams,
@@ -583,7 +636,8 @@ impl Client {
 
     /// Rename a team or change its type
     ///
-    /// `POST /api/v1/teams.update`. Blocks until the call completes; see [`crate::Client::teams_update`] for the permissions and failures.
+    /// `POST /api/v1/teams.update`. Blocks until the call completes;
+    /// see [`crate::Client::teams_update`] for the permissions and failures.
     pub fn teams_update(
         &self,
         body: &crate::types::TeamsUpdateRequest,
@@ -593,7 +647,8 @@ impl Client {
 
     /// Delete a team
     ///
-    /// `POST /api/v1/teams.delete`. Blocks until the call completes; see [`crate::Client::teams_delete`] for the permissions and failures.
+    /// `POST /api/v1/teams.delete`. Blocks until the call completes;
+    /// see [`crate::Client::teams_delete`] for the permissions and failures.
     pub fn teams_delete(
         &self,
         body: &crate::types::TeamsDeleteRequest,
@@ -603,7 +658,8 @@ impl Client {
 
     /// Find teams by the start of their name
     ///
-    /// `GET /api/v1/teams.autocomplete`. Blocks until the call completes; see [`crate::Client::teams_autocomplete`] for the permissions and failures.
+    /// `GET /api/v1/teams.autocomplete`. Blocks until the call completes;
+    /// see [`crate::Client::teams_autocomplete`] for the permissions and failures.
     pub fn teams_autocomplete(
         &self,
         params: &crate::types::TeamsAutocompleteParams,
@@ -613,7 +669,8 @@ impl Client {
 
     /// Turn a team back into a room
     ///
-    /// `POST /api/v1/teams.convertToChannel`. Blocks until the call completes; see [`crate::Client::teams_convert_to_channel`] for the permissions and failures.
+    /// `POST /api/v1/teams.convertToChannel`. Blocks until the call completes;
+    /// see [`crate::Client::teams_convert_to_channel`] for the permissions and failures.
     pub fn teams_convert_to_channel(
         &self,
         body: &crate::types::TeamsConvertToChannelRequest,
@@ -623,7 +680,8 @@ impl Client {
 
     /// List the team rooms a user has joined
     ///
-    /// `GET /api/v1/teams.listRoomsOfUser`. Blocks until the call completes; see [`crate::Client::teams_list_rooms_of_user`] for the permissions and failures.
+    /// `GET /api/v1/teams.listRoomsOfUser`. Blocks until the call completes;
+    /// see [`crate::Client::teams_list_rooms_of_user`] for the permissions and failures.
     pub fn teams_list_rooms_of_user(
         &self,
         params: &crate::types::TeamsListRoomsOfUserParams,
@@ -631,10 +689,12 @@ impl Client {
         self.transport.execute::<operations::TeamsListRoomsOfUser>(params)
     }
 
-    /// An iterator over every item of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). The server drops
-    /// items after paging, so a short page is not the end: `offset` moves by the `count`
-    /// asked. It stops at the `total` the server reports, and can be cut short with `.limit(n)`.
+    /// An iterator over every item
+    /// of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). The
+    /// server drops items after paging, so a short page is not the end: `offset` moves by the
+    /// `count` asked. It stops at the `total` the server reports, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_list_rooms_of_user_iter(
         &self,
         params: &crate::types::TeamsListRoomsOfUserParams,
@@ -644,7 +704,8 @@ impl Client {
 
     /// List a team's rooms and discussions
     ///
-    /// `GET /api/v1/teams.listChildren`. Blocks until the call completes; see [`crate::Client::teams_list_children`] for the permissions and failures.
+    /// `GET /api/v1/teams.listChildren`. Blocks until the call completes;
+    /// see [`crate::Client::teams_list_children`] for the permissions and failures.
     pub fn teams_list_children(
         &self,
         params: &crate::types::TeamsListChildrenParams,
@@ -652,12 +713,14 @@ impl Client {
         self.transport.execute::<operations::TeamsListChildren>(params)
     }
 
-    /// An iterator over every item of [`Client::teams_list_children`](Self::teams_list_children), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::teams_list_children`](Self::teams_list_children),
+    /// fetched page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     ///
-    /// The server answers a 400 instead of an empty page, and that ends the list too, without
-    /// an error: a 400 whose `error` is `Cannot read properties of undefined (reading 'count')` or `Cannot read property 'count' of undefined`.
+    /// The server answers a 400 instead of an empty page, and that ends the list too, without an
+    /// error: a 400 whose `error` is `Cannot read properties of undefined (reading 'count')` or
+    /// `Cannot read property 'count' of undefined`.
     pub fn teams_list_children_iter(
         &self,
         params: &crate::types::TeamsListChildrenParams,
@@ -667,7 +730,8 @@ impl Client {
 
     /// Add users to a team
     ///
-    /// `POST /api/v1/teams.addMembers`. Blocks until the call completes; see [`crate::Client::teams_add_members`] for the permissions and failures.
+    /// `POST /api/v1/teams.addMembers`. Blocks until the call completes;
+    /// see [`crate::Client::teams_add_members`] for the permissions and failures.
     pub fn teams_add_members(
         &self,
         body: &crate::types::TeamsAddMembersRequest,
@@ -677,7 +741,8 @@ impl Client {
 
     /// List the members of a team
     ///
-    /// `GET /api/v1/teams.members`. Blocks until the call completes; see [`crate::Client::teams_members`] for the permissions and failures.
+    /// `GET /api/v1/teams.members`. Blocks until the call completes;
+    /// see [`crate::Client::teams_members`] for the permissions and failures.
     pub fn teams_members(
         &self,
         params: &crate::types::TeamsMembersParams,
@@ -685,9 +750,10 @@ impl Client {
         self.transport.execute::<operations::TeamsMembers>(params)
     }
 
-    /// An iterator over every item of [`Client::teams_members`](Self::teams_members), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::teams_members`](Self::teams_members), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_members_iter(
         &self,
         params: &crate::types::TeamsMembersParams,
@@ -697,7 +763,8 @@ impl Client {
 
     /// Set the roles of a team member
     ///
-    /// `POST /api/v1/teams.updateMember`. Blocks until the call completes; see [`crate::Client::teams_update_member`] for the permissions and failures.
+    /// `POST /api/v1/teams.updateMember`. Blocks until the call completes;
+    /// see [`crate::Client::teams_update_member`] for the permissions and failures.
     pub fn teams_update_member(
         &self,
         body: &crate::types::TeamsUpdateMemberRequest,
@@ -707,7 +774,8 @@ impl Client {
 
     /// Remove a user from a team
     ///
-    /// `POST /api/v1/teams.removeMember`. Blocks until the call completes; see [`crate::Client::teams_remove_member`] for the permissions and failures.
+    /// `POST /api/v1/teams.removeMember`. Blocks until the call completes;
+    /// see [`crate::Client::teams_remove_member`] for the permissions and failures.
     pub fn teams_remove_member(
         &self,
         body: &crate::types::TeamsRemoveMemberRequest,
@@ -717,7 +785,8 @@ impl Client {
 
     /// Move existing rooms into a team
     ///
-    /// `POST /api/v1/teams.addRooms`. Blocks until the call completes; see [`crate::Client::teams_add_rooms`] for the permissions and failures.
+    /// `POST /api/v1/teams.addRooms`. Blocks until the call completes;
+    /// see [`crate::Client::teams_add_rooms`] for the permissions and failures.
     pub fn teams_add_rooms(
         &self,
         body: &crate::types::TeamsAddRoomsRequest,
@@ -727,7 +796,8 @@ impl Client {
 
     /// Take a room out of a team
     ///
-    /// `POST /api/v1/teams.removeRoom`. Blocks until the call completes; see [`crate::Client::teams_remove_room`] for the permissions and failures.
+    /// `POST /api/v1/teams.removeRoom`. Blocks until the call completes;
+    /// see [`crate::Client::teams_remove_room`] for the permissions and failures.
     pub fn teams_remove_room(
         &self,
         body: &crate::types::TeamsRemoveRoomRequest,
@@ -737,7 +807,8 @@ impl Client {
 
     /// Make a team room auto-join or not
     ///
-    /// `POST /api/v1/teams.updateRoom`. Blocks until the call completes; see [`crate::Client::teams_update_room`] for the permissions and failures.
+    /// `POST /api/v1/teams.updateRoom`. Blocks until the call completes;
+    /// see [`crate::Client::teams_update_room`] for the permissions and failures.
     pub fn teams_update_room(
         &self,
         body: &crate::types::TeamsUpdateRoomRequest,
@@ -747,7 +818,8 @@ impl Client {
 
     /// List the rooms of a team
     ///
-    /// `GET /api/v1/teams.listRooms`. Blocks until the call completes; see [`crate::Client::teams_list_rooms`] for the permissions and failures.
+    /// `GET /api/v1/teams.listRooms`. Blocks until the call completes;
+    /// see [`crate::Client::teams_list_rooms`] for the permissions and failures.
     pub fn teams_list_rooms(
         &self,
         params: &crate::types::TeamsListRoomsParams,
@@ -755,9 +827,10 @@ impl Client {
         self.transport.execute::<operations::TeamsListRooms>(params)
     }
 
-    /// An iterator over every item of [`Client::teams_list_rooms`](Self::teams_list_rooms), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// An iterator over every item of [`Client::teams_list_rooms`](Self::teams_list_rooms), fetched
+    /// page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     pub fn teams_list_rooms_iter(
         &self,
         params: &crate::types::TeamsListRoomsParams,
@@ -767,7 +840,8 @@ impl Client {
 
     /// Log in
     ///
-    /// `POST /api/v1/login`. Blocks until the call completes; see [`crate::Client::login`] for the permissions and failures.
+    /// `POST /api/v1/login`. Blocks until the call completes; see [`crate::Client::login`] for the
+    /// permissions and failures.
     pub fn login(
         &self,
         body: &crate::types::LoginRequest,
@@ -777,28 +851,32 @@ impl Client {
 
     /// Log out
     ///
-    /// `POST /api/v1/logout`. Blocks until the call completes; see [`crate::Client::logout`] for the permissions and failures.
+    /// `POST /api/v1/logout`. Blocks until the call completes; see [`crate::Client::logout`] for
+    /// the permissions and failures.
     pub fn logout(&self) -> Result<rocketchat_runtime::NoContent, Error> {
         self.transport.execute::<operations::Logout>(&())
     }
 
     /// Get the logged-in user
     ///
-    /// `GET /api/v1/me`. Blocks until the call completes; see [`crate::Client::me`] for the permissions and failures.
+    /// `GET /api/v1/me`. Blocks until the call completes; see [`crate::Client::me`] for the
+    /// permissions and failures.
     pub fn me(&self) -> Result<crate::types::Me, Error> {
         self.transport.execute::<operations::Me>(&())
     }
 
     /// Get the server's version
     ///
-    /// `GET /api/info`. Blocks until the call completes; see [`crate::Client::server_info`] for the permissions and failures.
+    /// `GET /api/info`. Blocks until the call completes; see [`crate::Client::server_info`] for the
+    /// permissions and failures.
     pub fn server_info(&self) -> Result<crate::types::ServerInfo, Error> {
         self.transport.execute::<operations::ServerInfo>(&())
     }
 
     /// Email a new two-factor code
     ///
-    /// `POST /api/v1/users.2fa.sendEmailCode`. Blocks until the call completes; see [`crate::Client::users_2fa_send_email_code`] for the permissions and failures.
+    /// `POST /api/v1/users.2fa.sendEmailCode`. Blocks until the call completes;
+    /// see [`crate::Client::users_2fa_send_email_code`] for the permissions and failures.
     pub fn users_2fa_send_email_code(
         &self,
         body: &crate::types::SendEmailCodeRequest,

@@ -41,8 +41,9 @@ impl Client {
             .map(Self::from_transport)
     }
 
-    /// A client over a transport configured with [`Transport::builder`](rocketchat_runtime::Transport::builder)
-    /// (timeouts, retries on 429, body limits, user agent, your own `reqwest::Client`).
+    /// A client over a transport configured with
+    /// [`Transport::builder`](rocketchat_runtime::Transport::builder) (timeouts, retries on 429,
+    /// body limits, user agent, your own `reqwest::Client`).
     pub fn from_transport(transport: rocketchat_runtime::Transport) -> Self {
         Self { transport }
     }
@@ -83,8 +84,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the user is its last owner (`last-owner-can-not-be-removed`) or not a member (`member-does-not-exist`), or the body is invalid (`invalid-params`). The handler's errors carry no `errorType`.
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the user is its last
+    ///   owner (`last-owner-can-not-be-removed`) or not a member (`member-does-not-exist`), or the
+    ///   body is invalid (`invalid-params`). The handler's errors carry no `errorType`.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn teams_leave(
         &self,
         body: &crate::types::TeamsLeaveRequest,
@@ -113,8 +117,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The user is the last owner (`error-you-are-last-owner`), no room was given (`error-room-param-not-provided`), the room does not exist (`error-room-not-found`) or is not a private group (`error-invalid-room`), or the user may not leave it (`error-not-allowed`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The user is the last owner (`error-you-are-last-owner`), no room was
+    ///   given (`error-room-param-not-provided`), the room does not exist (`error-room-not-found`)
+    ///   or is not a private group (`error-invalid-room`), or the user may not leave it
+    ///   (`error-not-allowed`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_leave(
         &self,
         body: &crate::types::GroupsLeaveRequest,
@@ -143,8 +151,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The user is not a leader of the room (`error-user-not-leader`), the room or user was not given or not found (`error-room-param-not-provided`, `error-room-not-found`, `error-user-param-not-provided`, `error-invalid-user`), or the user is not in the room (`error-user-not-in-room`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The user is not a leader of the room (`error-user-not-leader`), the
+    ///   room or user was not given or not found (`error-room-param-not-provided`,
+    ///   `error-room-not-found`, `error-user-param-not-provided`, `error-invalid-user`), or the
+    ///   user is not in the room (`error-user-not-in-room`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_remove_leader(
         &self,
         body: &crate::types::GroupsRemoveLeaderRequest,
@@ -176,8 +188,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not remove users (`error-not-allowed`), the user is the last owner (`error-you-are-last-owner`) or not in the room (`error-user-not-in-room`), or the room or user was not given or not found.
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not remove users (`error-not-allowed`), the user is the
+    ///   last owner (`error-you-are-last-owner`) or not in the room (`error-user-not-in-room`), or
+    ///   the room or user was not given or not found.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_kick(
         &self,
         body: &crate::types::GroupsKickRequest,
@@ -218,8 +233,15 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The body is invalid (plain errors without `errorType`: `Body param "name" is required`, `Body param "members" must be an array if provided`, `Body param "customFields" must be an object if provided`, `Body param "extraData" must be an object if provided`), the caller lacks the permission (`error-not-allowed`), the team does not exist (`error-team-not-found`), the name is taken (`error-duplicate-channel-name`, `error-archived-duplicate-name`) or invalid (`error-invalid-room-name`, `error-invalid-name`), or an app refused the room (`error-app-prevented`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The body is invalid (plain errors without `errorType`: `Body param
+    ///   "name" is required`, `Body param "members" must be an array if provided`, `Body param
+    ///   "customFields" must be an object if provided`, `Body param "extraData" must be an object
+    ///   if provided`), the caller lacks the permission (`error-not-allowed`), the team does not
+    ///   exist (`error-team-not-found`), the name is taken (`error-duplicate-channel-name`,
+    ///   `error-archived-duplicate-name`) or invalid (`error-invalid-room-name`,
+    ///   `error-invalid-name`), or an app refused the room (`error-app-prevented`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_create(
         &self,
         body: &crate::types::GroupsCreateRequest,
@@ -245,7 +267,9 @@ impl Client {
     ///
     /// The fields of [`GroupsInfoParams`](crate::types::GroupsInfoParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
     ///
     /// # Permissions
     ///
@@ -257,8 +281,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), or the room does not exist, is not a private group, or the caller cannot access it (`error-room-not-found`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), or the room does
+    ///   not exist, is not a private group, or the caller cannot access it
+    ///   (`error-room-not-found`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_info(
         &self,
         params: &crate::types::GroupsInfoParams,
@@ -300,8 +327,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`) or it is not a private group (`error-room-not-found`); no user was given (`error-users-params-not-provided`) or none exists (`error-empty-invite-list`); the caller may not add users (`error-not-allowed`); a user is banned from the room (`error-user-is-banned`); or an app or license limit refused the addition.
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`) or it is not a
+    ///   private group (`error-room-not-found`); no user was given
+    ///   (`error-users-params-not-provided`) or none exists (`error-empty-invite-list`); the caller
+    ///   may not add users (`error-not-allowed`); a user is banned from the room
+    ///   (`error-user-is-banned`); or an app or license limit refused the addition.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_invite(
         &self,
         body: &crate::types::GroupsInviteRequest,
@@ -339,8 +371,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), it is archived (`error-room-archived`), there are too many users (`error-user-limit-exceeded`), or the caller lacks `add-all-to-room` (then `errorType` is the number 403).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist
+    ///   or the caller cannot access it (`error-room-not-found`), it is archived
+    ///   (`error-room-archived`), there are too many users (`error-user-limit-exceeded`), or the
+    ///   caller lacks `add-all-to-room` (then `errorType` is the number 403).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_add_all(
         &self,
         body: &crate::types::GroupsAddAllRequest,
@@ -371,8 +407,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The room was not given, not found or not accessible (`error-room-param-not-provided`, `error-room-not-found`) or is archived (`error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-owner` (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or is already an owner (`error-user-already-owner`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The room was not given, not found or not accessible
+    ///   (`error-room-param-not-provided`, `error-room-not-found`) or is archived
+    ///   (`error-room-archived`); the user was not given or not found
+    ///   (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-owner`
+    ///   (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or is
+    ///   already an owner (`error-user-already-owner`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_add_owner(
         &self,
         body: &crate::types::GroupsAddOwnerRequest,
@@ -405,8 +447,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-owner` (`error-not-allowed`); the user is not in the room (`error-invalid-room`) or not an owner (`error-user-not-owner`); or they are the last owner (`error-remove-last-owner`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived
+    ///   (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user
+    ///   was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the
+    ///   caller lacks `set-owner` (`error-not-allowed`); the user is not in the room
+    ///   (`error-invalid-room`) or not an owner (`error-user-not-owner`); or they are the last
+    ///   owner (`error-remove-last-owner`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_remove_owner(
         &self,
         body: &crate::types::GroupsRemoveOwnerRequest,
@@ -436,8 +484,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-moderator` (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or already a moderator (`error-user-already-moderator`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived
+    ///   (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user
+    ///   was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the
+    ///   caller lacks `set-moderator` (`error-not-allowed`); the user is not in the room
+    ///   (`error-user-not-in-room`) or already a moderator (`error-user-already-moderator`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_add_moderator(
         &self,
         body: &crate::types::GroupsAddModeratorRequest,
@@ -471,8 +524,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-moderator` (`error-not-allowed`); the user is not in the room (`error-invalid-room`) or not a moderator (`error-user-not-moderator`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived
+    ///   (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user
+    ///   was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the
+    ///   caller lacks `set-moderator` (`error-not-allowed`); the user is not in the room
+    ///   (`error-invalid-room`) or not a moderator (`error-user-not-moderator`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_remove_moderator(
         &self,
         body: &crate::types::GroupsRemoveModeratorRequest,
@@ -501,8 +559,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the caller lacks `set-leader` (`error-not-allowed`); the user is not in the room (`error-user-not-in-room`) or already a leader (`error-user-already-leader`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The room was not given, not found or not accessible, or is archived
+    ///   (`error-room-param-not-provided`, `error-room-not-found`, `error-room-archived`); the user
+    ///   was not given or not found (`error-user-param-not-provided`, `error-invalid-user`); the
+    ///   caller lacks `set-leader` (`error-not-allowed`); the user is not in the room
+    ///   (`error-user-not-in-room`) or already a leader (`error-user-already-leader`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_add_leader(
         &self,
         body: &crate::types::GroupsAddLeaderRequest,
@@ -538,12 +601,18 @@ impl Client {
     ///
     /// The fields of [`GroupsMembersParams`](crate::types::GroupsMembersParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
-    /// - `status` (`status[]`, query): Only members with one of these statuses. Sent as the repeated key `status[]` (`status[]=online&status[]=away`).
-    /// - `filter` (`filter`, query): Text matched (case-insensitively) against the username, name and the other `Accounts_SearchFields`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
+    /// - `status` (`status[]`, query): Only members with one of these statuses. Sent as the
+    ///   repeated key `status[]` (`status[]=online&status[]=away`).
+    /// - `filter` (`filter`, query): Text matched (case-insensitively) against the username, name
+    ///   and the other `Accounts_SearchFields`.
     ///
     /// # Permissions
     ///
@@ -555,9 +624,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), it is archived (`error-room-archived`), `sort` is not valid JSON with 1/-1 values (`error-invalid-sort`), or `status` was not an array (a `Match error` without `errorType`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist
+    ///   or the caller cannot access it (`error-room-not-found`), it is archived
+    ///   (`error-room-archived`), `sort` is not valid JSON with 1/-1 values (`error-invalid-sort`),
+    ///   or `status` was not an array (a `Match error` without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn groups_members(
         &self,
         params: &crate::types::GroupsMembersParams,
@@ -565,9 +639,10 @@ impl Client {
         self.transport.call::<operations::GroupsMembers>(params)
     }
 
-    /// A stream of every item of [`Client::groups_members`](Self::groups_members), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::groups_members`](Self::groups_members), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_members_stream(
         &self,
         params: &crate::types::GroupsMembersParams,
@@ -591,7 +666,9 @@ impl Client {
     ///
     /// The fields of [`GroupsModeratorsParams`](crate::types::GroupsModeratorsParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
     ///
     /// # Permissions
     ///
@@ -603,8 +680,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), or it is archived (`error-room-archived`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist
+    ///   or the caller cannot access it (`error-room-not-found`), or it is archived
+    ///   (`error-room-archived`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_moderators(
         &self,
         params: &crate::types::GroupsModeratorsParams,
@@ -630,7 +710,9 @@ impl Client {
     ///
     /// The fields of [`GroupsRolesParams`](crate::types::GroupsRolesParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
     ///
     /// # Permissions
     ///
@@ -642,8 +724,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist or the caller cannot access it (`error-room-not-found`), or it is archived (`error-room-archived`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. No room was given (`error-room-param-not-provided`), it does not exist
+    ///   or the caller cannot access it (`error-room-not-found`), or it is archived
+    ///   (`error-room-archived`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_roles(
         &self,
         params: &crate::types::GroupsRolesParams,
@@ -684,8 +769,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. `_id` is missing (`Invalid query`), the room is not a private group (`Group does not exists`), an unknown query key was sent (`invalid-params`), or the caller cannot access the group (`error-not-allowed`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. `_id` is missing (`Invalid query`), the room is not a private group
+    ///   (`Group does not exists`), an unknown query key was sent (`invalid-params`), or the caller
+    ///   cannot access the group (`error-not-allowed`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_online(
         &self,
         params: &crate::types::GroupsOnlineParams,
@@ -717,8 +805,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller lacks `archive-room` (`error-not-authorized`), the group is already archived (`error-room-archived`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller lacks `archive-room` (`error-not-authorized`), the group is
+    ///   already archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible to the caller (`error-room-not-found`), or the body is invalid
+    ///   (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_archive(
         &self,
         body: &crate::types::GroupsArchiveRequest,
@@ -749,8 +841,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller lacks `unarchive-room` (`error-not-authorized`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller lacks `unarchive-room` (`error-not-authorized`), the room
+    ///   does not exist, is not a private group or is not visible to the caller
+    ///   (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_unarchive(
         &self,
         body: &crate::types::GroupsUnarchiveRequest,
@@ -783,8 +878,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The group is already closed for the caller (plain error, no `errorType`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The group is already closed for the caller (plain error, no
+    ///   `errorType`), the room does not exist, is not a private group or is not visible to the
+    ///   caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_close(
         &self,
         body: &crate::types::GroupsCloseRequest,
@@ -816,8 +914,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The group is already open for the caller (plain error, no `errorType`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The group is already open for the caller (plain error, no
+    ///   `errorType`), the room does not exist, is not a private group or is not visible to the
+    ///   caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_open(
         &self,
         body: &crate::types::GroupsOpenRequest,
@@ -851,8 +952,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not delete the group (`error-not-allowed`), it is a team's main room (`error-cannot-delete-team-channel`) or federated (`error-cannot-delete-federated-room`), an App prevented it (`error-app-prevented-deleting`), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not delete the group (`error-not-allowed`), it is a
+    ///   team's main room (`error-cannot-delete-team-channel`) or federated
+    ///   (`error-cannot-delete-federated-room`), an App prevented it
+    ///   (`error-app-prevented-deleting`), the room does not exist, is not a private group or is
+    ///   not visible to the caller (`error-room-not-found`), or the body is invalid
+    ///   (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_delete(
         &self,
         body: &crate::types::GroupsDeleteRequest,
@@ -888,8 +995,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. `name` is blank (plain error, no `errorType`), the name is not valid (`error-invalid-room-name`) or taken (`error-duplicate-channel-name`), the caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. `name` is blank (plain error, no `errorType`), the name is not valid
+    ///   (`error-invalid-room-name`) or taken (`error-duplicate-channel-name`), the caller may not
+    ///   edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`),
+    ///   the room does not exist, is not a private group or is not visible
+    ///   (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_rename(
         &self,
         body: &crate::types::GroupsRenameRequest,
@@ -924,8 +1036,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the
+    ///   group is archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_announcement(
         &self,
         body: &crate::types::GroupsSetAnnouncementRequest,
@@ -959,8 +1074,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the
+    ///   group is archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`;
+    ///   older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_custom_fields(
         &self,
         body: &crate::types::GroupsSetCustomFieldsRequest,
@@ -995,8 +1114,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the
+    ///   group is archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`;
+    ///   older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_description(
         &self,
         body: &crate::types::GroupsSetDescriptionRequest,
@@ -1030,8 +1153,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the
+    ///   group is archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`;
+    ///   older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_purpose(
         &self,
         body: &crate::types::GroupsSetPurposeRequest,
@@ -1069,8 +1196,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The group already has that setting (plain error, no `errorType`), the caller may not edit the room or it is a broadcast room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The group already has that setting (plain error, no `errorType`), the
+    ///   caller may not edit the room or it is a broadcast room (`error-action-not-allowed`), the
+    ///   group is archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_read_only(
         &self,
         body: &crate::types::GroupsSetReadOnlyRequest,
@@ -1104,8 +1235,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not edit the room (`error-action-not-allowed`), the
+    ///   group is archived (`error-room-archived`), the room does not exist, is not a private group
+    ///   or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`;
+    ///   older servers: a plain error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_topic(
         &self,
         body: &crate::types::GroupsSetTopicRequest,
@@ -1146,8 +1281,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. `type` is blank or already `p` (plain errors, no `errorType`), `type` is not `c` or `p` (`error-invalid-room-type`), the caller may not make the change or the room is ABAC-managed (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. `type` is blank or already `p` (plain errors, no `errorType`), `type`
+    ///   is not `c` or `p` (`error-invalid-room-type`), the caller may not make the change or the
+    ///   room is ABAC-managed (`error-action-not-allowed`), the group is archived
+    ///   (`error-room-archived`), the room does not exist, is not a private group or is not visible
+    ///   (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_type(
         &self,
         body: &crate::types::GroupsSetTypeRequest,
@@ -1181,8 +1321,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller may not edit the room or toggle encryption, or the room does not allow encryption (`error-action-not-allowed`), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain error without `errorType`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller may not edit the room or toggle encryption, or the room
+    ///   does not allow encryption (`error-action-not-allowed`), the group is archived
+    ///   (`error-room-archived`), the room does not exist, is not a private group or is not visible
+    ///   (`error-room-not-found`), or the body is invalid (`invalid-params`; older servers: a plain
+    ///   error without `errorType`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_set_encrypted(
         &self,
         body: &crate::types::GroupsSetEncryptedRequest,
@@ -1217,9 +1362,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. A team with that name exists (`team-name-already-exists`, a plain error), `roomId`/`roomName` is empty (plain error), the group is archived (`error-room-archived`), the room does not exist, is not a private group or is not visible (`error-room-not-found`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. A team with that name exists (`team-name-already-exists`, a plain
+    ///   error), `roomId`/`roomName` is empty (plain error), the group is archived
+    ///   (`error-room-archived`), the room does not exist, is not a private group or is not visible
+    ///   (`error-room-not-found`), or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn groups_convert_to_team(
         &self,
         body: &crate::types::GroupsConvertToTeamRequest,
@@ -1254,8 +1404,10 @@ impl Client {
     /// The fields of [`GroupsListParams`](crate::types::GroupsListParams):
     ///
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
@@ -1267,8 +1419,10 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. `sort` is not a JSON object of 1/-1 values (`error-invalid-sort`), or the query string fails the server's check (`error-invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. `sort` is not a JSON object of 1/-1 values (`error-invalid-sort`), or
+    ///   the query string fails the server's check (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_list(
         &self,
         params: &crate::types::GroupsListParams,
@@ -1276,9 +1430,10 @@ impl Client {
         self.transport.call::<operations::GroupsList>(params)
     }
 
-    /// A stream of every item of [`Client::groups_list`](Self::groups_list), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::groups_list`](Self::groups_list), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). It
+    /// stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_list_stream(
         &self,
         params: &crate::types::GroupsListParams,
@@ -1312,8 +1467,10 @@ impl Client {
     /// The fields of [`GroupsListAllParams`](crate::types::GroupsListAllParams):
     ///
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
@@ -1325,9 +1482,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. `sort` is not a JSON object of 1/-1 values (`error-invalid-sort`), or the query string fails the server's check (`error-invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. `sort` is not a JSON object of 1/-1 values (`error-invalid-sort`), or
+    ///   the query string fails the server's check (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn groups_list_all(
         &self,
         params: &crate::types::GroupsListAllParams,
@@ -1335,9 +1495,10 @@ impl Client {
         self.transport.call::<operations::GroupsListAll>(params)
     }
 
-    /// A stream of every item of [`Client::groups_list_all`](Self::groups_list_all), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::groups_list_all`](Self::groups_list_all), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_list_all_stream(
         &self,
         params: &crate::types::GroupsListAllParams,
@@ -1383,14 +1544,23 @@ impl Client {
     ///
     /// The fields of [`GroupsHistoryParams`](crate::types::GroupsHistoryParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
-    /// - `latest` (`latest`, query): The newest end of the time range (ISO 8601 date-time, parsed with JavaScript `new Date(...)`). Defaults to now.
-    /// - `oldest` (`oldest`, query): The oldest end of the time range (ISO 8601 date-time). Defaults to no limit.
-    /// - `inclusive` (`inclusive`, query): Whether messages sent exactly at `latest` / `oldest` are included. Only the text `true` means true; anything else (or absence) is false.
-    /// - `unreads` (`unreads`, query): Whether to add `unreadNotLoaded` (and, when it applies, `firstUnread`) to the answer. Only the text `true` means true.
-    /// - `show_thread_messages` (`showThreadMessages`, query): Whether thread replies are listed. Only the text `false` hides them; the default is to show them. Not in the published spec.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
+    /// - `latest` (`latest`, query): The newest end of the time range (ISO 8601 date-time, parsed
+    ///   with JavaScript `new Date(...)`). Defaults to now.
+    /// - `oldest` (`oldest`, query): The oldest end of the time range (ISO 8601 date-time).
+    ///   Defaults to no limit.
+    /// - `inclusive` (`inclusive`, query): Whether messages sent exactly at `latest` / `oldest` are
+    ///   included. Only the text `true` means true; anything else (or absence) is false.
+    /// - `unreads` (`unreads`, query): Whether to add `unreadNotLoaded` (and, when it applies,
+    ///   `firstUnread`) to the answer. Only the text `true` means true.
+    /// - `show_thread_messages` (`showThreadMessages`, query): Whether thread replies are listed.
+    ///   Only the text `false` hides them; the default is to show them. Not in the published spec.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many messages to return. Defaults to 20 on this route and is NOT capped by `API_Upper_Count_Limit` (unlike the shared `count` parameter of other lists).
+    /// - `count` (`count`, query): How many messages to return. Defaults to 20 on this route and is
+    ///   NOT capped by `API_Upper_Count_Limit` (unlike the shared `count` parameter of other
+    ///   lists).
     ///
     /// # Permissions
     ///
@@ -1402,9 +1572,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The query is invalid (`error-invalid-params`: no room, both `roomId` and `roomName`, or an unknown key), the room does not exist, is not a private group or is not visible to the caller (`error-room-not-found`), or `sort` is not valid JSON of 1/-1 values (`error-invalid-sort`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The query is invalid (`error-invalid-params`: no room, both `roomId`
+    ///   and `roomName`, or an unknown key), the room does not exist, is not a private group or is
+    ///   not visible to the caller (`error-room-not-found`), or `sort` is not valid JSON of 1/-1
+    ///   values (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn groups_history(
         &self,
         params: &crate::types::GroupsHistoryParams,
@@ -1412,9 +1587,10 @@ impl Client {
         self.transport.call::<operations::GroupsHistory>(params)
     }
 
-    /// A stream of every item of [`Client::groups_history`](Self::groups_history), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::groups_history`](Self::groups_history), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_history_stream(
         &self,
         params: &crate::types::GroupsHistoryParams,
@@ -1454,13 +1630,20 @@ impl Client {
     ///
     /// The fields of [`GroupsMessagesParams`](crate::types::GroupsMessagesParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
-    /// - `mention_ids` (`mentionIds`, query): Only messages that mention one of these users: user ids separated by commas. Empty means no filter.
-    /// - `starred_ids` (`starredIds`, query): Only messages starred by one of these users (user ids separated by commas).
-    /// - `pinned` (`pinned`, query): `true` (any letter case) lists only pinned messages; any other value does not filter.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
+    /// - `mention_ids` (`mentionIds`, query): Only messages that mention one of these users: user
+    ///   ids separated by commas. Empty means no filter.
+    /// - `starred_ids` (`starredIds`, query): Only messages starred by one of these users (user ids
+    ///   separated by commas).
+    /// - `pinned` (`pinned`, query): `true` (any letter case) lists only pinned messages; any other
+    ///   value does not filter.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
@@ -1472,8 +1655,12 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, both `roomId` and `roomName`, an unknown key), no room value (`error-room-param-not-provided`, e.g. `roomId=`), no such group or not visible (`error-room-not-found`), the group is archived (`error-room-archived`), or a bad `sort` (`error-invalid-sort`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, both `roomId` and
+    ///   `roomName`, an unknown key), no room value (`error-room-param-not-provided`, e.g.
+    ///   `roomId=`), no such group or not visible (`error-room-not-found`), the group is archived
+    ///   (`error-room-archived`), or a bad `sort` (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_messages(
         &self,
         params: &crate::types::GroupsMessagesParams,
@@ -1481,9 +1668,10 @@ impl Client {
         self.transport.call::<operations::GroupsMessages>(params)
     }
 
-    /// A stream of every item of [`Client::groups_messages`](Self::groups_messages), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::groups_messages`](Self::groups_messages), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_messages_stream(
         &self,
         params: &crate::types::GroupsMessagesParams,
@@ -1521,13 +1709,21 @@ impl Client {
     ///
     /// The fields of [`GroupsFilesParams`](crate::types::GroupsFilesParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
-    /// - `name` (`name`, query): Only files whose name matches this regular expression (case-insensitive).
-    /// - `type_group` (`typeGroup`, query): Only files of this type group (the part of the MIME type before the slash, e.g. `image`). There is no `all` value: omit the parameter for every type.
-    /// - `only_confirmed` (`onlyConfirmed`, query): `true` leaves out temporary uploads not yet confirmed by a message. Not in the published spec.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
+    /// - `name` (`name`, query): Only files whose name matches this regular expression
+    ///   (case-insensitive).
+    /// - `type_group` (`typeGroup`, query): Only files of this type group (the part of the MIME
+    ///   type before the slash, e.g. `image`). There is no `all` value: omit the parameter for
+    ///   every type.
+    /// - `only_confirmed` (`onlyConfirmed`, query): `true` leaves out temporary uploads not yet
+    ///   confirmed by a message. Not in the published spec.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
@@ -1539,8 +1735,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, both `roomId` and `roomName`, a negative `count`), no such group or not visible (`error-room-not-found`), or a bad `sort` (`error-invalid-sort`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, both `roomId` and
+    ///   `roomName`, a negative `count`), no such group or not visible (`error-room-not-found`), or
+    ///   a bad `sort` (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn groups_files(
         &self,
         params: &crate::types::GroupsFilesParams,
@@ -1548,9 +1747,10 @@ impl Client {
         self.transport.call::<operations::GroupsFiles>(params)
     }
 
-    /// A stream of every item of [`Client::groups_files`](Self::groups_files), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::groups_files`](Self::groups_files), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). It
+    /// stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_files_stream(
         &self,
         params: &crate::types::GroupsFilesParams,
@@ -1593,8 +1793,11 @@ impl Client {
     ///
     /// The fields of [`GroupsCountersParams`](crate::types::GroupsCountersParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
-    /// - `user_id` (`userId`, query): Whose counters to return (default: the caller). Needs `view-room-administration`; without it the server answers 403.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
+    /// - `user_id` (`userId`, query): Whose counters to return (default: the caller). Needs
+    ///   `view-room-administration`; without it the server answers 403.
     ///
     /// # Permissions
     ///
@@ -1606,9 +1809,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. Invalid query (`error-invalid-params`), empty room value (`error-room-param-not-provided`), no such private group (`error-room-not-found`), or the group is archived (`error-room-archived`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`), empty room value
+    ///   (`error-room-param-not-provided`), no such private group (`error-room-not-found`), or the
+    ///   group is archived (`error-room-archived`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn groups_counters(
         &self,
         params: &crate::types::GroupsCountersParams,
@@ -1642,21 +1849,29 @@ impl Client {
     /// Divergences: the published spec marks `roomId` required and only mentions `roomName` in
     /// prose; it omits `includeAllPrivateGroups`, and its 400 example shows the permission error,
     /// which current servers send as a 403. Integration objects of 8.x servers carry more fields
-    /// than its example (`event`, `scriptEngine`, `retryFailedCalls`, `overrideDestinationChannelEnabled`, ...).
+    /// than its example (`event`, `scriptEngine`, `retryFailedCalls`,
+    /// `overrideDestinationChannelEnabled`, ...).
     ///
     /// # Parameters
     ///
     /// The fields of [`GroupsGetIntegrationsParams`](crate::types::GroupsGetIntegrationsParams):
     ///
-    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its own query key. If both were sent the server would take `roomId`; the client sends exactly one.
-    /// - `include_all_private_groups` (`includeAllPrivateGroups`, query): Whether to also list integrations that post to `all_private_groups`. Default true; any non-empty value other than the text `true` means false.
+    /// - `room` (`room`, query): The room, by id (`roomId`) or by name (`roomName`): each is its
+    ///   own query key. If both were sent the server would take `roomId`; the client sends exactly
+    ///   one.
+    /// - `include_all_private_groups` (`includeAllPrivateGroups`, query): Whether to also list
+    ///   integrations that post to `all_private_groups`. Default true; any non-empty value other
+    ///   than the text `true` means false.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
-    /// `manage-outgoing-integrations`, `manage-own-outgoing-integrations`, `manage-incoming-integrations`, `manage-own-incoming-integrations`
+    /// `manage-outgoing-integrations`, `manage-own-outgoing-integrations`,
+    /// `manage-incoming-integrations`, `manage-own-incoming-integrations`
     ///
     /// Added in Rocket.Chat 0.49.0.
     ///
@@ -1664,9 +1879,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, an unknown key), empty room values (`error-room-param-not-provided`), no such group or not visible (`error-room-not-found`), or a bad `sort` (`error-invalid-sort`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. Invalid query (`error-invalid-params`: no room, an unknown key), empty
+    ///   room values (`error-room-param-not-provided`), no such group or not visible
+    ///   (`error-room-not-found`), or a bad `sort` (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn groups_get_integrations(
         &self,
         params: &crate::types::GroupsGetIntegrationsParams,
@@ -1674,9 +1893,11 @@ impl Client {
         self.transport.call::<operations::GroupsGetIntegrations>(params)
     }
 
-    /// A stream of every item of [`Client::groups_get_integrations`](Self::groups_get_integrations), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item
+    /// of [`Client::groups_get_integrations`](Self::groups_get_integrations), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). It
+    /// stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn groups_get_integrations_stream(
         &self,
         params: &crate::types::GroupsGetIntegrationsParams,
@@ -1707,8 +1928,10 @@ impl Client {
     /// The fields of [`TeamsListParams`](crate::types::TeamsListParams):
     ///
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
@@ -1721,7 +1944,8 @@ impl Client {
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
     /// - `400`: Bad Request: `sort` is not JSON or not made of 1/-1 (`error-invalid-sort`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn teams_list(
         &self,
         params: &crate::types::TeamsListParams,
@@ -1729,9 +1953,10 @@ impl Client {
         self.transport.call::<operations::TeamsList>(params)
     }
 
-    /// A stream of every item of [`Client::teams_list`](Self::teams_list), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::teams_list`](Self::teams_list), fetched page after page
+    /// from the `offset` and `count` of `params` (`count` is the page size; default 50). It stops
+    /// at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_list_stream(
         &self,
         params: &crate::types::TeamsListParams,
@@ -1755,7 +1980,8 @@ impl Client {
     /// The fields of [`TeamsListAllParams`](crate::types::TeamsListAllParams):
     ///
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
     ///
     /// # Permissions
     ///
@@ -1767,8 +1993,10 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_list_all(
         &self,
         params: &crate::types::TeamsListAllParams,
@@ -1776,9 +2004,10 @@ impl Client {
         self.transport.call::<operations::TeamsListAll>(params)
     }
 
-    /// A stream of every item of [`Client::teams_list_all`](Self::teams_list_all), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::teams_list_all`](Self::teams_list_all), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_list_all_stream(
         &self,
         params: &crate::types::TeamsListAllParams,
@@ -1829,9 +2058,18 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The name is taken by a team or user (`team-name-already-exists`) or a room (`room-name-already-exists`); the main room could not be created, e.g. the name breaks the channel-name rule (`error-team-creation`); the body is invalid (`invalid-params`); or an ABAC rule refused it (`error-abac-not-enabled`, `error-abac-attributes-room-conversion`, `error-abac-attributes-owner-must-be-caller`, `error-abac-attributes-required`, `error-abac-attribute-not-assignable`, `error-abac-invalid-attributes`). The team-service errors are plain: `error` is the code itself and there is no `errorType`.
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The name is taken by a team or user (`team-name-already-exists`) or a
+    ///   room (`room-name-already-exists`); the main room could not be created, e.g. the name
+    ///   breaks the channel-name rule (`error-team-creation`); the body is invalid
+    ///   (`invalid-params`); or an ABAC rule refused it (`error-abac-not-enabled`,
+    ///   `error-abac-attributes-room-conversion`, `error-abac-attributes-owner-must-be-caller`,
+    ///   `error-abac-attributes-required`, `error-abac-attribute-not-assignable`,
+    ///   `error-abac-invalid-attributes`). The team-service errors are plain: `error` is the code
+    ///   itself and there is no `errorType`.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_create(
         &self,
         body: &crate::types::TeamsCreateRequest,
@@ -1859,7 +2097,8 @@ impl Client {
     ///
     /// The fields of [`TeamsInfoParams`](crate::types::TeamsInfoParams):
     ///
-    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server
+    ///   rejects both.
     ///
     /// # Permissions
     ///
@@ -1871,9 +2110,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. No such team (`Team not found`), its main room is gone (`Room not found`), both plain errors without `errorType`; or the query is invalid (`error-invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. No such team (`Team not found`), its main room is gone (`Room not
+    ///   found`), both plain errors without `errorType`; or the query is invalid
+    ///   (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_info(
         &self,
         params: &crate::types::TeamsInfoParams,
@@ -1907,9 +2150,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`), the body is invalid (`invalid-params`), or renaming the main room failed (for example `error-duplicate-channel-name`, `error-invalid-room-name`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`),
+    ///   the body is invalid (`invalid-params`), or renaming the main room failed (for example
+    ///   `error-duplicate-channel-name`, `error-invalid-room-name`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_update(
         &self,
         body: &crate::types::TeamsUpdateRequest,
@@ -1946,9 +2193,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`), the body is invalid (`invalid-params`), or a room could not be deleted (`error-not-allowed`, `error-app-prevented-deleting`, `error-cannot-delete-federated-room`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`),
+    ///   the body is invalid (`invalid-params`), or a room could not be deleted
+    ///   (`error-not-allowed`, `error-app-prevented-deleting`,
+    ///   `error-cannot-delete-federated-room`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_delete(
         &self,
         body: &crate::types::TeamsDeleteRequest,
@@ -1986,7 +2238,8 @@ impl Client {
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
     /// - `400`: Bad Request. `name` is missing or an unknown key was sent (`error-invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn teams_autocomplete(
         &self,
         params: &crate::types::TeamsAutocompleteParams,
@@ -2024,9 +2277,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`), the body is invalid (`invalid-params`), or a listed room could not be deleted (`error-not-allowed`, `error-cannot-delete-team-channel`, `error-app-prevented-deleting`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, without `errorType`),
+    ///   the body is invalid (`invalid-params`), or a listed room could not be deleted
+    ///   (`error-not-allowed`, `error-cannot-delete-team-channel`, `error-app-prevented-deleting`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_convert_to_channel(
         &self,
         body: &crate::types::TeamsConvertToChannelRequest,
@@ -2064,11 +2321,14 @@ impl Client {
     ///
     /// The fields of [`TeamsListRoomsOfUserParams`](crate::types::TeamsListRoomsOfUserParams):
     ///
-    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server
+    ///   rejects both.
     /// - `user_id` (`userId`, query): The user whose rooms are listed.
-    /// - `can_user_delete` (`canUserDelete`, query): `true` to list only rooms the user may delete; any other value is false.
+    /// - `can_user_delete` (`canUserDelete`, query): `true` to list only rooms the user may delete;
+    ///   any other value is false.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
     ///
     /// # Permissions
     ///
@@ -2080,9 +2340,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the private team is hidden from the caller (`user-not-on-private-team`), both plain errors without `errorType`; or the query is invalid (`error-invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the private team is
+    ///   hidden from the caller (`user-not-on-private-team`), both plain errors without
+    ///   `errorType`; or the query is invalid (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_list_rooms_of_user(
         &self,
         params: &crate::types::TeamsListRoomsOfUserParams,
@@ -2090,10 +2354,12 @@ impl Client {
         self.transport.call::<operations::TeamsListRoomsOfUser>(params)
     }
 
-    /// A stream of every item of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). The server drops
-    /// items after paging, so a short page is not the end: `offset` moves by the `count`
-    /// asked. It stops at the `total` the server reports, and can be cut short with `.limit(n)`.
+    /// A stream of every item
+    /// of [`Client::teams_list_rooms_of_user`](Self::teams_list_rooms_of_user), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). The
+    /// server drops items after paging, so a short page is not the end: `offset` moves by the
+    /// `count` asked. It stops at the `total` the server reports, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_list_rooms_of_user_stream(
         &self,
         params: &crate::types::TeamsListRoomsOfUserParams,
@@ -2136,12 +2402,16 @@ impl Client {
     ///
     /// The fields of [`TeamsListChildrenParams`](crate::types::TeamsListChildrenParams):
     ///
-    /// - `team` (`team`, query): The team, as exactly one of `teamId`, `teamName` or `roomId` (a room of the team).
-    /// - `type` (`type`, query): `channels` for rooms only, `discussions` for discussions only; both when absent.
+    /// - `team` (`team`, query): The team, as exactly one of `teamId`, `teamName` or `roomId` (a
+    ///   room of the team).
+    /// - `type` (`type`, query): `channels` for rooms only, `discussions` for discussions only;
+    ///   both when absent.
     /// - `filter` (`filter`, query): Part of the room's name or display name, case-insensitive.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`, e.g. `{"name":1}`.
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `sort` (`sort`, query): The order, as JSON text: field names to `1` (ascending) or `-1`,
+    ///   e.g. `{"name":1}`.
     ///
     /// # Permissions
     ///
@@ -2153,8 +2423,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The caller is not a member of the team (`error-invalid-team-not-a-member`), the team's main room is gone (`error-invalid-team-no-main-room`), `roomId` is not a room or not in a team (`invalid-room`, `room-not-on-team`), all plain errors without `errorType`; the query is invalid (`error-invalid-params`) or `sort` is not valid (`error-invalid-sort`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The caller is not a member of the team
+    ///   (`error-invalid-team-not-a-member`), the team's main room is gone
+    ///   (`error-invalid-team-no-main-room`), `roomId` is not a room or not in a team
+    ///   (`invalid-room`, `room-not-on-team`), all plain errors without `errorType`; the query is
+    ///   invalid (`error-invalid-params`) or `sort` is not valid (`error-invalid-sort`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     /// - `404`: The team was not found, or the selector value was empty.
     pub fn teams_list_children(
         &self,
@@ -2163,12 +2438,14 @@ impl Client {
         self.transport.call::<operations::TeamsListChildren>(params)
     }
 
-    /// A stream of every item of [`Client::teams_list_children`](Self::teams_list_children), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::teams_list_children`](Self::teams_list_children),
+    /// fetched page after page from the `offset` and `count` of `params` (`count` is the page size;
+    /// default 50). It stops at the `total` the server reports or at an empty page, and can be cut
+    /// short with `.limit(n)`.
     ///
-    /// The server answers a 400 instead of an empty page, and that ends the list too, without
-    /// an error: a 400 whose `error` is `Cannot read properties of undefined (reading 'count')` or `Cannot read property 'count' of undefined`.
+    /// The server answers a 400 instead of an empty page, and that ends the list too, without an
+    /// error: a 400 whose `error` is `Cannot read properties of undefined (reading 'count')` or
+    /// `Cannot read property 'count' of undefined`.
     pub fn teams_list_children_stream(
         &self,
         params: &crate::types::TeamsListChildrenParams,
@@ -2216,9 +2493,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, no `errorType`), or the body is invalid (`invalid-params`). A user that cannot be added fails the call with the error of `addUserToRoom`, e.g. an app that prevents the join (`error-app-prevented`); a `userId` that does not exist gives a plain error without `errorType`.
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, no `errorType`), or
+    ///   the body is invalid (`invalid-params`). A user that cannot be added fails the call with
+    ///   the error of `addUserToRoom`, e.g. an app that prevents the join (`error-app-prevented`);
+    ///   a `userId` that does not exist gives a plain error without `errorType`.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_add_members(
         &self,
         body: &crate::types::TeamsAddMembersRequest,
@@ -2253,12 +2535,17 @@ impl Client {
     ///
     /// The fields of [`TeamsMembersParams`](crate::types::TeamsMembersParams):
     ///
-    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server
+    ///   rejects both.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
-    /// - `status` (`status`, query): Only members whose presence status is one of these: `online`, `away`, `busy`, `offline` (a user's status as the server stores it).
-    /// - `username` (`username`, query): Only members whose username contains this text (case-insensitive).
-    /// - `name` (`name`, query): Only members whose display name contains this text (case-insensitive).
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `status` (`status`, query): Only members whose presence status is one of these: `online`,
+    ///   `away`, `busy`, `offline` (a user's status as the server stores it).
+    /// - `username` (`username`, query): Only members whose username contains this text
+    ///   (case-insensitive).
+    /// - `name` (`name`, query): Only members whose display name contains this text
+    ///   (case-insensitive).
     ///
     /// # Permissions
     ///
@@ -2270,8 +2557,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, no `errorType`), or the query is invalid (`error-invalid-params`: no team, both `teamId` and `teamName`, or an unknown key).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, no `errorType`), or
+    ///   the query is invalid (`error-invalid-params`: no team, both `teamId` and `teamName`, or an
+    ///   unknown key).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn teams_members(
         &self,
         params: &crate::types::TeamsMembersParams,
@@ -2279,9 +2569,10 @@ impl Client {
         self.transport.call::<operations::TeamsMembers>(params)
     }
 
-    /// A stream of every item of [`Client::teams_members`](Self::teams_members), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::teams_members`](Self::teams_members), fetched page after
+    /// page from the `offset` and `count` of `params` (`count` is the page size; default 50). It
+    /// stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_members_stream(
         &self,
         params: &crate::types::TeamsMembersParams,
@@ -2321,9 +2612,13 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, or `invalid-team` if it disappears during the call; neither has an `errorType`), or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`, or `invalid-team` if
+    ///   it disappears during the call; neither has an `errorType`), or the body is invalid
+    ///   (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_update_member(
         &self,
         body: &crate::types::TeamsUpdateMemberRequest,
@@ -2364,9 +2659,15 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the user does not exist or is inactive (`invalid-user`), is not a member (`member-does-not-exist`) or is the last owner (`last-owner-can-not-be-removed`); these carry no `errorType`. Or the body is invalid (`invalid-params`). Removing the user from one of `rooms` can fail (an app vetoing the leave gives `error-app-prevented`) after the team membership is already gone.
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the user does not
+    ///   exist or is inactive (`invalid-user`), is not a member (`member-does-not-exist`) or is the
+    ///   last owner (`last-owner-can-not-be-removed`); these carry no `errorType`. Or the body is
+    ///   invalid (`invalid-params`). Removing the user from one of `rooms` can fail (an app vetoing
+    ///   the leave gives `error-app-prevented`) after the team membership is already gone.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_remove_member(
         &self,
         body: &crate::types::TeamsRemoveMemberRequest,
@@ -2409,9 +2710,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), a room does not exist or is not accessible to the caller (`invalid-room`), already belongs to a team (`room-already-on-team`), or the caller is not its owner (`error-no-owner-channel`); these carry no `errorType`. Or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the caller lacks `move-room-to-team` in the team's main room. The body's `error` is `error-no-permission-team-channel` (not `unauthorized`).
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), a room does not exist
+    ///   or is not accessible to the caller (`invalid-room`), already belongs to a team
+    ///   (`room-already-on-team`), or the caller is not its owner (`error-no-owner-channel`); these
+    ///   carry no `errorType`. Or the body is invalid (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the caller lacks `move-room-to-team` in the team's main room. The body's
+    ///   `error` is `error-no-permission-team-channel` (not `unauthorized`).
     pub fn teams_add_rooms(
         &self,
         body: &crate::types::TeamsAddRoomsRequest,
@@ -2450,9 +2756,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the room does not exist or is not accessible to the caller (`invalid-room`), or is not in that team (`room-not-on-that-team`); these carry no `errorType`. Or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), the room does not
+    ///   exist or is not accessible to the caller (`invalid-room`), or is not in that team
+    ///   (`room-not-on-that-team`); these carry no `errorType`. Or the body is invalid
+    ///   (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_remove_room(
         &self,
         body: &crate::types::TeamsRemoveRoomRequest,
@@ -2494,9 +2805,14 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The room does not exist or is not accessible to the caller (`invalid-room`), is not in a team (`room-not-on-team`), or its team no longer exists (`team-does-not-exist`); these carry no `errorType`. Or the body is invalid (`invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
-    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare their permissions send the long form; routes that check by hand send `unauthorized`.
+    /// - `400`: Bad Request. The room does not exist or is not accessible to the caller
+    ///   (`invalid-room`), is not in a team (`room-not-on-team`), or its team no longer exists
+    ///   (`team-does-not-exist`); these carry no `errorType`. Or the body is invalid
+    ///   (`invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `403`: Forbidden: the user lacks a permission the route requires. Routes that declare
+    ///   their permissions send the long form; routes that check by hand send `unauthorized`.
     pub fn teams_update_room(
         &self,
         body: &crate::types::TeamsUpdateRoomRequest,
@@ -2529,11 +2845,14 @@ impl Client {
     ///
     /// The fields of [`TeamsListRoomsParams`](crate::types::TeamsListRoomsParams):
     ///
-    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server rejects both.
+    /// - `team` (`team`, query): The team, by id (`teamId`) or by name (`teamName`); the server
+    ///   rejects both.
     /// - `filter` (`filter`, query): Only rooms whose name contains this text (case-insensitive).
-    /// - `type` (`type`, query): `autoJoin` lists only the team's auto-join rooms; any other value (or none) lists all of them.
+    /// - `type` (`type`, query): `autoJoin` lists only the team's auto-join rooms; any other value
+    ///   (or none) lists all of them.
     /// - `offset` (`offset`, query): How many items to skip.
-    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
+    /// - `count` (`count`, query): How many items to return. The server clamps it to its "Max
+    ///   Record Amount" setting without saying so, and reads `0` as "all" (up to that limit).
     ///
     /// # Permissions
     ///
@@ -2545,8 +2864,11 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), or it is private and the caller is neither a member nor holds `view-all-teams` (`user-not-on-private-team`); these carry no `errorType`. Or the query is invalid (`error-invalid-params`).
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `400`: Bad Request. The team does not exist (`team-does-not-exist`), or it is private and
+    ///   the caller is neither a member nor holds `view-all-teams` (`user-not-on-private-team`);
+    ///   these carry no `errorType`. Or the query is invalid (`error-invalid-params`).
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn teams_list_rooms(
         &self,
         params: &crate::types::TeamsListRoomsParams,
@@ -2554,9 +2876,10 @@ impl Client {
         self.transport.call::<operations::TeamsListRooms>(params)
     }
 
-    /// A stream of every item of [`Client::teams_list_rooms`](Self::teams_list_rooms), fetched page after page from the
-    /// `offset` and `count` of `params` (`count` is the page size; default 50). It stops at
-    /// the `total` the server reports or at an empty page, and can be cut short with `.limit(n)`.
+    /// A stream of every item of [`Client::teams_list_rooms`](Self::teams_list_rooms), fetched page
+    /// after page from the `offset` and `count` of `params` (`count` is the page size; default 50).
+    /// It stops at the `total` the server reports or at an empty page, and can be cut short with
+    /// `.limit(n)`.
     pub fn teams_list_rooms_stream(
         &self,
         params: &crate::types::TeamsListRoomsParams,
@@ -2618,7 +2941,19 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `401`: Unauthorized: the login failed. Every failure but a malformed body (500) or the rate limit (429) is a 401, with the reason's code in `error` (no `errorType`) and its text in `message`. A wrong password, an unknown user, a bad or expired `resume` token and missing credentials (`{}`, or `user` without `password`) all give the same body, `Unauthorized`, so a caller cannot tell which was wrong. `totp-required`: the password was right and a second factor is needed (`details.method` is `totp` or `email`); `totp-invalid`: the code was wrong; `totp-max-attempts`: too many wrong email codes (5 by default), and the next attempt mails a new code. Blocked or refused logins: `error-login-blocked-for-user` and `error-login-blocked-for-ip` (too many failures), `error-user-is-not-activated`, `error-app-user-is-not-allowed-to-login`, `error-user-has-no-roles`, `error-invalid-email` (the email must be verified first). Servers before 7.0 told a wrong password apart, with the number `403` in `error` and `Incorrect password` in `message`.
+    /// - `401`: Unauthorized: the login failed. Every failure but a malformed body (500) or the
+    ///   rate limit (429) is a 401, with the reason's code in `error` (no `errorType`) and its text
+    ///   in `message`. A wrong password, an unknown user, a bad or expired `resume` token and
+    ///   missing credentials (`{}`, or `user` without `password`) all give the same body,
+    ///   `Unauthorized`, so a caller cannot tell which was wrong. `totp-required`: the password was
+    ///   right and a second factor is needed (`details.method` is `totp` or `email`);
+    ///   `totp-invalid`: the code was wrong; `totp-max-attempts`: too many wrong email codes (5 by
+    ///   default), and the next attempt mails a new code. Blocked or refused logins:
+    ///   `error-login-blocked-for-user` and `error-login-blocked-for-ip` (too many failures),
+    ///   `error-user-is-not-activated`, `error-app-user-is-not-allowed-to-login`,
+    ///   `error-user-has-no-roles`, `error-invalid-email` (the email must be verified first).
+    ///   Servers before 7.0 told a wrong password apart, with the number `403` in `error` and
+    ///   `Incorrect password` in `message`.
     pub fn login(
         &self,
         body: &crate::types::LoginRequest,
@@ -2658,7 +2993,8 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn logout(
         &self,
     ) -> rocketchat_runtime::Call<
@@ -2699,7 +3035,8 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
+    /// - `401`: Unauthorized: not logged in, or a wrong token. The documentation pages show
+    ///   `status`/`message`; current servers also send `success`/`error`, and 9.x sends only those.
     pub fn me(&self) -> rocketchat_runtime::Call<'_, crate::types::Me> {
         self.transport.call::<operations::Me>(&())
     }
@@ -2766,7 +3103,10 @@ impl Client {
     ///
     /// The returned call resolves to any [`Error`]. The spec documents these failures:
     ///
-    /// - `400`: Bad Request: `emailOrUsername` is missing. Older servers send `error-parameter-required`; current ones validate the body against a schema and send an `invalid-params` error. Some older servers also refused an unknown user (`error-invalid-user`).
+    /// - `400`: Bad Request: `emailOrUsername` is missing. Older servers send
+    ///   `error-parameter-required`; current ones validate the body against a schema and send an
+    ///   `invalid-params` error. Some older servers also refused an unknown user
+    ///   (`error-invalid-user`).
     pub fn users_2fa_send_email_code(
         &self,
         body: &crate::types::SendEmailCodeRequest,

@@ -46,72 +46,111 @@
 //!
 //! The part of Rocket.Chat's REST API that this client covers, written by hand from the
 //! documentation pages at <https://developer.rocket.chat/apidocs>. Where the pages and a real
-//! server disagree, this spec follows the server (Rocket.Chat 8.x) and says so in a description.
+//! server disagree, this spec follows the server (Rocket.Chat 8.x) and says so in a
+//! description.
 //!
 //! The operations:
 //!
 //! - [`Client::teams_leave`]: `POST /api/v1/teams.leave` — Leave a team
 //! - [`Client::groups_leave`]: `POST /api/v1/groups.leave` — Leave a private group
-//! - [`Client::groups_remove_leader`]: `POST /api/v1/groups.removeLeader` — Remove the leader role from a user in a private group
+//! - [`Client::groups_remove_leader`]: `POST /api/v1/groups.removeLeader` — Remove the leader
+//!   role from a user in a private group
 //! - [`Client::groups_kick`]: `POST /api/v1/groups.kick` — Remove a user from a private group
 //! - [`Client::groups_create`]: `POST /api/v1/groups.create` — Create a private group
 //! - [`Client::groups_info`]: `GET /api/v1/groups.info` — Get a private group
 //! - [`Client::groups_invite`]: `POST /api/v1/groups.invite` — Add users to a private group
-//! - [`Client::groups_add_all`]: `POST /api/v1/groups.addAll` — Add every user of the workspace to a private group
-//! - [`Client::groups_add_owner`]: `POST /api/v1/groups.addOwner` — Give a user the owner role in a private group
-//! - [`Client::groups_remove_owner`]: `POST /api/v1/groups.removeOwner` — Take the owner role from a user in a private group
-//! - [`Client::groups_add_moderator`]: `POST /api/v1/groups.addModerator` — Give a user the moderator role in a private group
-//! - [`Client::groups_remove_moderator`]: `POST /api/v1/groups.removeModerator` — Take the moderator role from a user in a private group
-//! - [`Client::groups_add_leader`]: `POST /api/v1/groups.addLeader` — Give a user the leader role in a private group
-//! - [`Client::groups_members`]: `GET /api/v1/groups.members` — List the members of a private group
-//! - [`Client::groups_moderators`]: `GET /api/v1/groups.moderators` — List the moderators of a private group
-//! - [`Client::groups_roles`]: `GET /api/v1/groups.roles` — List who holds room roles in a private group
-//! - [`Client::groups_online`]: `GET /api/v1/groups.online` — List the online members of a private group
+//! - [`Client::groups_add_all`]: `POST /api/v1/groups.addAll` — Add every user of the workspace
+//!   to a private group
+//! - [`Client::groups_add_owner`]: `POST /api/v1/groups.addOwner` — Give a user the owner role
+//!   in a private group
+//! - [`Client::groups_remove_owner`]: `POST /api/v1/groups.removeOwner` — Take the owner role
+//!   from a user in a private group
+//! - [`Client::groups_add_moderator`]: `POST /api/v1/groups.addModerator` — Give a user the
+//!   moderator role in a private group
+//! - [`Client::groups_remove_moderator`]: `POST /api/v1/groups.removeModerator` — Take the
+//!   moderator role from a user in a private group
+//! - [`Client::groups_add_leader`]: `POST /api/v1/groups.addLeader` — Give a user the leader
+//!   role in a private group
+//! - [`Client::groups_members`]: `GET /api/v1/groups.members` — List the members of a private
+//!   group
+//! - [`Client::groups_moderators`]: `GET /api/v1/groups.moderators` — List the moderators of a
+//!   private group
+//! - [`Client::groups_roles`]: `GET /api/v1/groups.roles` — List who holds room roles in a
+//!   private group
+//! - [`Client::groups_online`]: `GET /api/v1/groups.online` — List the online members of a
+//!   private group
 //! - [`Client::groups_archive`]: `POST /api/v1/groups.archive` — Archive a private group
 //! - [`Client::groups_unarchive`]: `POST /api/v1/groups.unarchive` — Unarchive a private group
-//! - [`Client::groups_close`]: `POST /api/v1/groups.close` — Hide a private group from the caller's sidebar
-//! - [`Client::groups_open`]: `POST /api/v1/groups.open` — Show a closed private group in the caller's sidebar again
+//! - [`Client::groups_close`]: `POST /api/v1/groups.close` — Hide a private group from the
+//!   caller's sidebar
+//! - [`Client::groups_open`]: `POST /api/v1/groups.open` — Show a closed private group in the
+//!   caller's sidebar again
 //! - [`Client::groups_delete`]: `POST /api/v1/groups.delete` — Delete a private group
 //! - [`Client::groups_rename`]: `POST /api/v1/groups.rename` — Rename a private group
-//! - [`Client::groups_set_announcement`]: `POST /api/v1/groups.setAnnouncement` — Set the announcement of a private group
-//! - [`Client::groups_set_custom_fields`]: `POST /api/v1/groups.setCustomFields` — Set the custom fields of a private group
-//! - [`Client::groups_set_description`]: `POST /api/v1/groups.setDescription` — Set the description of a private group
-//! - [`Client::groups_set_purpose`]: `POST /api/v1/groups.setPurpose` — Set the purpose (description) of a private group
-//! - [`Client::groups_set_read_only`]: `POST /api/v1/groups.setReadOnly` — Make a private group read-only or writable
-//! - [`Client::groups_set_topic`]: `POST /api/v1/groups.setTopic` — Set the topic of a private group
-//! - [`Client::groups_set_type`]: `POST /api/v1/groups.setType` — Change a private group into a public channel
-//! - [`Client::groups_set_encrypted`]: `POST /api/v1/groups.setEncrypted` — Turn end-to-end encryption of a private group on or off
-//! - [`Client::groups_convert_to_team`]: `POST /api/v1/groups.convertToTeam` — Convert a private group into a team
-//! - [`Client::groups_list`]: `GET /api/v1/groups.list` — List the private groups the caller belongs to
-//! - [`Client::groups_list_all`]: `GET /api/v1/groups.listAll` — List every private group on the server
-//! - [`Client::groups_history`]: `GET /api/v1/groups.history` — List the messages of a private group, newest first
-//! - [`Client::groups_messages`]: `GET /api/v1/groups.messages` — List the messages of a private group, with filters
-//! - [`Client::groups_files`]: `GET /api/v1/groups.files` — List the files uploaded to a private group
-//! - [`Client::groups_counters`]: `GET /api/v1/groups.counters` — Get unread and message counters of a private group
-//! - [`Client::groups_get_integrations`]: `GET /api/v1/groups.getIntegrations` — List the integrations that post to a private group
+//! - [`Client::groups_set_announcement`]: `POST /api/v1/groups.setAnnouncement` — Set the
+//!   announcement of a private group
+//! - [`Client::groups_set_custom_fields`]: `POST /api/v1/groups.setCustomFields` — Set the
+//!   custom fields of a private group
+//! - [`Client::groups_set_description`]: `POST /api/v1/groups.setDescription` — Set the
+//!   description of a private group
+//! - [`Client::groups_set_purpose`]: `POST /api/v1/groups.setPurpose` — Set the purpose
+//!   (description) of a private group
+//! - [`Client::groups_set_read_only`]: `POST /api/v1/groups.setReadOnly` — Make a private group
+//!   read-only or writable
+//! - [`Client::groups_set_topic`]: `POST /api/v1/groups.setTopic` — Set the topic of a private
+//!   group
+//! - [`Client::groups_set_type`]: `POST /api/v1/groups.setType` — Change a private group into a
+//!   public channel
+//! - [`Client::groups_set_encrypted`]: `POST /api/v1/groups.setEncrypted` — Turn end-to-end
+//!   encryption of a private group on or off
+//! - [`Client::groups_convert_to_team`]: `POST /api/v1/groups.convertToTeam` — Convert a
+//!   private group into a team
+//! - [`Client::groups_list`]: `GET /api/v1/groups.list` — List the private groups the caller
+//!   belongs to
+//! - [`Client::groups_list_all`]: `GET /api/v1/groups.listAll` — List every private group on
+//!   the server
+//! - [`Client::groups_history`]: `GET /api/v1/groups.history` — List the messages of a private
+//!   group, newest first
+//! - [`Client::groups_messages`]: `GET /api/v1/groups.messages` — List the messages of a
+//!   private group, with filters
+//! - [`Client::groups_files`]: `GET /api/v1/groups.files` — List the files uploaded to a
+//!   private group
+//! - [`Client::groups_counters`]: `GET /api/v1/groups.counters` — Get unread and message
+//!   counters of a private group
+//! - [`Client::groups_get_integrations`]: `GET /api/v1/groups.getIntegrations` — List the
+//!   integrations that post to a private group
 //! - [`Client::teams_list`]: `GET /api/v1/teams.list` — List the teams the caller belongs to
 //! - [`Client::teams_list_all`]: `GET /api/v1/teams.listAll` — List every team in the workspace
 //! - [`Client::teams_create`]: `POST /api/v1/teams.create` — Create a team
 //! - [`Client::teams_info`]: `GET /api/v1/teams.info` — Get a team's information
 //! - [`Client::teams_update`]: `POST /api/v1/teams.update` — Rename a team or change its type
 //! - [`Client::teams_delete`]: `POST /api/v1/teams.delete` — Delete a team
-//! - [`Client::teams_autocomplete`]: `GET /api/v1/teams.autocomplete` — Find teams by the start of their name
-//! - [`Client::teams_convert_to_channel`]: `POST /api/v1/teams.convertToChannel` — Turn a team back into a room
-//! - [`Client::teams_list_rooms_of_user`]: `GET /api/v1/teams.listRoomsOfUser` — List the team rooms a user has joined
-//! - [`Client::teams_list_children`]: `GET /api/v1/teams.listChildren` — List a team's rooms and discussions
+//! - [`Client::teams_autocomplete`]: `GET /api/v1/teams.autocomplete` — Find teams by the start
+//!   of their name
+//! - [`Client::teams_convert_to_channel`]: `POST /api/v1/teams.convertToChannel` — Turn a team
+//!   back into a room
+//! - [`Client::teams_list_rooms_of_user`]: `GET /api/v1/teams.listRoomsOfUser` — List the team
+//!   rooms a user has joined
+//! - [`Client::teams_list_children`]: `GET /api/v1/teams.listChildren` — List a team's rooms
+//!   and discussions
 //! - [`Client::teams_add_members`]: `POST /api/v1/teams.addMembers` — Add users to a team
 //! - [`Client::teams_members`]: `GET /api/v1/teams.members` — List the members of a team
-//! - [`Client::teams_update_member`]: `POST /api/v1/teams.updateMember` — Set the roles of a team member
-//! - [`Client::teams_remove_member`]: `POST /api/v1/teams.removeMember` — Remove a user from a team
-//! - [`Client::teams_add_rooms`]: `POST /api/v1/teams.addRooms` — Move existing rooms into a team
+//! - [`Client::teams_update_member`]: `POST /api/v1/teams.updateMember` — Set the roles of a
+//!   team member
+//! - [`Client::teams_remove_member`]: `POST /api/v1/teams.removeMember` — Remove a user from a
+//!   team
+//! - [`Client::teams_add_rooms`]: `POST /api/v1/teams.addRooms` — Move existing rooms into a
+//!   team
 //! - [`Client::teams_remove_room`]: `POST /api/v1/teams.removeRoom` — Take a room out of a team
-//! - [`Client::teams_update_room`]: `POST /api/v1/teams.updateRoom` — Make a team room auto-join or not
+//! - [`Client::teams_update_room`]: `POST /api/v1/teams.updateRoom` — Make a team room
+//!   auto-join or not
 //! - [`Client::teams_list_rooms`]: `GET /api/v1/teams.listRooms` — List the rooms of a team
 //! - [`Client::login`]: `POST /api/v1/login` — Log in
 //! - [`Client::logout`]: `POST /api/v1/logout` — Log out
 //! - [`Client::me`]: `GET /api/v1/me` — Get the logged-in user
 //! - [`Client::server_info`]: `GET /api/info` — Get the server's version
-//! - [`Client::users_2fa_send_email_code`]: `POST /api/v1/users.2fa.sendEmailCode` — Email a new two-factor code
+//! - [`Client::users_2fa_send_email_code`]: `POST /api/v1/users.2fa.sendEmailCode` — Email a
+//!   new two-factor code
 
 #![forbid(unsafe_code)]
 #[cfg(feature = "blocking")]

@@ -37,7 +37,8 @@ pub enum ErrorType {
     InvalidParams,
     /// `error-invalid-params`: A query parameter does not match the endpoint's schema.
     InvalidQueryParams,
-    /// `error-invalid-sort`: The `sort` parameter is not valid JSON or names a field that may not be sorted on.
+    /// `error-invalid-sort`: The `sort` parameter is not valid JSON or names a field that may not
+    /// be sorted on.
     InvalidSort,
     /// `error-user-already-owner`
     UserAlreadyOwner,
@@ -81,7 +82,8 @@ pub enum ErrorType {
     CannotDeleteFederatedRoom,
     /// `error-app-prevented-deleting`: An installed app refused the deletion.
     AppPreventedDeleting,
-    /// `totp-required`: The call needs a second factor, which the transport's two-factor handler answers.
+    /// `totp-required`: The call needs a second factor, which the transport's two-factor handler
+    /// answers.
     TotpRequired,
     /// `totp-invalid`: The second factor sent was refused.
     TotpInvalid,
@@ -93,13 +95,17 @@ pub enum ErrorType {
     UnauthorizedShort,
     /// `error-too-many-requests`: Rate limited (a 429).
     TooManyRequests,
-    /// `team-does-not-exist`: The team does not exist: from the `teams.*` calls that name a team, in the message only.
+    /// `team-does-not-exist`: The team does not exist: from the `teams.*` calls that name a team,
+    /// in the message only.
     TeamDoesNotExist,
-    /// `last-owner-can-not-be-removed`: The user is the team's last owner (`teams.leave`, `teams.removeMember`), in the message only.
+    /// `last-owner-can-not-be-removed`: The user is the team's last owner (`teams.leave`,
+    /// `teams.removeMember`), in the message only.
     LastOwnerCanNotBeRemoved,
-    /// `member-does-not-exist`: The user is not a member of the team (`teams.leave`, `teams.removeMember`), in the message only.
+    /// `member-does-not-exist`: The user is not a member of the team (`teams.leave`,
+    /// `teams.removeMember`), in the message only.
     MemberDoesNotExist,
-    /// `invalid-user`: The user does not exist or is inactive (`teams.removeMember`), in the message only.
+    /// `invalid-user`: The user does not exist or is inactive (`teams.removeMember`), in the
+    /// message only.
     InvalidUserShort,
     /// `error-invalid-team-not-a-member`: The caller is not a member of the team (admins included).
     InvalidTeamNotAMember,
@@ -125,13 +131,16 @@ pub enum ErrorType {
     TeamNameAlreadyExists,
     /// `room-name-already-exists`: A room of the new team's name exists (a plain error).
     RoomNameAlreadyExists,
-    /// `error-team-creation`: The team's main room could not be created, e.g. the name breaks the channel-name rule.
+    /// `error-team-creation`: The team's main room could not be created, e.g. the name breaks the
+    /// channel-name rule.
     TeamCreation,
     /// `error-abac-not-enabled`: ABAC attributes were sent, but ABAC is off.
     AbacNotEnabled,
-    /// `error-abac-attributes-room-conversion`: ABAC attributes may not be set when an existing room becomes the team.
+    /// `error-abac-attributes-room-conversion`: ABAC attributes may not be set when an existing
+    /// room becomes the team.
     AbacAttributesRoomConversion,
-    /// `error-abac-attributes-owner-must-be-caller`: With ABAC attributes, the owner must be the caller.
+    /// `error-abac-attributes-owner-must-be-caller`: With ABAC attributes, the owner must be the
+    /// caller.
     AbacAttributesOwnerMustBeCaller,
     /// `error-abac-attributes-required`: An ABAC rule needs attributes that were not sent.
     AbacAttributesRequired,
@@ -139,11 +148,14 @@ pub enum ErrorType {
     AbacAttributeNotAssignable,
     /// `error-abac-invalid-attributes`: The ABAC attributes are not valid.
     AbacInvalidAttributes,
-    /// `error-parameter-required`: A required parameter is missing (older servers, before body schemas).
+    /// `error-parameter-required`: A required parameter is missing (older servers, before body
+    /// schemas).
     ParameterRequired,
-    /// `error-login-blocked-for-user`: Too many failed logins for the user: logins are blocked for a while.
+    /// `error-login-blocked-for-user`: Too many failed logins for the user: logins are blocked for
+    /// a while.
     LoginBlockedForUser,
-    /// `error-login-blocked-for-ip`: Too many failed logins from the address: logins are blocked for a while.
+    /// `error-login-blocked-for-ip`: Too many failed logins from the address: logins are blocked
+    /// for a while.
     LoginBlockedForIp,
     /// `error-user-is-not-activated`: The user is not activated yet.
     UserIsNotActivated,
@@ -1037,7 +1049,8 @@ pub struct GroupsFilesResponse {
 /// One of `true`, `false`.
 pub type GroupsGetIntegrationsIncludeAllPrivateGroups = TrueOrFalse;
 
-/// The parameters of [`Client::groups_get_integrations`](crate::Client::groups_get_integrations).
+/// The parameters
+/// of [`Client::groups_get_integrations`](crate::Client::groups_get_integrations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub struct GroupsGetIntegrationsParams {
@@ -1398,7 +1411,8 @@ pub struct GroupsMembersParams {
     /// (`status[]=online&status[]=away`).
     #[serde(rename = "status[]", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
-    /// Text matched (case-insensitively) against the username, name and the other `Accounts_SearchFields`.
+    /// Text matched (case-insensitively) against the username, name and the other
+    /// `Accounts_SearchFields`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 }
@@ -2149,7 +2163,8 @@ pub struct Message {
     /// The text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    /// The type of a system message (`uj` user joined, `ru` user removed, ...); absent for ordinary messages.
+    /// The type of a system message (`uj` user joined, `ru` user removed, ...); absent for ordinary
+    /// messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<String>,
     /// When the message was sent.
@@ -2655,7 +2670,8 @@ pub struct TeamWithCounters {
     /// `additional_properties`.
     #[serde(flatten)]
     pub team_info: TeamInfo,
-    /// How many rooms belong to the team (a team without added rooms shows 0 in the published examples).
+    /// How many rooms belong to the team (a team without added rooms shows 0 in the published
+    /// examples).
     pub rooms: i64,
     /// How many members the team has.
     #[serde(rename = "numberOfUsers")]
@@ -2844,7 +2860,8 @@ pub struct TeamsCreateResponse {
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[derive(Default)]
 pub struct TeamsCreateRoom {
-    /// An existing room to turn into the team's main room (needs `create-team` and `edit-room` in it).
+    /// An existing room to turn into the team's main room (needs `create-team` and `edit-room` in
+    /// it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the new main room is read-only.
@@ -3186,7 +3203,8 @@ pub struct TeamsListResponse {
 /// One of `true`, `false`.
 pub type TeamsListRoomsOfUserCanUserDelete = TrueOrFalse;
 
-/// The parameters of [`Client::teams_list_rooms_of_user`](crate::Client::teams_list_rooms_of_user).
+/// The parameters
+/// of [`Client::teams_list_rooms_of_user`](crate::Client::teams_list_rooms_of_user).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 pub struct TeamsListRoomsOfUserParams {

@@ -460,7 +460,7 @@ fn constructors(kind: ClientKind) -> TokenStream {
     let (new_errors, from_transport_doc) = match kind {
         ClientKind::Async => (
             " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.",
-            " A client over a transport configured with [`Transport::builder`](rocketchat_runtime::Transport::builder)\n (timeouts, retries on 429, body limits, user agent, your own `reqwest::Client`).",
+            " A client over a transport configured with\n [`Transport::builder`](rocketchat_runtime::Transport::builder) (timeouts, retries on 429,\n body limits, user agent, your own `reqwest::Client`).",
         ),
         ClientKind::Blocking => (
             " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or\n when called inside an async runtime.",
@@ -583,24 +583,27 @@ fn client_method(api: &Api, operation: &Operation, kind: ClientKind) -> TokenStr
             ClientKind::Blocking => "An iterator over",
         };
         let stops = match pagination.step {
-            PageStep::ItemsReceived => "It stops at\n the `total` the server reports or at an empty page",
+            PageStep::ItemsReceived => "It stops at the `total` the server reports or at an empty page",
             PageStep::CountRequested => {
-                "The server drops\n items after paging, so a short page is not the end: `offset` moves by the `count`\n asked. It stops at the `total` the server reports"
+                "The server drops items after paging, so a short page is not the end: `offset` moves by \
+                 the `count` asked. It stops at the `total` the server reports"
             }
         };
         let mut doc = format!(
-            " {what} every item of [`Client::{0}`](Self::{0}), fetched page after page from the\n `offset` and `count` of `params` (`count` is the page size; default {1}). {stops}, and can be cut short with `.limit(n)`.",
-            operation.method_name,
-            50
+            "{what} every item of [`Client::{0}`](Self::{0}), fetched page after page from the `offset` and \
+             `count` of `params` (`count` is the page size; default {1}). {stops}, and can be cut short with \
+             `.limit(n)`.",
+            operation.method_name, 50
         );
         if !pagination.empty_on_errors.is_empty() {
             let texts: Vec<String> = pagination.empty_on_errors.iter().map(|text| code_span(text)).collect();
             doc.push_str(&format!(
-                "\n\n The server answers a 400 instead of an empty page, and that ends the list too, without\n an error: a 400 whose `error` is {}.",
+                "\n\nThe server answers a 400 instead of an empty page, and that ends the list too, without an \
+                 error: a 400 whose `error` is {}.",
                 texts.join(" or ")
             ));
         }
-        let doc = doc.lines().map(str::to_owned);
+        let doc = doc_lines_raw(&doc);
         quote! {
             #( #[doc = #doc] )*
             #deprecated

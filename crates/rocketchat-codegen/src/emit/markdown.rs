@@ -45,6 +45,134 @@ fn rustdoc_markdown_read(text: &str) -> String {
     settle(&visible(text), rewrite, text_block)
 }
 
+/// Rustdoc Markdown with each line longer than `width` broken at single spaces, so the
+/// generated source reads like hand-written doc comments. CommonMark reads the pieces as the
+/// line they came from: a continuation keeps the line's indentation (past a list marker, the
+/// marker's width too), and no piece starts with what could open a block of its own (a list
+/// marker, a heading, a quote, a table row, a fence, HTML, a setext underline). Code blocks,
+/// tables, headings and lines indented as code are left as they are.
+pub(crate) fn wrapped(text: &str, width: usize) -> String {
+    if text.lines().all(|line| line.len() <= width) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // The fence that opened the code block the lines are in: its character and length.
+    let mut fence: Option<(char, usize)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let run = |c: char| trimmed.len() - trimmed.trim_start_matches(c).len();
+        if let Some((c, length)) = fence {
+            if indent < 4 && run(c) >= length && trimmed.trim_start_matches(c).trim().is_empty() {
+                fence = None;
+            }
+        } else if let Some(c) = ['`', '~'].into_iter().find(|c| run(*c) >= 3) {
+            fence = Some((c, run(c)));
+        } else if line.chars().count() > width && indent < 4 && !trimmed.starts_with(['|', '#']) {
+            wrap_line(line, width, &continuation_of(line), &mut out);
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !text.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// What a line's continuation starts with: its indentation, each block quote marker again
+/// (clippy flags a quote's line without one), and spaces as wide as a list marker.
+fn continuation_of(line: &str) -> String {
+    let mut rest = line.trim_start();
+    let mut continuation = " ".repeat(line.len() - rest.len());
+    while let Some(quoted) = rest.strip_prefix('>') {
+        continuation.push_str("> ");
+        rest = quoted.strip_prefix(' ').unwrap_or(quoted);
+    }
+    continuation + &" ".repeat(list_marker_width(rest))
+}
+
+/// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `, `1) `), or 0.
+fn list_marker_width(line: &str) -> usize {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match line[digits..].chars().next() {
+        Some('-' | '*' | '+') if digits == 0 => 1,
+        Some('.' | ')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return 0,
+    };
+    // The item's text starts after one to four spaces (five or more: one, and indented code).
+    match line[marker..].len() - line[marker..].trim_start_matches(' ').len() {
+        0 => 0,
+        spaces @ 1..=4 => marker + spaces,
+        _ => marker + 1,
+    }
+}
+
+/// Whether a line starting with `text` could open a block, or end a paragraph, of its own.
+fn could_open_block(text: &str) -> bool {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    // `[`: a line starting `[label]:` is a link definition, and clippy flags one in a list
+    // item even where CommonMark reads it as text.
+    text.starts_with(['-', '+', '*', '#', '>', '|', '=', '<', '_', '['])
+        || text.starts_with("```")
+        || text.starts_with("~~~")
+        || (digits > 0 && text[digits..].starts_with(['.', ')']))
+}
+
+/// Whether a line of `text` alone would be a link definition, `[label]: destination`, as
+/// `- [`Client::x`]: `POST` cut from its path would be.
+fn reads_as_link_definition(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with('[') && text.split_once("]:").is_some_and(|(_, after)| !after.trim().contains(' '))
+}
+
+/// One long line as lines of at most `width` characters where a break can be had (a word
+/// longer than that stands alone), each after the first starting with `continuation`.
+fn wrap_line(line: &str, width: usize, continuation: &str, out: &mut String) {
+    let mut rest = line;
+    let mut prefix = "";
+    // Not within the first line's indentation and list marker.
+    let mut first_break = continuation.len();
+    loop {
+        let room = width.saturating_sub(prefix.len());
+        // Breaks: a single space between two words, before text that cannot open a block.
+        let breaks = rest.char_indices().filter(|&(at, c)| {
+            c == ' '
+                && at > first_break
+                && !rest[..at].ends_with(' ')
+                && !rest[at + 1..].starts_with(' ')
+                && !rest[at + 1..].is_empty()
+                && !could_open_block(&rest[at + 1..])
+                && !reads_as_link_definition(&rest[first_break..at])
+        });
+        let mut chosen = None;
+        for (at, _) in breaks {
+            if rest[..at].chars().count() <= room || chosen.is_none() {
+                chosen = Some(at);
+            }
+            if rest[..at].chars().count() > room {
+                break;
+            }
+        }
+        out.push_str(prefix);
+        match chosen.filter(|_| rest.chars().count() > room) {
+            Some(at) => {
+                out.push_str(&rest[..at]);
+                out.push('\n');
+                rest = &rest[at + 1..];
+                prefix = continuation;
+                first_break = 0;
+            }
+            None => {
+                out.push_str(rest);
+                out.push('\n');
+                return;
+            }
+        }
+    }
+}
+
 /// Spec text for a place that takes one line, such as a summary after a list marker.
 pub(crate) fn one_line(text: &str) -> String {
     if is_plain(text) { single_spaced(text) } else { one_line_read(text) }
@@ -1048,6 +1176,95 @@ mod tests {
         {
             assert!(!is_plain(markup), "{markup:?}");
         }
+    }
+
+    /// What CommonMark reads from a text, soft line breaks read as the spaces they stand for.
+    fn reading(text: &str) -> Vec<String> {
+        let mut events: Vec<String> = Vec::new();
+        let mut text_run = String::new();
+        for event in pulldown_cmark::Parser::new_ext(text, super::options()) {
+            match event {
+                pulldown_cmark::Event::Text(text) => text_run.push_str(&text),
+                pulldown_cmark::Event::SoftBreak => text_run.push(' '),
+                other => {
+                    if !text_run.is_empty() {
+                        events.push(format!("Text({:?})", std::mem::take(&mut text_run)));
+                    }
+                    // How pulldown-cmark holds a string is not what it read.
+                    let event = format!("{other:?}");
+                    events.push(event.replace("Borrowed(", "(").replace("Boxed(", "(").replace("Inlined(", "("));
+                }
+            }
+        }
+        events.push(format!("Text({text_run:?})"));
+        events
+    }
+
+    /// Wrapping moves line breaks and nothing else: every string of the workspace spec and of
+    /// Rocket.Chat's published files (where the checkout has them beside it), as rustdoc
+    /// Markdown, and lines made to tempt a wrong break, read as they did, and no line it
+    /// could break stays longer than the width.
+    #[test]
+    fn wrapped_text_reads_as_the_text_it_came_from() {
+        fn strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
+            match value {
+                serde_yaml::Value::String(text) => out.push(text.clone()),
+                serde_yaml::Value::Sequence(items) => items.iter().for_each(|item| strings(item, out)),
+                serde_yaml::Value::Mapping(map) => map.values().for_each(|item| strings(item, out)),
+                _ => {}
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = vec![root.join("specs/rocketchat.yaml")];
+        if let Ok(entries) = std::fs::read_dir(root.join("../shared/rocketchat-openapi")) {
+            files.extend(entries.map(|entry| entry.unwrap().path()));
+        }
+        let mut texts = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+            strings(&spec, &mut texts);
+        }
+        let word = "word ".repeat(20);
+        texts.push(format!("> {word}{word}\n>\n> - {word}{word}"));
+        texts.push(format!("-  {word}{word}\n\n1.   {word}{word}"));
+        for tempting in
+            ["- x", "* x", "+ x", "1. x", "2) x", "# x", "> x", "| x |", "=====", "---", "```", "~~~", "<div>"]
+        {
+            texts.push(format!("{word}{tempting} {word}"));
+            texts.push(format!("- `400`: {word}{tempting} {word}"));
+            texts.push(format!("12. {word}{tempting} {word}"));
+        }
+        texts.push(format!("{word}`a code  span with two spaces` {word}[a link](https://example.com/a) {word}"));
+        texts.push(format!("- item\n\n  {word}{word}\n\n  ```\n  {word}{word}\n  ```\n\n    {word}{word}"));
+        texts.push(format!("{word}a hard break  \n{word}{word}"));
+        texts.push(format!("{}{word}", "x".repeat(120)));
+        // The crate root's list of operations.
+        texts.push(
+            "- [`Client::post_api_v1_integrations_clear_history`]: `POST /api/v1/integrations.history` — Clear".into(),
+        );
+        texts.push(
+            "[`Client::post_api_v1_integrations_clear_history`]: `POST /api/v1/integrations.history` — Clear".into(),
+        );
+        let mut wrapped_lines = 0;
+        for text in &texts {
+            let markdown = rustdoc_markdown(text);
+            let wrapped = super::wrapped(&markdown, 60);
+            let (before, after) = (reading(&markdown), reading(&wrapped));
+            let first_difference = before.iter().zip(&after).position(|(a, b)| a != b);
+            assert_eq!(after, before, "{markdown:?}\n---\n{wrapped}\n---\n{first_difference:?}");
+            wrapped_lines += usize::from(wrapped != markdown);
+        }
+        assert!(wrapped_lines > 100, "{wrapped_lines} texts wrapped");
+        let long = format!("- `400`: {word}{word}");
+        let wrapped = super::wrapped(&long, 30);
+        assert!(wrapped.lines().all(|line| line.len() <= 30), "{wrapped}");
+        assert!(wrapped.lines().skip(1).all(|line| line.starts_with("  word")), "{wrapped}");
+        assert!(super::wrapped(&format!("{word}- x"), 100).ends_with(" - x"), "a break before `- x` is not taken");
+        let spaced = super::wrapped(&format!("-  {word}{word}"), 40);
+        assert!(spaced.lines().skip(1).all(|line| line.starts_with("   word")), "{spaced}");
+        let quote = super::wrapped(&format!("> - {word}{word}"), 40);
+        assert!(quote.lines().skip(1).all(|line| line.starts_with(">   word")), "{quote}");
     }
 
     /// Nothing from a spec may become a doctest: whatever the fence, label or indentation.

@@ -103,11 +103,15 @@ pub(crate) fn doc_lines(text: &str) -> Vec<DocLine> {
     doc_lines_raw(&rustdoc_markdown(text))
 }
 
-/// Doc lines for text that is already rustdoc markdown.
+/// Doc lines for text that is already rustdoc markdown, long lines broken so that a doc
+/// comment in an `impl` block fits in 100 columns.
 pub(crate) fn doc_lines_raw(text: &str) -> Vec<DocLine> {
-    let lines = text.trim_end().lines();
-    lines.map(|line| DocLine(if line.is_empty() { String::new() } else { format!(" {line}") })).collect()
+    let text = markdown::wrapped(text.trim_end(), DOC_WIDTH);
+    text.lines().map(|line| DocLine(if line.is_empty() { String::new() } else { format!(" {line}") })).collect()
 }
+
+/// The width of a doc comment's text: `    /// ` and this make 100 columns.
+const DOC_WIDTH: usize = 92;
 
 /// One line of a doc comment. It is written as a raw string literal where it can be: the
 /// formatted `///` line is the same, and the literal costs less to write, and for syn and
@@ -190,7 +194,7 @@ fn crate_root(api: &Api, crate_name: &str) -> TokenStream {
         .iter()
         .map(|operation| {
             format!(
-                " - [`Client::{}`]: `{} {}`{}",
+                "- [`Client::{}`]: `{} {}`{}\n",
                 operation.method_name,
                 operation.http_method,
                 operation.path,
@@ -198,6 +202,7 @@ fn crate_root(api: &Api, crate_name: &str) -> TokenStream {
             )
         })
         .collect();
+    let operations = doc_lines_raw(&operations.concat());
     let crate_name = crate_name.to_owned();
     let dependency = format!(" {crate_name} = \"0.1\"  # or a git or path dependency");
     quote! {
