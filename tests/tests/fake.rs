@@ -546,3 +546,25 @@ async fn a_fake_user_prints_without_its_password_or_token() {
     let me = client(&fake, alice.credentials.clone()).me().await.unwrap();
     assert_eq!(me.username.as_deref(), Some("alice"));
 }
+
+#[tokio::test]
+async fn a_sort_order_written_as_a_float_is_the_same_order() {
+    use rocketchat::types::{GroupsListParams, TeamsListParams};
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    for name in ["alpha", "beta"] {
+        admin.groups_create(&GroupsCreateRequest::new(name.into())).await.unwrap();
+    }
+    // `parseJsonQuery` compares what `JSON.parse` gives with 1 and -1, and `-1.0` parses to -1.
+    let backwards = GroupsListParams { sort: Some(r#"{"name":-1.0}"#.into()), ..Default::default() };
+    let names: Vec<_> =
+        admin.groups_list(&backwards).await.unwrap().groups.into_iter().filter_map(|group| group.name).collect();
+    assert_eq!(names, ["beta", "alpha"]);
+    let forwards = TeamsListParams { sort: Some(r#"{"name":1e0}"#.into()), ..Default::default() };
+    assert!(admin.teams_list(&forwards).await.unwrap().success);
+    let half = GroupsListParams { sort: Some(r#"{"name":0.5}"#.into()), ..Default::default() };
+    assert_eq!(
+        admin.groups_list(&half).await.unwrap_err().message(),
+        Some(r#"Invalid sort parameter provided: "{"name":0.5}" [error-invalid-sort]"#)
+    );
+}

@@ -1112,13 +1112,14 @@ impl Default for World {
 
 /// `items` in the order of the `sort` query parameter, else of `default` (else as they are), as
 /// `parseJsonQuery` (apps/meteor/server/api/lib/parseJsonQuery.ts) reads it: JSON text of field
-/// names (dotted for nested fields) to 1 or -1; anything else is `error-invalid-sort`. Values
+/// names (dotted for nested fields) to 1 or -1 (as numbers: `1.0` is 1, see `sort_order`);
+/// anything else is `error-invalid-sort`. Values
 /// compare as MongoDB orders them: missing and null first, then numbers, then strings.
 fn sorted(input: &Value, mut items: Vec<Value>, default: Option<Value>) -> Result<Vec<Value>, Reply> {
     let given = input.get("sort").and_then(Value::as_str);
     let sort = match given {
         Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(fields)) if fields.values().all(|order| order == 1 || order == -1) => {
+            Ok(Value::Object(fields)) if fields.values().all(|order| sort_order(order).is_some()) => {
                 Value::Object(fields)
             }
             _ => {
@@ -1138,7 +1139,7 @@ fn sorted(input: &Value, mut items: Vec<Value>, default: Option<Value>) -> Resul
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(field, order)| (format!("/{}", field.replace('.', "/")), order == -1))
+        .map(|(field, order)| (format!("/{}", field.replace('.', "/")), sort_order(order) == Some(-1)))
         .collect();
     // Stable: ties keep the order they were made in, as the storage order would.
     items.sort_by(|a, b| {
@@ -1151,6 +1152,20 @@ fn sorted(input: &Value, mut items: Vec<Value>, default: Option<Value>) -> Resul
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     Ok(items)
+}
+
+/// A sort direction as `parseJsonQuery` checks it: `value !== 1 && value !== -1` on what
+/// `JSON.parse` made, and JavaScript has one number type, so `1.0` and `-1e0` are 1 and -1
+/// (serde_json keeps them as floats, which `== 1` would refuse).
+fn sort_order(value: &Value) -> Option<i8> {
+    let number = value.as_f64()?;
+    if number == 1.0 {
+        Some(1)
+    } else if number == -1.0 {
+        Some(-1)
+    } else {
+        None
+    }
 }
 
 /// MongoDB's order of two values of the kinds the fake sends.
