@@ -568,3 +568,25 @@ async fn a_sort_order_written_as_a_float_is_the_same_order() {
         Some(r#"Invalid sort parameter provided: "{"name":0.5}" [error-invalid-sort]"#)
     );
 }
+
+#[tokio::test]
+async fn only_a_teams_main_room_says_team_main() {
+    use rocketchat::types::GroupsInfoParams;
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let team = admin.teams_create(&TeamsCreateRequest::new("crew".into(), TeamType::Private)).await.unwrap();
+    let group = admin.groups_create(&GroupsCreateRequest::new("crew-chat".into())).await.unwrap();
+    let added = admin
+        .teams_add_rooms(&TeamsAddRoomsRequest::new(Team::Id(team.team.id.clone()), vec![group.group.id.clone()]))
+        .await
+        .unwrap();
+    // `Rooms.setTeamByIds` sets `teamId` alone; `teamMain` is set by `Rooms.setTeamMainById` only.
+    assert_eq!(
+        (added.rooms[0].group.team_id.as_deref(), added.rooms[0].group.team_main),
+        (Some(team.team.id.as_str()), None)
+    );
+    let info = admin.groups_info(&GroupsInfoParams::new(room("crew-chat"))).await.unwrap();
+    assert_eq!(info.group.team_main, None);
+    let main = admin.groups_info(&GroupsInfoParams::new(room("crew"))).await.unwrap();
+    assert_eq!(main.group.team_main, Some(true));
+}

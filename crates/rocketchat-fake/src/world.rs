@@ -274,7 +274,12 @@ impl World {
         }
         if let Some(team) = &room.team_id {
             json["teamId"] = json!(team);
-            json["teamMain"] = json!(room.team_main);
+            // Only `Rooms.setTeamMainById` (Team.create) sets `teamMain`, on the main room;
+            // createRoom and `Team.addRooms` (`Rooms.setTeamByIds`) set `teamId` alone, and
+            // `teams.listRooms` finds the other rooms by `teamMain: {$exists: false}`.
+            if room.team_main {
+                json["teamMain"] = json!(true);
+            }
         }
         json
     }
