@@ -514,7 +514,7 @@ async fn teams_create_takes_members_by_id_or_username() {
     let request = TeamsCreateRequest {
         // Usernames, an id, the caller again and someone unknown (skipped, as the server does).
         members: Some(vec!["a1".into(), "a2".into(), a1.id.clone(), "admin".into(), "nobody".into()]),
-        ..TeamsCreateRequest::new("squad".into(), TeamType::Public)
+        ..TeamsCreateRequest::new("squad".into(), TeamType::Private)
     };
     admin.teams_create(&request).await.unwrap();
     let members = admin.teams_members(&TeamsMembersParams::new(Team::Name("squad".into()))).await.unwrap();
@@ -589,4 +589,58 @@ async fn only_a_teams_main_room_says_team_main() {
     assert_eq!(info.group.team_main, None);
     let main = admin.groups_info(&GroupsInfoParams::new(room("crew"))).await.unwrap();
     assert_eq!(main.group.team_main, Some(true));
+}
+
+#[tokio::test]
+async fn a_public_teams_main_room_is_a_channel_that_groups_calls_do_not_see() {
+    use rocketchat::types::{GroupsInfoParams, GroupsListAllParams, GroupsListParams, RoomType};
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let kim = fake.add_user("kim", &["user"]);
+    let kim_client = client(&fake, kim.credentials.clone());
+    admin.teams_create(&TeamsCreateRequest::new("town".into(), TeamType::Public)).await.unwrap();
+    admin.teams_create(&TeamsCreateRequest::new("vault".into(), TeamType::Private)).await.unwrap();
+
+    // `getRoomFromParams` in groups.ts: a room whose `t` is not `p` is "not found".
+    let info = admin.groups_info(&GroupsInfoParams::new(room("town"))).await.unwrap_err();
+    assert_eq!(ErrorType::of(&info), Some(ErrorType::RoomNotFound));
+    let members = admin.groups_members(&GroupsMembersParams::new(room("town"))).await.unwrap_err();
+    assert_eq!(ErrorType::of(&members), Some(ErrorType::RoomNotFound));
+    let invite = GroupsInviteRequest { username: Some("kim".into()), ..GroupsInviteRequest::new(room("town")) };
+    assert_eq!(ErrorType::of(&admin.groups_invite(&invite).await.unwrap_err()), Some(ErrorType::RoomNotFound));
+    // The private team's main room is a group.
+    let vault = admin.groups_info(&GroupsInfoParams::new(room("vault"))).await.unwrap();
+    assert_eq!(vault.group.t, Some(RoomType::P));
+    let names = |groups: Vec<rocketchat::types::Group>| groups.into_iter().filter_map(|g| g.name).collect::<Vec<_>>();
+    assert_eq!(names(admin.groups_list(&GroupsListParams::default()).await.unwrap().groups), ["vault"]);
+    assert_eq!(names(admin.groups_list_all(&GroupsListAllParams::default()).await.unwrap().groups), ["vault"]);
+
+    // `teams.listRooms` leaves the main room out (`teamMain: {$exists: false}`); without
+    // `view-all-team-channels` a member sees the team's channels and the groups they are in.
+    let ops = admin.groups_create(&GroupsCreateRequest::new("town-ops".into())).await.unwrap();
+    let by_name = Team::Name("town".into());
+    admin.teams_add_rooms(&TeamsAddRoomsRequest::new(by_name.clone(), vec![ops.group.id.clone()])).await.unwrap();
+    let add = TeamsAddMembersRequest::new(by_name.clone(), vec![TeamMemberParams::new(kim.id.clone())]);
+    admin.teams_add_members(&add).await.unwrap();
+    let listed = |rooms: rocketchat::types::TeamsListRoomsResponse| {
+        rooms.rooms.into_iter().filter_map(|room| room.group.name).collect::<Vec<_>>()
+    };
+    let all = admin.teams_list_rooms(&TeamsListRoomsParams::new(by_name.clone())).await.unwrap();
+    assert_eq!(listed(all), ["town-ops"]);
+    let kims = kim_client.teams_list_rooms(&TeamsListRoomsParams::new(by_name.clone())).await.unwrap();
+    assert!(listed(kims).is_empty(), "kim is not in town-ops");
+    // `teams.listChildren` lists the channel (the main room) for a member, whatever they joined.
+    let children = TeamsListChildrenParams::new(TeamsListChildrenSelector::TeamName("town".into()));
+    let seen = kim_client.teams_list_children(&children).await.unwrap();
+    let kinds: Vec<_> = seen.data.iter().map(|room| (room.name.clone().unwrap_or_default(), room.t.clone())).collect();
+    assert_eq!(kinds, [("town".to_owned(), Some(RoomType::C))]);
+    // `Team.addRooms` first checks the caller can see each room (`canAccessRoom`): a group
+    // they are not in is `invalid-room`.
+    let hidden = admin.groups_create(&GroupsCreateRequest::new("hidden".into())).await.unwrap();
+    kim_client.teams_create(&TeamsCreateRequest::new("kims".into(), TeamType::Public)).await.unwrap();
+    let refused = kim_client
+        .teams_add_rooms(&TeamsAddRoomsRequest::new(Team::Name("kims".into()), vec![hidden.group.id]))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.message(), Some("invalid-room"));
 }

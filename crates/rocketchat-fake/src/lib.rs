@@ -24,7 +24,8 @@
 //!   [`FakeRocketChat::unauthorized_shape`]); an unknown path the server's plain-text 404.
 //! - State with the server's rules: users, private groups (members, owners, moderators,
 //!   leaders, archived, topic, announcement, description, team) and teams (members and their
-//!   roles, the team's rooms). The modeled operations, 36 in all:
+//!   roles, the team's rooms). A public team's main room is a channel (`t: "c"`), which
+//!   `groups.*` calls do not find, as on the server. The modeled operations, 36 in all:
 //!   - session: `login`, `logout`, `me`, `serverInfo`, `users.2fa.sendEmailCode`;
 //!   - groups: `groups.create` (with `members`, `readOnly`, `excludeSelf` and
 //!     `extraData.teamId`), `groups.info`, `groups.invite`, `groups.kick`, `groups.leave`,
@@ -56,10 +57,10 @@
 //!
 //! Permissions are the server's default roles only (no custom roles, no per-room
 //! overrides); membership is all there is of subscriptions (`groups.open`/`close` answer from
-//! the examples); there are no messages, files, integrations or discussions; all rooms are
-//! private groups; two-factor authentication, when required, is TOTP with one fixed code,
-//! asked of password logins and of every call that needs a login but `logout`, and a code is
-//! not remembered between calls. A team's roles and its main room's owners and moderators are
+//! the examples); there are no messages, files, integrations or discussions; the only channels
+//! are public teams' main rooms (`channels.*` answer from the examples); two-factor
+//! authentication, when required, is TOTP with one fixed code, asked of password logins and of
+//! every call that needs a login but `logout`, and a code is not remembered between calls. A team's roles and its main room's owners and moderators are
 //! kept in step, as the server keeps them; leaders are the room's alone. The standalone binary
 //! (`cargo run -p rocketchat-fake -- --port 3000 --user bob`) serves the same fake to any
 //! language, with the users its `--user` options name.

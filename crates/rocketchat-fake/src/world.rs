@@ -4,7 +4,8 @@
 //!
 //! Simplifications, also listed in the crate docs: one permission table (the server's default
 //! roles, no custom roles or per-room overrides), no subscriptions beyond membership (`open`
-//! and `close` are not modeled), no messages, and a team's rooms are private groups.
+//! and `close` are not modeled), no messages, and the only channels are public teams' main
+//! rooms.
 
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
@@ -80,6 +81,9 @@ struct Room {
     leaders: BTreeSet<String>,
     archived: bool,
     read_only: bool,
+    /// A public channel (`t: "c"`): Team.create makes a public team's main room one. Every
+    /// other room is a private group (`t: "p"`), which alone `groups.*` calls see.
+    channel: bool,
     topic: Option<String>,
     announcement: Option<String>,
     description: Option<String>,
@@ -128,6 +132,8 @@ fn roles_with(permission: &str) -> &'static [&'static str] {
         "create-team" => &["admin", "user"],
         "add-team-member" | "edit-team-member" | "create-team-group" => &["admin", "owner", "moderator"],
         "view-all-teams" | "view-statistics" | "view-room-administration" => &["admin"],
+        "view-all-team-channels" => &["admin", "owner"],
+        "view-c-room" => &["admin", "user", "bot", "app", "anonymous"],
         _ => &["admin"],
     }
 }
@@ -257,8 +263,9 @@ impl World {
 
     fn room_json(&self, room: &Room) -> Value {
         let creator = self.user_summary(&room.creator);
+        let kind = if room.channel { "c" } else { "p" };
         let mut json = json!({
-            "_id": room.id, "name": room.name, "fname": room.name, "t": "p", "usersCount": room.members.len(),
+            "_id": room.id, "name": room.name, "fname": room.name, "t": kind, "usersCount": room.members.len(),
             "u": {"_id": creator["_id"], "username": creator["username"]}, "ro": room.read_only,
             "ts": "2026-11-28T10:00:00.000Z", "_updatedAt": "2026-11-28T10:00:00.000Z", "msgs": 0, "default": false,
         });
@@ -287,7 +294,8 @@ impl World {
     // ---- selectors -------------------------------------------------------------------
 
     /// The room a `groups.*` call names, as `findPrivateGroupByIdOrName` in
-    /// apps/meteor/server/api/v1/groups.ts finds it: `roomId` wins over `roomName`; the caller
+    /// apps/meteor/server/api/v1/groups.ts finds it: `roomId` wins over `roomName`; a room that
+    /// is not a private group is not found (`getRoomFromParams`: `room?.t !== 'p'`); the caller
     /// must be in the room; an archived room is refused unless `archived` is allowed.
     fn find_group(&self, caller: &str, input: &Value, allow_archived: bool) -> Result<usize, Reply> {
         let id = text(input, "roomId");
@@ -303,7 +311,9 @@ impl World {
             Some(id) => room.id == id,
             None => Some(room.name.as_str()) == name,
         });
-        let Some(index) = index else { return Err(Reply::meteor("error-room-not-found", ROOM_NOT_FOUND, None)) };
+        let Some(index) = index.filter(|index| !self.rooms[*index].channel) else {
+            return Err(Reply::meteor("error-room-not-found", ROOM_NOT_FOUND, None));
+        };
         let room = &self.rooms[index];
         if !room.members.iter().any(|member| member == caller)
             && !self.has_permission(caller, "view-room-administration", None)
@@ -645,13 +655,13 @@ impl World {
         self.paged(input, "members", members, PageCount::Sent)
     }
 
-    /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the groups the caller is in, sorted
-    /// by `sort` (by name when absent), paged.
+    /// `groups.list` in apps/meteor/server/api/v1/groups.ts: the private groups the caller is in
+    /// (`Rooms.findPaginatedByTypeAndIds('p', ...)`), sorted by `sort` (by name when absent), paged.
     fn groups_list(&mut self, caller: &str, input: &Value) -> Reply {
         let groups: Vec<Value> = self
             .rooms
             .iter()
-            .filter(|room| room.members.iter().any(|member| member == caller))
+            .filter(|room| !room.channel && room.members.iter().any(|member| member == caller))
             .map(|room| self.room_json(room))
             .collect();
         match sorted(input, groups, Some(json!({"name": 1}))) {
@@ -667,7 +677,9 @@ impl World {
         if !self.has_permission(caller, "view-room-administration", None) {
             return Reply::permissions_required();
         }
-        let groups: Vec<Value> = self.rooms.iter().map(|room| self.room_json(room)).collect();
+        // The route's query adds `t: 'p'`: channels are not listed.
+        let groups: Vec<Value> =
+            self.rooms.iter().filter(|room| !room.channel).map(|room| self.room_json(room)).collect();
         match sorted(input, groups, Some(json!({"name": 1}))) {
             Ok(groups) => self.paged(input, "groups", groups, PageCount::Sent),
             Err(reply) => reply,
@@ -820,6 +832,14 @@ impl World {
         self.paged(input, "teams", teams, PageCount::Sent)
     }
 
+    /// `canAccessRoom` (apps/meteor/server/services/authorization/canAccessRoom.ts) for the rooms
+    /// here: a member sees the room; a channel is a public team's main room, which anyone with
+    /// `view-c-room` sees. No role bypasses it.
+    fn can_access(&self, caller: &str, room: &Room) -> bool {
+        room.members.iter().any(|member| member == caller)
+            || (room.channel && self.has_permission(caller, "view-c-room", None))
+    }
+
     /// A private team is hidden from non-members without `view-all-teams`.
     fn hidden_from(&self, caller: &str, team: &Team) -> bool {
         team.kind == 1
@@ -847,6 +867,7 @@ impl World {
         if self.rooms.iter().any(|room| room.name == name) {
             return Reply::plain("room-name-already-exists");
         }
+        let kind = input.get("type").and_then(Value::as_i64).unwrap_or(0);
         let team_id = self.id();
         let room_id = self.id();
         let mut members = vec![(caller.to_owned(), vec!["owner".to_owned()])];
@@ -867,9 +888,10 @@ impl World {
             owners: BTreeSet::from([caller.to_owned()]),
             team_id: Some(team_id.clone()),
             team_main: true,
+            // `type: team.type === TeamType.PRIVATE ? 'p' : 'c'`.
+            channel: kind == 0,
             ..Room::default()
         });
-        let kind = input.get("type").and_then(Value::as_i64).unwrap_or(0);
         let team = Team {
             id: team_id,
             name: name.to_owned(),
@@ -1003,7 +1025,10 @@ impl World {
         Reply::ok(json!({}))
     }
 
-    /// `teams.listRooms` in apps/meteor/server/api/v1/teams.ts and `Team.listRooms`.
+    /// `teams.listRooms` in apps/meteor/server/api/v1/teams.ts and `Team.listRooms`: the team's
+    /// rooms but its main room (`Rooms.findPaginatedByTeamIdContainingNameAndDefault` asks for
+    /// `teamMain: {$exists: false}`); with `view-all-team-channels` in the main room all of
+    /// them, else the channels and the rooms the caller is in.
     fn teams_list_rooms(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,
@@ -1013,10 +1038,12 @@ impl World {
         if self.hidden_from(caller, team) {
             return Reply::plain("user-not-on-private-team");
         }
+        let all = self.team_role_allows(caller, team, "view-all-team-channels");
         let rooms: Vec<Value> = self
             .rooms
             .iter()
-            .filter(|room| room.team_id.as_deref() == Some(&team.id))
+            .filter(|room| room.team_id.as_deref() == Some(&team.id) && !room.team_main)
+            .filter(|room| all || room.channel || room.members.iter().any(|member| member == caller))
             .map(|room| self.room_json(room))
             .collect();
         self.paged(input, "rooms", rooms, PageCount::Sent)
@@ -1024,8 +1051,8 @@ impl World {
 
     /// `teams.listChildren` in apps/meteor/server/api/v1/teams.ts and `Team.listChildren` in
     /// apps/meteor/server/services/team/service.ts: the team by `teamId`, `teamName` or a room
-    /// of it (`roomId`), for its members only; its main room and rooms the caller is in (every
-    /// room here is private), filtered by `type` and by part of the name. There are no
+    /// of it (`roomId`), for its members only; its channels and the rooms the caller is in
+    /// (`Rooms.findChildrenOfTeam`), filtered by `type` and by part of the name. There are no
     /// discussions here, so `type=discussions` finds nothing, and nothing found is the
     /// server's 400: its `$facet` count comes back empty and the service reads `count` of
     /// `undefined`. `count` in the answer is the page size in force.
@@ -1052,7 +1079,7 @@ impl World {
             .rooms
             .iter()
             .filter(|room| rooms_wanted && room.team_id.as_deref() == Some(&team.id))
-            .filter(|room| room.members.iter().any(|member| member == caller))
+            .filter(|room| room.channel || room.members.iter().any(|member| member == caller))
             .filter(|room| wanted.as_ref().is_none_or(|wanted| room.name.to_lowercase().contains(wanted)))
             .map(|room| self.room_json(room))
             .collect();
@@ -1062,7 +1089,8 @@ impl World {
         self.paged(input, "data", children, PageCount::PageSize)
     }
 
-    /// `Team.addRooms`: each room must exist, belong to no team, and be owned by the caller.
+    /// `Team.addRooms`: every room must exist and be one the caller can see (`canAccessRoom`),
+    /// else `invalid-room`; then each must belong to no team and be owned by the caller.
     fn teams_add_rooms(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,
@@ -1083,14 +1111,19 @@ impl World {
             let Some(position) = self.rooms.iter().position(|room| &room.id == id) else {
                 return Reply::plain("invalid-room");
             };
-            let room = &self.rooms[position];
+            positions.push(position);
+        }
+        if !positions.iter().all(|position| self.can_access(caller, &self.rooms[*position])) {
+            return Reply::plain("invalid-room");
+        }
+        for position in &positions {
+            let room = &self.rooms[*position];
             if room.team_id.is_some() {
                 return Reply::plain("room-already-on-team");
             }
             if !room.owners.contains(caller) && !self.has_permission(caller, "view-room-administration", None) {
                 return Reply::plain("error-no-owner-channel");
             }
-            positions.push(position);
         }
         for position in &positions {
             self.rooms[*position].team_id = Some(team_id.clone());
