@@ -644,3 +644,44 @@ async fn a_public_teams_main_room_is_a_channel_that_groups_calls_do_not_see() {
         .unwrap_err();
     assert_eq!(refused.message(), Some("invalid-room"));
 }
+
+#[tokio::test]
+async fn a_broadcast_group_is_read_only_and_says_so() {
+    use rocketchat::types::{GroupsCreateRequestExtraData, GroupsInfoParams, TeamsCreateRoom};
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let lena = client(&fake, fake.add_user("lena", &["user"]).credentials);
+    let broadcast = GroupsCreateRequest {
+        read_only: Some(false),
+        members: Some(vec!["lena".into()]),
+        extra_data: Some(GroupsCreateRequestExtraData { broadcast: Some(true), ..Default::default() }),
+        ..GroupsCreateRequest::new("news".into())
+    };
+    // createRoom: `broadcast` forces `readOnly`, and the room keeps `broadcast` from `extraData`.
+    let created = admin.groups_create(&broadcast).await.unwrap();
+    assert_eq!((created.group.broadcast, created.group.ro), (Some(true), Some(true)));
+    let info = admin.groups_info(&GroupsInfoParams::new(room("news"))).await.unwrap();
+    assert_eq!((info.group.broadcast, info.group.ro), (Some(true), Some(true)));
+    let plain = admin.groups_create(&GroupsCreateRequest::new("chat".into())).await.unwrap();
+    assert_eq!((plain.group.broadcast, plain.group.ro), (None, Some(false)));
+    // groups.members in a broadcast room needs `view-broadcast-member-list` (owners, moderators).
+    let refused = lena.groups_members(&GroupsMembersParams::new(room("news"))).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(admin.groups_members(&GroupsMembersParams::new(room("news"))).await.unwrap().paginated.total, 2);
+
+    // teams.create passes `room.readOnly` and `room.extraData` to the same createRoom.
+    let team = |name: &str, room: TeamsCreateRoom| TeamsCreateRequest {
+        room: Some(room),
+        ..TeamsCreateRequest::new(name.into(), TeamType::Private)
+    };
+    let extra = serde_json::Map::from_iter([("broadcast".to_owned(), json!(true))]);
+    admin
+        .teams_create(&team("stage", TeamsCreateRoom { extra_data: Some(extra), ..Default::default() }))
+        .await
+        .unwrap();
+    let stage = admin.groups_info(&GroupsInfoParams::new(room("stage"))).await.unwrap();
+    assert_eq!((stage.group.broadcast, stage.group.ro), (Some(true), Some(true)));
+    admin.teams_create(&team("quiet", TeamsCreateRoom { read_only: Some(true), ..Default::default() })).await.unwrap();
+    let quiet = admin.groups_info(&GroupsInfoParams::new(room("quiet"))).await.unwrap();
+    assert_eq!((quiet.group.broadcast, quiet.group.ro), (None, Some(true)));
+}

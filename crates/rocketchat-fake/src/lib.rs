@@ -27,15 +27,17 @@
 //!   roles, the team's rooms). A public team's main room is a channel (`t: "c"`), which
 //!   `groups.*` calls do not find, as on the server. The modeled operations, 36 in all:
 //!   - session: `login`, `logout`, `me`, `serverInfo`, `users.2fa.sendEmailCode`;
-//!   - groups: `groups.create` (with `members`, `readOnly`, `excludeSelf` and
-//!     `extraData.teamId`), `groups.info`, `groups.invite`, `groups.kick`, `groups.leave`,
-//!     `groups.addOwner`, `groups.removeOwner`, `groups.addModerator`,
-//!     `groups.removeModerator`, `groups.addLeader`, `groups.removeLeader`, `groups.members`,
-//!     `groups.list`, `groups.listAll`, `groups.archive`, `groups.unarchive`,
-//!     `groups.setTopic`, `groups.setAnnouncement`, `groups.setDescription`, `groups.delete`;
-//!   - teams: `teams.create`, `teams.info`, `teams.list`, `teams.listAll`, `teams.addMembers`,
-//!     `teams.members`, `teams.removeMember`, `teams.leave`, `teams.listRooms`,
-//!     `teams.addRooms`, `teams.listChildren`.
+//!   - groups: `groups.create` (with `members`, `readOnly`, `excludeSelf`, `extraData.teamId`
+//!     and `extraData.broadcast`, which makes the group read-only), `groups.info`,
+//!     `groups.invite`, `groups.kick`, `groups.leave`, `groups.addOwner`, `groups.removeOwner`,
+//!     `groups.addModerator`, `groups.removeModerator`, `groups.addLeader`,
+//!     `groups.removeLeader`, `groups.members`, `groups.list`, `groups.listAll`,
+//!     `groups.archive`, `groups.unarchive`, `groups.setTopic`, `groups.setAnnouncement`,
+//!     `groups.setDescription`, `groups.delete`;
+//!   - teams: `teams.create` (with `members`, `room.readOnly` and `room.extraData.broadcast`),
+//!     `teams.info`, `teams.list`, `teams.listAll`, `teams.addMembers`, `teams.members`,
+//!     `teams.removeMember`, `teams.leave`, `teams.listRooms`, `teams.addRooms`,
+//!     `teams.listChildren`.
 //!
 //!   Each rule names the server code it follows (in `world.rs`). Lists page with `offset` and
 //!   `count` (clamped, see [`FakeRocketChat::set_max_count`]), and `sort` where the server

@@ -81,6 +81,9 @@ struct Room {
     leaders: BTreeSet<String>,
     archived: bool,
     read_only: bool,
+    /// `extraData.broadcast` as given: createRoom spreads `extraData` onto the room, so the
+    /// field is there (true or false) only when the creator sent it.
+    broadcast: Option<bool>,
     /// A public channel (`t: "c"`): Team.create makes a public team's main room one. Every
     /// other room is a private group (`t: "p"`), which alone `groups.*` calls see.
     channel: bool,
@@ -133,6 +136,7 @@ fn roles_with(permission: &str) -> &'static [&'static str] {
         "add-team-member" | "edit-team-member" | "create-team-group" => &["admin", "owner", "moderator"],
         "view-all-teams" | "view-statistics" | "view-room-administration" => &["admin"],
         "view-all-team-channels" => &["admin", "owner"],
+        "view-broadcast-member-list" => &["admin", "owner", "moderator"],
         "view-c-room" => &["admin", "user", "bot", "app", "anonymous"],
         _ => &["admin"],
     }
@@ -276,6 +280,9 @@ impl World {
                 json[key] = json!(value);
             }
         }
+        if let Some(broadcast) = room.broadcast {
+            json["broadcast"] = json!(broadcast);
+        }
         if room.archived {
             json["archived"] = json!(true);
         }
@@ -370,7 +377,8 @@ impl World {
     /// and `createRoom` (apps/meteor/server/lib/rooms/createRoom.ts). With `extraData.teamId` the
     /// group is made in that team: the team must exist (`error-team-not-found`) and the caller
     /// needs `create-team-group` in its main room instead of `create-p`. With `excludeSelf` the
-    /// caller is not made a member, nor so an owner, unless `members` names them.
+    /// caller is not made a member, nor so an owner, unless `members` names them. A broadcast
+    /// group is read-only whatever `readOnly` says.
     fn groups_create(&mut self, caller: &str, input: &Value) -> Reply {
         let team_id = input.pointer("/extraData/teamId").and_then(Value::as_str).filter(|id| !id.is_empty());
         let allowed = match team_id {
@@ -413,13 +421,15 @@ impl World {
             BTreeSet::new()
         };
         let id = self.id();
+        let (read_only, broadcast) = room_options(input);
         let room = Room {
             id,
             name: name.to_owned(),
             creator: caller.to_owned(),
             members,
             owners,
-            read_only: input.get("readOnly").and_then(Value::as_bool).unwrap_or(false),
+            read_only,
+            broadcast,
             team_id: team_id.map(str::to_owned),
             ..Room::default()
         };
@@ -645,13 +655,18 @@ impl World {
         }
     }
 
-    /// `groups.members` in apps/meteor/server/api/v1/groups.ts (`findUsersOfRoom`), paged.
+    /// `groups.members` in apps/meteor/server/api/v1/groups.ts (`findUsersOfRoom`), paged; in a
+    /// broadcast room only for `view-broadcast-member-list` (a 403 otherwise).
     fn groups_members(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_group(caller, input, false) {
             Ok(index) => index,
             Err(reply) => return reply,
         };
-        let members: Vec<Value> = self.rooms[index].members.iter().map(|id| self.user_summary(id)).collect();
+        let room = &self.rooms[index];
+        if room.broadcast == Some(true) && !self.has_permission(caller, "view-broadcast-member-list", Some(room)) {
+            return Reply::forbidden();
+        }
+        let members: Vec<Value> = room.members.iter().map(|id| self.user_summary(id)).collect();
         self.paged(input, "members", members, PageCount::Sent)
     }
 
@@ -853,7 +868,8 @@ impl World {
     }
 
     /// `Team.create` (apps/meteor/server/services/team/service.ts): the team and its main room,
-    /// the creator its owner. `members` are found with `Users.findActiveByIdsOrUsernames`: each
+    /// the creator its owner; `room.readOnly` and `room.extraData` go to createRoom as for a
+    /// group. `members` are found with `Users.findActiveByIdsOrUsernames`: each
     /// entry an id or a username; entries that match no user are skipped without a word.
     fn teams_create(&mut self, caller: &str, input: &Value) -> Reply {
         // The route declares `permissionsRequired: ['create-team']`: the long 403.
@@ -868,6 +884,7 @@ impl World {
             return Reply::plain("room-name-already-exists");
         }
         let kind = input.get("type").and_then(Value::as_i64).unwrap_or(0);
+        let (read_only, broadcast) = room_options(input.get("room").unwrap_or(&Value::Null));
         let team_id = self.id();
         let room_id = self.id();
         let mut members = vec![(caller.to_owned(), vec!["owner".to_owned()])];
@@ -890,6 +907,8 @@ impl World {
             team_main: true,
             // `type: team.type === TeamType.PRIVATE ? 'p' : 'c'`.
             channel: kind == 0,
+            read_only,
+            broadcast,
             ..Room::default()
         });
         let team = Team {
@@ -1131,6 +1150,15 @@ impl World {
         let rooms: Vec<Value> = positions.iter().map(|position| self.room_json(&self.rooms[*position])).collect();
         Reply::ok(json!({"rooms": rooms}))
     }
+}
+
+/// `readOnly` and `extraData.broadcast` of a room to create, as createRoom
+/// (apps/meteor/server/lib/rooms/createRoom.ts) settles them: `if (extraData.broadcast)
+/// readOnly = true`.
+fn room_options(input: &Value) -> (bool, Option<bool>) {
+    let broadcast = input.pointer("/extraData/broadcast").and_then(Value::as_bool);
+    let read_only = input.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+    (read_only || broadcast == Some(true), broadcast)
 }
 
 /// What a list's `count` says.
