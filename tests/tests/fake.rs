@@ -685,3 +685,54 @@ async fn a_broadcast_group_is_read_only_and_says_so() {
     let quiet = admin.groups_info(&GroupsInfoParams::new(room("quiet"))).await.unwrap();
     assert_eq!((quiet.group.broadcast, quiet.group.ro), (None, Some(true)));
 }
+
+#[tokio::test]
+async fn teams_create_with_an_owner_makes_them_owner_and_creator_and_the_caller_only_a_listed_member() {
+    use rocketchat::types::{GroupsListParams, TeamsInfoParams};
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let mia = fake.add_user("mia", &["user"]);
+    let mia_client = client(&fake, mia.credentials.clone());
+    let with_owner = |name: &str, owner: &str, members: &[&str]| TeamsCreateRequest {
+        owner: Some(owner.into()),
+        members: Some(members.iter().map(|member| (*member).to_owned()).collect()),
+        ..TeamsCreateRequest::new(name.into(), TeamType::Private)
+    };
+
+    // Team.create: the main room is made by `owner`, who is the team's only owner; the caller
+    // stays `createdBy` but is not a member unless `members` names them.
+    let made = admin.teams_create(&with_owner("lab", &mia.id, &[])).await.unwrap();
+    assert_eq!(made.team.created_by.and_then(|user| user.username).as_deref(), Some("admin"));
+    let members = mia_client.teams_members(&TeamsMembersParams::new(Team::Name("lab".into()))).await.unwrap();
+    let roles: Vec<_> = members
+        .members
+        .iter()
+        .map(|member| (member.user.username.clone().unwrap_or_default(), member.roles.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(roles, [("mia".to_owned(), vec!["owner".to_owned()])]);
+    let main = mia_client.groups_list(&GroupsListParams::default()).await.unwrap();
+    let creator = main.groups[0].u.as_ref().and_then(|user| user.username.clone());
+    assert_eq!((main.groups[0].name.as_deref(), creator.as_deref()), (Some("lab"), Some("mia")));
+    assert!(admin.groups_list(&GroupsListParams::default()).await.unwrap().groups.is_empty());
+
+    // Named in `members`, the caller is a member, not an owner.
+    admin.teams_create(&with_owner("lab2", &mia.id, &["admin"])).await.unwrap();
+    let members = admin.teams_members(&TeamsMembersParams::new(Team::Name("lab2".into()))).await.unwrap();
+    let owners: Vec<_> = members
+        .members
+        .iter()
+        .filter(|member| member.roles.iter().flatten().any(|role| role == "owner"))
+        .filter_map(|member| member.user.username.clone())
+        .collect();
+    assert_eq!((members.paginated.total, owners), (2, vec!["mia".to_owned()]));
+
+    // An owner that is no user (or may not create the room) fails Room.create inside
+    // Team.create's `try`: the plain `error-team-creation`, and no team is left.
+    let unknown = admin.teams_create(&with_owner("ghost", "no-such-user", &[])).await.unwrap_err();
+    assert_eq!((unknown.status().map(|s| s.as_u16()), unknown.message()), (Some(400), Some("error-team-creation")));
+    let info = admin.teams_info(&TeamsInfoParams::new(Team::Name("ghost".into()))).await.unwrap_err();
+    assert_eq!(info.message(), Some("Team not found"));
+    let guest = fake.add_user("visitor", &["guest"]);
+    let refused = admin.teams_create(&with_owner("guests", &guest.id, &[])).await.unwrap_err();
+    assert_eq!(refused.message(), Some("error-team-creation"));
+}

@@ -34,10 +34,10 @@
 //!     `groups.removeLeader`, `groups.members`, `groups.list`, `groups.listAll`,
 //!     `groups.archive`, `groups.unarchive`, `groups.setTopic`, `groups.setAnnouncement`,
 //!     `groups.setDescription`, `groups.delete`;
-//!   - teams: `teams.create` (with `members`, `room.readOnly` and `room.extraData.broadcast`),
-//!     `teams.info`, `teams.list`, `teams.listAll`, `teams.addMembers`, `teams.members`,
-//!     `teams.removeMember`, `teams.leave`, `teams.listRooms`, `teams.addRooms`,
-//!     `teams.listChildren`.
+//!   - teams: `teams.create` (with `members`, `owner`, `room.readOnly` and
+//!     `room.extraData.broadcast`), `teams.info`, `teams.list`, `teams.listAll`,
+//!     `teams.addMembers`, `teams.members`, `teams.removeMember`, `teams.leave`,
+//!     `teams.listRooms`, `teams.addRooms`, `teams.listChildren`.
 //!
 //!   Each rule names the server code it follows (in `world.rs`). Lists page with `offset` and
 //!   `count` (clamped, see [`FakeRocketChat::set_max_count`]), and `sort` where the server

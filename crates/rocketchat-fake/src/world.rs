@@ -124,6 +124,7 @@ pub struct World {
 fn roles_with(permission: &str) -> &'static [&'static str] {
     match permission {
         "create-p" => &["admin", "user", "bot"],
+        "create-c" => &["admin", "user", "bot", "app"],
         "leave-p" => &["admin", "user", "bot", "guest", "app"],
         "remove-user" => &["admin", "owner", "moderator"],
         "kick-user-from-any-p-room" => &["admin"],
@@ -867,10 +868,15 @@ impl World {
         self.has_permission(caller, permission, room)
     }
 
-    /// `Team.create` (apps/meteor/server/services/team/service.ts): the team and its main room,
-    /// the creator its owner; `room.readOnly` and `room.extraData` go to createRoom as for a
-    /// group. `members` are found with `Users.findActiveByIdsOrUsernames`: each
-    /// entry an id or a username; entries that match no user are skipped without a word.
+    /// `Team.create` (apps/meteor/server/services/team/service.ts): the team and its main room;
+    /// `room.readOnly` and `room.extraData` go to createRoom as for a group. `owner` (else the
+    /// caller) makes the main room (`Room.create(owner || uid, ...)`) and is the team's one
+    /// owner; the caller stays `createdBy` and, when someone else owns the team, is a member
+    /// only if `members` names them. Room.create fails for an unknown owner (or one without
+    /// `create-c`/`create-p`) inside Team.create's `try`: the plain `error-team-creation`, and
+    /// as the room is made before the team, nothing is left. `members` are found with
+    /// `Users.findActiveByIdsOrUsernames`: each entry an id or a username; entries that match no
+    /// user are skipped without a word.
     fn teams_create(&mut self, caller: &str, input: &Value) -> Reply {
         // The route declares `permissionsRequired: ['create-team']`: the long 403.
         if !self.has_permission(caller, "create-team", None) {
@@ -885,14 +891,20 @@ impl World {
         }
         let kind = input.get("type").and_then(Value::as_i64).unwrap_or(0);
         let (read_only, broadcast) = room_options(input.get("room").unwrap_or(&Value::Null));
+        let owner = input.get("owner").and_then(Value::as_str).filter(|owner| !owner.is_empty()).unwrap_or(caller);
+        if !self.has_permission(owner, if kind == 0 { "create-c" } else { "create-p" }, None) {
+            // Also when there is no such user: `has_permission` finds no roles.
+            return Reply::plain("error-team-creation");
+        }
+        let owner = owner.to_owned();
         let team_id = self.id();
         let room_id = self.id();
-        let mut members = vec![(caller.to_owned(), vec!["owner".to_owned()])];
+        let mut members = vec![(owner.clone(), vec!["owner".to_owned()])];
         for entry in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             let Some(user) = self.users.iter().find(|user| user.id == entry || user.username == entry) else {
                 continue;
             };
-            // The caller (the owner) is left out of the members, and each user is added once.
+            // The owner is left out of the members (`excludeFromMembers`), each user added once.
             if !members.iter().any(|(id, _)| *id == user.id) {
                 members.push((user.id.clone(), vec!["member".to_owned()]));
             }
@@ -900,9 +912,9 @@ impl World {
         self.rooms.push(Room {
             id: room_id.clone(),
             name: name.to_owned(),
-            creator: caller.to_owned(),
+            creator: owner.clone(),
             members: members.iter().map(|(id, _)| id.clone()).collect(),
-            owners: BTreeSet::from([caller.to_owned()]),
+            owners: BTreeSet::from([owner]),
             team_id: Some(team_id.clone()),
             team_main: true,
             // `type: team.type === TeamType.PRIVATE ? 'p' : 'c'`.
