@@ -61,15 +61,24 @@ pub(crate) fn wrapped(text: &str, width: usize) -> String {
     for line in text.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        let run = |c: char| trimmed.len() - trimmed.trim_start_matches(c).len();
+        // A fence may stand in a block quote too.
+        let mut inner = trimmed;
+        while let Some(quoted) = inner.strip_prefix('>') {
+            inner = quoted.trim_start();
+        }
+        let run = |c: char| inner.len() - inner.trim_start_matches(c).len();
         if let Some((c, length)) = fence {
-            if indent < 4 && run(c) >= length && trimmed.trim_start_matches(c).trim().is_empty() {
+            if indent < 4 && run(c) >= length && inner.trim_start_matches(c).trim().is_empty() {
                 fence = None;
             }
         } else if let Some(c) = ['`', '~'].into_iter().find(|c| run(*c) >= 3) {
             fence = Some((c, run(c)));
-        } else if line.chars().count() > width && indent < 4 && !trimmed.starts_with(['|', '#']) {
-            wrap_line(line, width, &continuation_of(line), &mut out);
+        } else if line.chars().count() > width
+            && indent < 4
+            && !trimmed.starts_with(['|', '#'])
+            && let Some((continuation, markers)) = continuation_of(line)
+        {
+            wrap_line(line, width, &continuation, markers, &mut out);
             continue;
         }
         out.push_str(line);
@@ -82,15 +91,23 @@ pub(crate) fn wrapped(text: &str, width: usize) -> String {
 }
 
 /// What a line's continuation starts with: its indentation, each block quote marker again
-/// (clippy flags a quote's line without one), and spaces as wide as a list marker.
-fn continuation_of(line: &str) -> String {
-    let mut rest = line.trim_start();
+/// (clippy flags a quote's line without one), and spaces as wide as a list marker; and how
+/// many bytes of the line those markers take (no break is made within them). `None` for a
+/// line indented otherwise than by spaces (a tab, or more spaces after a quote marker), which
+/// may be code.
+fn continuation_of(line: &str) -> Option<(String, usize)> {
+    let mut rest = line.trim_start_matches(' ');
     let mut continuation = " ".repeat(line.len() - rest.len());
     while let Some(quoted) = rest.strip_prefix('>') {
         continuation.push_str("> ");
         rest = quoted.strip_prefix(' ').unwrap_or(quoted);
     }
-    continuation + &" ".repeat(list_marker_width(rest))
+    if rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let marker = list_marker_width(rest);
+    continuation.push_str(&" ".repeat(marker));
+    Some((continuation, line.len() - rest.len() + marker))
 }
 
 /// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `, `1) `), or 0.
@@ -129,11 +146,11 @@ fn reads_as_link_definition(text: &str) -> bool {
 
 /// One long line as lines of at most `width` characters where a break can be had (a word
 /// longer than that stands alone), each after the first starting with `continuation`.
-fn wrap_line(line: &str, width: usize, continuation: &str, out: &mut String) {
+fn wrap_line(line: &str, width: usize, continuation: &str, markers: usize, out: &mut String) {
     let mut rest = line;
     let mut prefix = "";
-    // Not within the first line's indentation and list marker.
-    let mut first_break = continuation.len();
+    // Not within the first line's indentation and markers.
+    let mut first_break = markers;
     loop {
         let room = width.saturating_sub(prefix.len());
         // Breaks: a single space between two words, before text that cannot open a block.
@@ -1228,6 +1245,7 @@ mod tests {
         let word = "word ".repeat(20);
         texts.push(format!("> {word}{word}\n>\n> - {word}{word}"));
         texts.push(format!("-  {word}{word}\n\n1.   {word}{word}"));
+        texts.push(format!("\t{word}{word}\n\n>     {word}{word}\n\n>\u{e9}{word}{word}\n\n\u{a0}{word}{word}"));
         for tempting in
             ["- x", "* x", "+ x", "1. x", "2) x", "# x", "> x", "| x |", "=====", "---", "```", "~~~", "<div>"]
         {
