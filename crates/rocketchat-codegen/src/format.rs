@@ -195,6 +195,7 @@ impl<'a> Files<'a> {
     /// The finished files with their paths, in order; only whole files, so every piece must
     /// have been accepted.
     pub fn finish(self) -> impl Iterator<Item = (&'static str, String)> {
+        debug_assert_eq!(self.finished.len(), self.ends.len(), "a piece was never accepted");
         self.finished.into_iter()
     }
 

@@ -158,6 +158,7 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
     let mut generated = vec![GeneratedFile { path: "Cargo.toml", contents: cargo_toml(api, options) }];
     std::thread::scope(|scope| -> Result<(), Error> {
         // A piece's tokens nest as deep as its types do: the stack is reserved, not used.
+        let mut workers = Vec::new();
         for _ in 1..threads {
             let done = done.clone();
             let format_pieces = move || {
@@ -168,8 +169,8 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
                     }
                 }
             };
-            // No thread to be had: this one does the work.
-            let _ = std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, format_pieces);
+            // A thread that cannot be had is not needed: this one takes every piece left.
+            workers.extend(std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, format_pieces));
         }
         // Dropped on an early return, which stops the other threads at their next piece.
         let finished = finished;
@@ -185,6 +186,10 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Vec<GeneratedFile>,
         // The other threads' last pieces; the iteration ends when they have all stopped.
         for (index, piece) in finished {
             files.accept(index, piece)?;
+        }
+        // A thread that panicked left its piece out: its own panic goes on, not scope's.
+        for worker in workers {
+            worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
         generated.extend(files.finish().map(|(path, contents)| GeneratedFile { path, contents }));
         Ok(())

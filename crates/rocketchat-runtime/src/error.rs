@@ -156,11 +156,13 @@ impl Error {
 
     /// Whether the server refused the call because the user lacks a permission or role: a
     /// 403, or a failure body with one of the codes Rocket.Chat's handlers send for it, often
-    /// with status 400 (`error-not-allowed`, `error-not-authorized`,
-    /// `error-action-not-allowed`, `error-no-permission-team-channel`, and `groups.addAll`'s
-    /// `Access to Method Forbidden [403]`). Which of them a call sends differs from endpoint to
-    /// endpoint and between server versions; this asks once. A 401 (not logged in) is not a
-    /// refused permission.
+    /// with status 400: `error-not-allowed`, `error-not-authorized`,
+    /// `error-action-not-allowed`, `error-no-permission-team-channel`, `error-unauthorized`
+    /// and `unauthorized`, and `403` (`groups.addAll`'s `Access to Method Forbidden [403]`).
+    /// Which of them a call sends differs from endpoint to endpoint and between server
+    /// versions; this asks once. Some handlers also answer `error-not-allowed` when the caller
+    /// cannot see the room at all (`groups.online`), which this counts too. A 401 (not logged
+    /// in) is not a refused permission.
     pub fn is_permission_denied(&self) -> bool {
         const PERMISSION_CODES: &[&str] = &[
             "error-not-allowed",

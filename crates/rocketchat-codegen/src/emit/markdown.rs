@@ -46,37 +46,67 @@ fn rustdoc_markdown_read(text: &str) -> String {
 }
 
 /// Rustdoc Markdown with each line longer than `width` broken at single spaces, so the
-/// generated source reads like hand-written doc comments. CommonMark reads the pieces as the
-/// line they came from: a continuation keeps the line's indentation (past a list marker, the
-/// marker's width too), and no piece starts with what could open a block of its own (a list
-/// marker, a heading, a quote, a table row, a fence, HTML, a setext underline). Code blocks,
-/// tables, headings and lines indented as code are left as they are.
+/// generated source reads like hand-written doc comments. A continuation keeps the line's
+/// indentation and markers (each block quote's `>` again, spaces as wide as each list
+/// marker), and no piece starts with what could open a block of its own (a list marker, a
+/// heading, a quote, a table row, a fence, HTML, a setext underline). Code blocks, and lines
+/// that may be tables, headings or code, are left as they are. The result is read again: if
+/// CommonMark reads it otherwise than the text (a case these rules miss), the text is kept as
+/// it is.
 pub(crate) fn wrapped(text: &str, width: usize) -> String {
     if text.lines().all(|line| line.len() <= width) {
         return text.to_owned();
     }
+    let wrapped = wrapped_unchecked(text, width);
+    if wrapped != text && reading(&wrapped) != reading(text) { text.to_owned() } else { wrapped }
+}
+
+/// What CommonMark reads from a text: its events, with soft line breaks read as the spaces
+/// they stand for, and how pulldown-cmark holds each string left out.
+fn reading(text: &str) -> Vec<String> {
+    let mut events = Vec::new();
+    let mut text_run = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(text) => text_run.push_str(&text),
+            Event::SoftBreak => text_run.push(' '),
+            other => {
+                if !text_run.is_empty() {
+                    events.push(format!("Text({:?})", std::mem::take(&mut text_run)));
+                }
+                let event = format!("{other:?}");
+                events.push(event.replace("Borrowed(", "(").replace("Boxed(", "(").replace("Inlined(", "("));
+            }
+        }
+    }
+    events.push(format!("Text({text_run:?})"));
+    events
+}
+
+fn wrapped_unchecked(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     // The fence that opened the code block the lines are in: its character and length.
     let mut fence: Option<(char, usize)> = None;
     for line in text.lines() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        // A fence may stand in a block quote too.
-        let mut inner = trimmed;
-        while let Some(quoted) = inner.strip_prefix('>') {
-            inner = quoted.trim_start();
-        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        // A line's text after its quote and list markers: a fence may stand in either.
+        let (continuation, markers) = continuation_of(line);
+        let inner = &line[markers..];
         let run = |c: char| inner.len() - inner.trim_start_matches(c).len();
         if let Some((c, length)) = fence {
-            if indent < 4 && run(c) >= length && inner.trim_start_matches(c).trim().is_empty() {
+            if run(c) >= length && inner.trim_start_matches(c).trim().is_empty() {
                 fence = None;
             }
         } else if let Some(c) = ['`', '~'].into_iter().find(|c| run(*c) >= 3) {
             fence = Some((c, run(c)));
         } else if line.chars().count() > width
             && indent < 4
-            && !trimmed.starts_with(['|', '#'])
-            && let Some((continuation, markers)) = continuation_of(line)
+            // Not code (a tab, or spaces past the markers), a heading, or a table's row.
+            && !inner.starts_with([' ', '\t', '#'])
+            && !inner.starts_with(char::is_whitespace)
+            && !line.contains('|')
+            // A continuation as wide as the line would leave room for a word a line.
+            && continuation.len() <= width / 2
         {
             wrap_line(line, width, &continuation, markers, &mut out);
             continue;
@@ -90,24 +120,24 @@ pub(crate) fn wrapped(text: &str, width: usize) -> String {
     out
 }
 
-/// What a line's continuation starts with: its indentation, each block quote marker again
-/// (clippy flags a quote's line without one), and spaces as wide as a list marker; and how
-/// many bytes of the line those markers take (no break is made within them). `None` for a
-/// line indented otherwise than by spaces (a tab, or more spaces after a quote marker), which
-/// may be code.
-fn continuation_of(line: &str) -> Option<(String, usize)> {
+/// What a line's continuation starts with: its indentation and each of its markers again, a
+/// block quote's `>` as it is and a list marker as spaces of its width (clippy flags a
+/// continuation without them), and how many bytes of the line its indentation and markers
+/// take (no break is made within them).
+fn continuation_of(line: &str) -> (String, usize) {
     let mut rest = line.trim_start_matches(' ');
     let mut continuation = " ".repeat(line.len() - rest.len());
-    while let Some(quoted) = rest.strip_prefix('>') {
-        continuation.push_str("> ");
-        rest = quoted.strip_prefix(' ').unwrap_or(quoted);
+    loop {
+        if let Some(quoted) = rest.strip_prefix('>') {
+            continuation.push_str("> ");
+            rest = quoted.strip_prefix(' ').unwrap_or(quoted);
+        } else if let marker @ 1.. = list_marker_width(rest) {
+            continuation.push_str(&" ".repeat(marker));
+            rest = &rest[marker..];
+        } else {
+            return (continuation, line.len() - rest.len());
+        }
     }
-    if rest.starts_with(char::is_whitespace) {
-        return None;
-    }
-    let marker = list_marker_width(rest);
-    continuation.push_str(&" ".repeat(marker));
-    Some((continuation, line.len() - rest.len() + marker))
 }
 
 /// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `, `1) `), or 0.
@@ -161,6 +191,10 @@ fn wrap_line(line: &str, width: usize, continuation: &str, markers: usize, out: 
                 && !rest[at + 1..].starts_with(' ')
                 && !rest[at + 1..].is_empty()
                 && !could_open_block(&rest[at + 1..])
+                // A backslash before a line's end is a hard break; within `<...>` a space
+                // belongs to a link's destination.
+                && !rest[..at].ends_with('\\')
+                && rest[..at].matches('<').count() <= rest[..at].matches('>').count()
                 && !reads_as_link_definition(&rest[first_break..at])
         });
         let mut chosen = None;
@@ -1195,28 +1229,6 @@ mod tests {
         }
     }
 
-    /// What CommonMark reads from a text, soft line breaks read as the spaces they stand for.
-    fn reading(text: &str) -> Vec<String> {
-        let mut events: Vec<String> = Vec::new();
-        let mut text_run = String::new();
-        for event in pulldown_cmark::Parser::new_ext(text, super::options()) {
-            match event {
-                pulldown_cmark::Event::Text(text) => text_run.push_str(&text),
-                pulldown_cmark::Event::SoftBreak => text_run.push(' '),
-                other => {
-                    if !text_run.is_empty() {
-                        events.push(format!("Text({:?})", std::mem::take(&mut text_run)));
-                    }
-                    // How pulldown-cmark holds a string is not what it read.
-                    let event = format!("{other:?}");
-                    events.push(event.replace("Borrowed(", "(").replace("Boxed(", "(").replace("Inlined(", "("));
-                }
-            }
-        }
-        events.push(format!("Text({text_run:?})"));
-        events
-    }
-
     /// Wrapping moves line breaks and nothing else: every string of the workspace spec and of
     /// Rocket.Chat's published files (where the checkout has them beside it), as rustdoc
     /// Markdown, and lines made to tempt a wrong break, read as they did, and no line it
@@ -1245,6 +1257,17 @@ mod tests {
         let word = "word ".repeat(20);
         texts.push(format!("> {word}{word}\n>\n> - {word}{word}"));
         texts.push(format!("-  {word}{word}\n\n1.   {word}{word}"));
+        // What an earlier version broke (found in review).
+        texts.push(format!("-     {word}{word}\n-\n  ```\n  {word}{word}\n  ```"));
+        texts.push(format!("a | b\n--- | ---\n{word}{word} | {word}"));
+        texts.push(format!("> | a | b |\n> | --- | --- |\n> | {word}{word} | x |"));
+        texts.push(format!("- # Heading {word}{word}\n\n> # Heading {word}{word}"));
+        // At the width of 60 the break would come right after the backslash.
+        texts.push(format!("{} \\ {word}", "a".repeat(57)));
+        texts.push(format!("{} [x](<https://e.com/a b>) {word}", "a".repeat(50)));
+        texts.push(format!("{word}[x](<https://e.com/a b {word}>) {word}"));
+        texts.push(format!("- - {word}{word}\n- > {word}{word}\n> - > {word}{word}"));
+        texts.push(format!("{}{word}{word}", "> ".repeat(50)));
         texts.push(format!("\t{word}{word}\n\n>     {word}{word}\n\n>\u{e9}{word}{word}\n\n\u{a0}{word}{word}"));
         for tempting in
             ["- x", "* x", "+ x", "1. x", "2) x", "# x", "> x", "| x |", "=====", "---", "```", "~~~", "<div>"]
@@ -1267,8 +1290,9 @@ mod tests {
         let mut wrapped_lines = 0;
         for text in &texts {
             let markdown = rustdoc_markdown(text);
-            let wrapped = super::wrapped(&markdown, 60);
-            let (before, after) = (reading(&markdown), reading(&wrapped));
+            // Unchecked: the rules alone must keep the reading; the check is a backstop.
+            let wrapped = super::wrapped_unchecked(&markdown, 60);
+            let (before, after) = (super::reading(&markdown), super::reading(&wrapped));
             let first_difference = before.iter().zip(&after).position(|(a, b)| a != b);
             assert_eq!(after, before, "{markdown:?}\n---\n{wrapped}\n---\n{first_difference:?}");
             wrapped_lines += usize::from(wrapped != markdown);
@@ -1283,6 +1307,12 @@ mod tests {
         assert!(spaced.lines().skip(1).all(|line| line.starts_with("   word")), "{spaced}");
         let quote = super::wrapped(&format!("> - {word}{word}"), 40);
         assert!(quote.lines().skip(1).all(|line| line.starts_with(">   word")), "{quote}");
+        // Every marker is written again, as clippy asks of a continuation.
+        let nested = super::wrapped(&format!("- > - {word}{word}"), 40);
+        assert!(nested.lines().skip(1).all(|line| line.starts_with("  >   word")), "{nested}");
+        // Markers wider than half the line are left unwrapped, not a word a line.
+        let deep = format!("{}{word}", "> ".repeat(30));
+        assert_eq!(super::wrapped(&deep, 40), deep);
     }
 
     /// Nothing from a spec may become a doctest: whatever the fence, label or indentation.
