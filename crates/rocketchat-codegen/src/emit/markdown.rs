@@ -58,29 +58,47 @@ pub(crate) fn wrapped(text: &str, width: usize) -> String {
         return text.to_owned();
     }
     let wrapped = wrapped_unchecked(text, width);
-    if wrapped != text && reading(&wrapped) != reading(text) { text.to_owned() } else { wrapped }
+    if wrapped != text && !reading(&wrapped).eq(reading(text)) { text.to_owned() } else { wrapped }
 }
 
-/// What CommonMark reads from a text: its events, with soft line breaks read as the spaces
-/// they stand for, and how pulldown-cmark holds each string left out.
-fn reading(text: &str) -> Vec<String> {
-    let mut events = Vec::new();
-    let mut text_run = String::new();
-    for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Text(text) => text_run.push_str(&text),
-            Event::SoftBreak => text_run.push(' '),
-            other => {
-                if !text_run.is_empty() {
-                    events.push(format!("Text({:?})", std::mem::take(&mut text_run)));
+/// What CommonMark reads from a text: its events, each run of text (soft line breaks read as
+/// the spaces they stand for) as one.
+#[derive(Debug, PartialEq)]
+enum Read<'a> {
+    Text(String),
+    Event(Event<'a>),
+}
+
+struct Reading<'a> {
+    parser: Parser<'a>,
+    after_text: Option<Event<'a>>,
+}
+
+fn reading(text: &str) -> Reading<'_> {
+    Reading { parser: Parser::new_ext(text, options()), after_text: None }
+}
+
+impl<'a> Iterator for Reading<'a> {
+    type Item = Read<'a>;
+
+    fn next(&mut self) -> Option<Read<'a>> {
+        if let Some(event) = self.after_text.take() {
+            return Some(Read::Event(event));
+        }
+        let mut text = String::new();
+        for event in self.parser.by_ref() {
+            match event {
+                Event::Text(piece) => text.push_str(&piece),
+                Event::SoftBreak => text.push(' '),
+                event if text.is_empty() => return Some(Read::Event(event)),
+                event => {
+                    self.after_text = Some(event);
+                    return Some(Read::Text(text));
                 }
-                let event = format!("{other:?}");
-                events.push(event.replace("Borrowed(", "(").replace("Boxed(", "(").replace("Inlined(", "("));
             }
         }
+        (!text.is_empty()).then_some(Read::Text(text))
     }
-    events.push(format!("Text({text_run:?})"));
-    events
 }
 
 fn wrapped_unchecked(text: &str, width: usize) -> String {
@@ -1292,7 +1310,8 @@ mod tests {
             let markdown = rustdoc_markdown(text);
             // Unchecked: the rules alone must keep the reading; the check is a backstop.
             let wrapped = super::wrapped_unchecked(&markdown, 60);
-            let (before, after) = (super::reading(&markdown), super::reading(&wrapped));
+            let before: Vec<_> = super::reading(&markdown).collect();
+            let after: Vec<_> = super::reading(&wrapped).collect();
             let first_difference = before.iter().zip(&after).position(|(a, b)| a != b);
             assert_eq!(after, before, "{markdown:?}\n---\n{wrapped}\n---\n{first_difference:?}");
             wrapped_lines += usize::from(wrapped != markdown);
