@@ -1209,18 +1209,20 @@ fn decode_entities(text: &str) -> String {
 mod tests {
     use super::{is_plain, one_line, one_line_read, rustdoc_markdown, rustdoc_markdown_read};
 
+    /// Every string of a YAML document, keys left out.
+    fn strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
+        match value {
+            serde_yaml::Value::String(text) => out.push(text.clone()),
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|item| strings(item, out)),
+            serde_yaml::Value::Mapping(map) => map.values().for_each(|item| strings(item, out)),
+            _ => {}
+        }
+    }
+
     /// Plain text skips the reading: every plain string of the workspace spec, and plain text
     /// made to look like markup, reads the same as it would through the parser.
     #[test]
     fn plain_text_reads_as_the_parser_would_leave_it() {
-        fn strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
-            match value {
-                serde_yaml::Value::String(text) => out.push(text.clone()),
-                serde_yaml::Value::Sequence(items) => items.iter().for_each(|item| strings(item, out)),
-                serde_yaml::Value::Mapping(map) => map.values().for_each(|item| strings(item, out)),
-                _ => {}
-            }
-        }
         let spec: serde_yaml::Value =
             serde_yaml::from_str(include_str!("../../../../specs/rocketchat.yaml")).unwrap_or_else(|e| panic!("{e}"));
         let mut texts = Vec::new();
@@ -1253,14 +1255,6 @@ mod tests {
     /// could break stays longer than the width.
     #[test]
     fn wrapped_text_reads_as_the_text_it_came_from() {
-        fn strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
-            match value {
-                serde_yaml::Value::String(text) => out.push(text.clone()),
-                serde_yaml::Value::Sequence(items) => items.iter().for_each(|item| strings(item, out)),
-                serde_yaml::Value::Mapping(map) => map.values().for_each(|item| strings(item, out)),
-                _ => {}
-            }
-        }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut files = vec![root.join("specs/rocketchat.yaml")];
         if let Ok(entries) = std::fs::read_dir(root.join("../shared/rocketchat-openapi")) {
