@@ -560,8 +560,14 @@ async fn a_sort_order_written_as_a_float_is_the_same_order() {
     let names: Vec<_> =
         admin.groups_list(&backwards).await.unwrap().groups.into_iter().filter_map(|group| group.name).collect();
     assert_eq!(names, ["beta", "alpha"]);
+    // Made in the other order, so the list's order is the sort's.
+    for name in ["zulu", "alpha-team"] {
+        admin.teams_create(&TeamsCreateRequest::new(name.into(), TeamType::Private)).await.unwrap();
+    }
     let forwards = TeamsListParams { sort: Some(r#"{"name":1e0}"#.into()), ..Default::default() };
-    assert!(admin.teams_list(&forwards).await.unwrap().success);
+    let teams: Vec<_> =
+        admin.teams_list(&forwards).await.unwrap().teams.into_iter().filter_map(|team| team.team_info.name).collect();
+    assert_eq!(teams, ["alpha-team", "zulu"]);
     let half = GroupsListParams { sort: Some(r#"{"name":0.5}"#.into()), ..Default::default() };
     assert_eq!(
         admin.groups_list(&half).await.unwrap_err().message(),
