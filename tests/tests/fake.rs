@@ -742,3 +742,38 @@ async fn teams_create_with_an_owner_makes_them_owner_and_creator_and_the_caller_
     let refused = admin.teams_create(&with_owner("guests", &guest.id, &[])).await.unwrap_err();
     assert_eq!(refused.message(), Some("error-team-creation"));
 }
+
+#[tokio::test]
+async fn teams_add_rooms_needs_move_room_to_team_and_room_ownership_even_for_an_admin() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let carol = fake.add_user("carol", &["user"]);
+    let bob = fake.add_user("bob", &["user"]);
+    let carol_client = client(&fake, carol.credentials.clone());
+    let bob_client = client(&fake, bob.credentials.clone());
+    admin.teams_create(&TeamsCreateRequest::new("ops".into(), TeamType::Private)).await.unwrap();
+    let ops = Team::Name("ops".into());
+    admin
+        .teams_add_members(&TeamsAddMembersRequest::new(ops.clone(), vec![TeamMemberParams::new(carol.id.clone())]))
+        .await
+        .unwrap();
+
+    // A plain member owns her group but lacks `move-room-to-team` in the team's main room.
+    let hers = carol_client.groups_create(&GroupsCreateRequest::new("carol-room".into())).await.unwrap();
+    let refused = carol_client
+        .teams_add_rooms(&TeamsAddRoomsRequest::new(ops.clone(), vec![hers.group.id.clone()]))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status().map(|status| status.as_u16()), Some(403));
+    assert_eq!(refused.message(), Some("error-no-permission-team-channel"));
+
+    // The admin may move rooms, but only rooms they own: being in one is not enough.
+    let his = bob_client.groups_create(&GroupsCreateRequest::new("bob-room".into())).await.unwrap();
+    let invite = GroupsInviteRequest { username: Some("admin".into()), ..GroupsInviteRequest::new(room("bob-room")) };
+    bob_client.groups_invite(&invite).await.unwrap();
+    let not_owner =
+        admin.teams_add_rooms(&TeamsAddRoomsRequest::new(ops.clone(), vec![his.group.id.clone()])).await.unwrap_err();
+    assert_eq!(not_owner.message(), Some("error-no-owner-channel"));
+    let rooms = admin.teams_list_rooms(&TeamsListRoomsParams::new(ops)).await.unwrap();
+    assert!(rooms.rooms.is_empty(), "{rooms:?}");
+}

@@ -135,6 +135,8 @@ fn roles_with(permission: &str) -> &'static [&'static str] {
         "edit-room" => &["admin", "owner", "moderator"],
         "create-team" => &["admin", "user"],
         "add-team-member" | "edit-team-member" | "create-team-group" => &["admin", "owner", "moderator"],
+        // Migration 315 copies `add-team-channel`'s roles to it; the e2e tests restore these.
+        "move-room-to-team" => &["admin", "owner", "moderator"],
         "view-all-teams" | "view-statistics" | "view-room-administration" => &["admin"],
         "view-all-team-channels" => &["admin", "owner"],
         "view-broadcast-member-list" => &["admin", "owner", "moderator"],
@@ -1120,13 +1122,19 @@ impl World {
         self.paged(input, "data", children, PageCount::PageSize)
     }
 
+    /// `teams.addRooms` in apps/meteor/server/api/v1/teams.ts: `move-room-to-team` in the team's
+    /// main room, else `API.v1.forbidden('error-no-permission-team-channel')`. Then
     /// `Team.addRooms`: every room must exist and be one the caller can see (`canAccessRoom`),
-    /// else `invalid-room`; then each must belong to no team and be owned by the caller.
+    /// else `invalid-room`; then each must belong to no team and be owned by the caller
+    /// (`Subscriptions.isUserInRole(uid, 'owner', rid)`: no role bypasses it).
     fn teams_add_rooms(&mut self, caller: &str, input: &Value) -> Reply {
         let index = match self.find_team(input) {
             Ok(index) => index,
             Err(reply) => return reply,
         };
+        if !self.team_role_allows(caller, &self.teams[index], "move-room-to-team") {
+            return Reply::json(403, json!({"success": false, "error": "error-no-permission-team-channel"}));
+        }
         let ids: Vec<String> = input
             .get("rooms")
             .or_else(|| input.get("body").and_then(|body| body.get("rooms")))
@@ -1152,7 +1160,7 @@ impl World {
             if room.team_id.is_some() {
                 return Reply::plain("room-already-on-team");
             }
-            if !room.owners.contains(caller) && !self.has_permission(caller, "view-room-administration", None) {
+            if !room.owners.contains(caller) {
                 return Reply::plain("error-no-owner-channel");
             }
         }
