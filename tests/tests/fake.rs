@@ -777,3 +777,36 @@ async fn teams_add_rooms_needs_move_room_to_team_and_room_ownership_even_for_an_
     let rooms = admin.teams_list_rooms(&TeamsListRoomsParams::new(ops)).await.unwrap();
     assert!(rooms.rooms.is_empty(), "{rooms:?}");
 }
+
+#[tokio::test]
+async fn team_members_added_without_roles_have_none_as_the_server_stores_them() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    fake.add_user("erin", &["user"]);
+    let frank = fake.add_user("frank", &["user"]);
+    let grace = fake.add_user("grace", &["user"]);
+    let request = TeamsCreateRequest {
+        members: Some(vec!["erin".into()]),
+        ..TeamsCreateRequest::new("crew".into(), TeamType::Private)
+    };
+    admin.teams_create(&request).await.unwrap();
+    let crew = Team::Name("crew".into());
+    let members = vec![
+        TeamMemberParams::new(frank.id.clone()),
+        TeamMemberParams { roles: Some(vec!["moderator".into()]), ..TeamMemberParams::new(grace.id.clone()) },
+    ];
+    admin.teams_add_members(&TeamsAddMembersRequest::new(crew.clone(), members)).await.unwrap();
+
+    let listed = admin.teams_members(&TeamsMembersParams::new(crew)).await.unwrap();
+    let roles: Vec<_> = listed
+        .members
+        .iter()
+        .map(|member| (member.user.username.clone().unwrap_or_default(), member.roles.clone()))
+        .collect();
+    let owner = Some(vec!["owner".to_owned()]);
+    let moderator = Some(vec!["moderator".to_owned()]);
+    // No `roles` at all (not an empty list) for the members given no roles.
+    let expected = [("erin", None), ("admin", owner), ("frank", None), ("grace", moderator)];
+    let expected: Vec<_> = expected.into_iter().map(|(name, roles)| (name.to_owned(), roles)).collect();
+    assert_eq!(roles, expected);
+}

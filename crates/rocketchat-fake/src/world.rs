@@ -101,8 +101,10 @@ struct Team {
     /// 0 public, 1 private.
     kind: i64,
     main_room: String,
-    /// Member ids and their team roles (`owner`, `moderator`, `member`).
-    members: Vec<(String, Vec<String>)>,
+    /// Member ids and their team roles. `None`: the member document has no `roles` field, as
+    /// `Team.create` and `Team.addMember` store members (only the owner gets `['owner']`);
+    /// `teams.members` then sends no `roles`.
+    members: Vec<(String, Option<Vec<String>>)>,
     created_by: String,
 }
 
@@ -634,9 +636,14 @@ impl World {
             && let Some(team) = self.team_of_main_room(index)
             && let Some((_, roles)) = self.teams[team].members.iter_mut().find(|(id, _)| *id == target)
         {
-            roles.retain(|held| held != role);
+            // `$addToSet` makes the field; `$pull` on a missing field leaves it missing.
             if add {
-                roles.push(role.to_owned());
+                let roles = roles.get_or_insert_with(Vec::new);
+                if !roles.iter().any(|held| held == role) {
+                    roles.push(role.to_owned());
+                }
+            } else if let Some(roles) = roles {
+                roles.retain(|held| held != role);
             }
         }
         Reply::ok(json!({}))
@@ -901,14 +908,16 @@ impl World {
         let owner = owner.to_owned();
         let team_id = self.id();
         let room_id = self.id();
-        let mut members = vec![(owner.clone(), vec!["owner".to_owned()])];
+        let mut members = vec![(owner.clone(), Some(vec!["owner".to_owned()]))];
         for entry in input.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             let Some(user) = self.users.iter().find(|user| user.id == entry || user.username == entry) else {
                 continue;
             };
             // The owner is left out of the members (`excludeFromMembers`), each user added once.
             if !members.iter().any(|(id, _)| *id == user.id) {
-                members.push((user.id.clone(), vec!["member".to_owned()]));
+                // `membersList` entries carry no `roles` (Team.create in
+                // apps/meteor/server/services/team/service.ts).
+                members.push((user.id.clone(), None));
             }
         }
         self.rooms.push(Room {
@@ -925,6 +934,9 @@ impl World {
             broadcast,
             ..Room::default()
         });
+        // `TeamMember.insertMany(membersList)` with the owner pushed last: the order
+        // `teams.members` lists them in (no sort).
+        members.rotate_left(1);
         let team = Team {
             id: team_id,
             name: name.to_owned(),
@@ -960,15 +972,13 @@ impl World {
             if self.user(id).is_none() {
                 return Reply::plain("invalid-user");
             }
-            let roles: Vec<String> = member
+            // `Team.addMember` stores no roles; `if (member.roles)` adds the given ones
+            // (`$addToSet`, so an empty array makes an empty field). No roles, or `null`: none.
+            let roles: Option<Vec<String>> = member
                 .get("roles")
                 .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect();
-            added.push((id.to_owned(), if roles.is_empty() { vec!["member".to_owned()] } else { roles }));
+                .map(|roles| roles.iter().filter_map(Value::as_str).map(str::to_owned).collect());
+            added.push((id.to_owned(), roles));
         }
         let main_room = self.teams[index].main_room.clone();
         for (id, roles) in added {
@@ -980,7 +990,7 @@ impl World {
             let roles =
                 self.teams[index].members.iter().find(|(member, _)| *member == id).map(|(_, roles)| roles.clone());
             if let Some(room) = self.rooms.iter_mut().find(|room| room.id == main_room) {
-                for role in roles.unwrap_or_default() {
+                for role in roles.flatten().unwrap_or_default() {
                     match role.as_str() {
                         "owner" => room.owners.insert(id.clone()),
                         "moderator" => room.moderators.insert(id.clone()),
@@ -1009,7 +1019,15 @@ impl World {
         let members: Vec<Value> = team
             .members
             .iter()
-            .map(|(id, roles)| json!({"user": self.user_summary(id), "roles": roles, "createdAt": "2026-11-28T10:00:00.000Z"}))
+            .map(|(id, roles)| {
+                let mut member = json!({"user": self.user_summary(id), "createdAt": "2026-11-28T10:00:00.000Z"});
+                // `roles: record.roles` is `undefined` for a member stored without roles, and
+                // JSON leaves it out (`Team.members`).
+                if let Some(roles) = roles {
+                    member["roles"] = json!(roles);
+                }
+                member
+            })
             .collect();
         self.paged(input, "members", members, PageCount::Sent)
     }
@@ -1046,8 +1064,9 @@ impl World {
         let Some(position) = team.members.iter().position(|(id, _)| id == user) else {
             return Reply::plain("member-does-not-exist");
         };
-        let owners = team.members.iter().filter(|(_, roles)| roles.iter().any(|role| role == "owner")).count();
-        if owners == 1 && team.members[position].1.iter().any(|role| role == "owner") {
+        let is_owner = |roles: &Option<Vec<String>>| roles.iter().flatten().any(|role| role == "owner");
+        let owners = team.members.iter().filter(|(_, roles)| is_owner(roles)).count();
+        if owners == 1 && is_owner(&team.members[position].1) {
             return Reply::plain("last-owner-can-not-be-removed");
         }
         let main_room = team.main_room.clone();
