@@ -810,3 +810,26 @@ async fn team_members_added_without_roles_have_none_as_the_server_stores_them() 
     let expected: Vec<_> = expected.into_iter().map(|(name, roles)| (name.to_owned(), roles)).collect();
     assert_eq!(roles, expected);
 }
+
+#[tokio::test]
+async fn an_admin_outside_a_group_cannot_read_it_but_may_invite_and_kick() {
+    let fake = FakeRocketChat::start().await.unwrap();
+    let admin = client(&fake, fake.admin());
+    let alice = fake.add_user("alice", &["user"]);
+    fake.add_user("bob", &["user"]);
+    let alice_client = client(&fake, alice.credentials.clone());
+    alice_client.groups_create(&GroupsCreateRequest::new("secret".into())).await.unwrap();
+
+    // findPrivateGroupByIdOrName: canAccessRoom has no admin bypass for a private group.
+    let info = admin.groups_info(&rocketchat::types::GroupsInfoParams::new(room("secret"))).await.unwrap_err();
+    assert_eq!(ErrorType::of(&info), Some(ErrorType::RoomNotFound));
+    let members = admin.groups_members(&GroupsMembersParams::new(room("secret"))).await.unwrap_err();
+    assert_eq!(ErrorType::of(&members), Some(ErrorType::RoomNotFound));
+
+    // groups.invite and groups.kick do no access check: the admin's any-room permissions rule.
+    let invite = GroupsInviteRequest { username: Some("bob".into()), ..GroupsInviteRequest::new(room("secret")) };
+    admin.groups_invite(&invite).await.unwrap();
+    admin.groups_kick(&GroupsKickRequest { room: room("secret"), user: user("bob") }).await.unwrap();
+    let left = alice_client.groups_members(&GroupsMembersParams::new(room("secret"))).await.unwrap();
+    assert_eq!(left.paginated.total, 1);
+}

@@ -308,8 +308,23 @@ impl World {
     /// The room a `groups.*` call names, as `findPrivateGroupByIdOrName` in
     /// apps/meteor/server/api/v1/groups.ts finds it: `roomId` wins over `roomName`; a room that
     /// is not a private group is not found (`getRoomFromParams`: `room?.t !== 'p'`); the caller
-    /// must be in the room; an archived room is refused unless `archived` is allowed.
+    /// must be in the room (`canAccessRoomAsync`: for a private group only `_validateIfAlreadyJoined`
+    /// can pass, and no role bypasses it); an archived room is refused unless `archived` is allowed.
     fn find_group(&self, caller: &str, input: &Value, allow_archived: bool) -> Result<usize, Reply> {
+        self.find_group_as(caller, input, allow_archived, true)
+    }
+
+    /// `find_group`, with the access check only when `check_access`: `groups.kick`
+    /// (`getRoomFromParams`) and `groups.invite` (`Rooms.findOneByIdOrName`) find the room
+    /// without it and leave the caller's rights to the method's permissions
+    /// (`kick-user-from-any-p-room`, `add-user-to-any-p-room`).
+    fn find_group_as(
+        &self,
+        caller: &str,
+        input: &Value,
+        allow_archived: bool,
+        check_access: bool,
+    ) -> Result<usize, Reply> {
         let id = text(input, "roomId");
         let name = text(input, "roomName");
         if id.is_none() && name.is_none() {
@@ -327,9 +342,7 @@ impl World {
             return Err(Reply::meteor("error-room-not-found", ROOM_NOT_FOUND, None));
         };
         let room = &self.rooms[index];
-        if !room.members.iter().any(|member| member == caller)
-            && !self.has_permission(caller, "view-room-administration", None)
-        {
+        if check_access && !room.members.iter().any(|member| member == caller) {
             return Err(Reply::meteor("error-room-not-found", ROOM_NOT_FOUND, None));
         }
         if room.archived && !allow_archived {
@@ -445,7 +458,8 @@ impl World {
 
     /// `addUsersToRoom` (apps/meteor/app/lib/server/methods/addUsersToRoom.ts).
     fn groups_invite(&mut self, caller: &str, input: &Value) -> Reply {
-        let index = match self.find_group(caller, input, false) {
+        // The archived refusal is kept from before; not checked against the newest route.
+        let index = match self.find_group_as(caller, input, false, false) {
             Ok(index) => index,
             Err(reply) => return reply,
         };
@@ -503,8 +517,8 @@ impl World {
 
     /// `removeUserFromRoom` (apps/meteor/server/methods/removeUserFromRoom.ts).
     fn groups_kick(&mut self, caller: &str, input: &Value) -> Reply {
-        // `getRoomFromParams`: no archived check here.
-        let index = match self.find_group(caller, input, true) {
+        // `getRoomFromParams`: no access or archived check here.
+        let index = match self.find_group_as(caller, input, true, false) {
             Ok(index) => index,
             Err(reply) => return reply,
         };
