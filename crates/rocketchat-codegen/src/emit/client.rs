@@ -425,7 +425,7 @@ fn client_struct(kind: ClientKind) -> TokenStream {
                 //! [`Call`](rocketchat_runtime::Call), a `Future` to `.await`.
             },
             quote!(rocketchat_runtime::Transport),
-            " A client for the Rocket.Chat REST API.\n\n Cheap to clone: clones share one connection pool.",
+            "A client for the Rocket.Chat REST API.\n\nCheap to clone: clones share one connection pool.",
         ),
         ClientKind::Blocking => (
             quote! {
@@ -433,10 +433,10 @@ fn client_struct(kind: ClientKind) -> TokenStream {
                 //! like the async [`crate::Client`]. Enabled by the `blocking` feature.
             },
             quote!(rocketchat_runtime::blocking::Transport),
-            " A blocking client for the Rocket.Chat REST API. Create and use it outside any async\n runtime. Cheap to clone.",
+            "A blocking client for the Rocket.Chat REST API. Create and use it outside any async\nruntime. Cheap to clone.",
         ),
     };
-    let struct_doc = struct_doc.lines().map(str::to_owned);
+    let struct_doc = doc_lines_raw(struct_doc);
     quote! {
         #module_doc
 
@@ -459,16 +459,16 @@ fn constructors(kind: ClientKind) -> TokenStream {
     };
     let (new_errors, from_transport_doc) = match kind {
         ClientKind::Async => (
-            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.",
-            " A client over a transport configured with\n [`Transport::builder`](rocketchat_runtime::Transport::builder) (timeouts, retries on 429,\n body limits, user agent, your own `reqwest::Client`).",
+            "[`Error::Config`] if `base_url` is not an absolute `http` or `https` URL.",
+            "A client over a transport configured with\n[`Transport::builder`](rocketchat_runtime::Transport::builder) (timeouts, retries on 429,\nbody limits, user agent, your own `reqwest::Client`).",
         ),
         ClientKind::Blocking => (
-            " [`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or\n when called inside an async runtime.",
-            " A client over a transport from\n [`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).",
+            "[`Error::Config`] if `base_url` is not an absolute `http` or `https` URL, or\nwhen called inside an async runtime.",
+            "A client over a transport from\n[`TransportBuilder::build_blocking`](rocketchat_runtime::TransportBuilder::build_blocking).",
         ),
     };
-    let new_errors = new_errors.lines().map(str::to_owned);
-    let from_transport_doc = from_transport_doc.lines().map(str::to_owned);
+    let new_errors = doc_lines_raw(new_errors);
+    let from_transport_doc = doc_lines_raw(from_transport_doc);
     quote! {
         /// A client for the server at `base_url` (such as `https://chat.example.com`, or
         /// `https://example.com/chat` for a server installed under a sub-path), with the

@@ -120,8 +120,7 @@ fn wrapped_unchecked(text: &str, width: usize) -> String {
         } else if line.chars().count() > width
             && indent < 4
             // Not code (a tab, or spaces past the markers), a heading, or a table's row.
-            && !inner.starts_with([' ', '\t', '#'])
-            && !inner.starts_with(char::is_whitespace)
+            && !inner.starts_with(|c: char| c == '#' || c.is_whitespace())
             && !line.contains('|')
             // A continuation as wide as the line would leave room for a word a line.
             && continuation.len() <= width / 2
